@@ -1,0 +1,58 @@
+"""LibreOffice and poppler, used for real: convert DOCX/XLSX to PDF and read the PDF back."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+
+def require(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        raise RuntimeError(f"{tool} is not installed: run scripts/install-system-deps.sh (make test does)")
+    return path
+
+
+def to_pdf(document: Path, outdir: Path) -> Path:
+    """Convert with soffice --headless; a private profile keeps parallel runs apart."""
+    soffice = require("soffice")
+    with tempfile.TemporaryDirectory() as profile:
+        proc = subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(outdir),
+                str(document),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    pdf = outdir / (document.stem + ".pdf")
+    if proc.returncode != 0 or not pdf.exists():
+        raise AssertionError(f"LibreOffice failed on {document}: {proc.stdout}\n{proc.stderr}")
+    return pdf
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(
+        [require("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def pdf_pages(pdf: Path) -> list[tuple[float, float]]:
+    """Page sizes in points, one per page (pdfinfo -f 1 -l N)."""
+    info = subprocess.run([require("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True).stdout
+    count = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    sizes = subprocess.run(
+        [require("pdfinfo"), "-f", "1", "-l", str(count), str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    pages = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", sizes, re.M)
+    return [(float(w), float(h)) for w, h in pages]
