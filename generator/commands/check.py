@@ -1,0 +1,24 @@
+"""``hyoka check``: validate sources and print every problem; exit 1 when any is an error."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..diagnostics import Reporter, Severity
+from ..pipeline import load_all
+from ..sources import assessment_folders
+
+
+def run(paths: list[Path], strict: bool = False) -> int:
+    folders = assessment_folders(paths)
+    reporter = Reporter()
+    load_all(folders, reporter)
+    reporter.print(sys.stderr, Severity.WARNING)
+    errors = len(reporter.errors)
+    warnings = sum(1 for d in reporter.diagnostics if d.severity is Severity.WARNING)
+    summary = f"{len(folders)} 件の評価書を検査しました: エラー {errors} 件、警告 {warnings} 件"
+    print(summary, file=sys.stderr if errors else sys.stdout)
+    if errors or (strict and warnings):
+        return 1
+    return 0

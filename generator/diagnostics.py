@@ -1,0 +1,114 @@
+"""Diagnostics as data, collected over a whole run before failing (after docutils' Reporter).
+
+A message names the file, line and column, the official item label and what is allowed; the
+CLI prints ``file:line:col レベル 「項目」 メッセージ``. Exceptions map to exit codes.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import Path
+from typing import TextIO
+
+
+class Severity(IntEnum):
+    INFO = 0
+    WARNING = 1
+    ERROR = 2
+
+    @property
+    def word(self) -> str:
+        return ("情報", "警告", "エラー")[self]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    file: str
+    line: int = 0  # 1-based; 0 when the whole file is meant
+    column: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    severity: Severity
+    location: Location
+    label: str  # official item label (「Ⅱ ３．④使用の主体 使用者数」); empty for file-level messages
+    message: str
+
+    def format(self) -> str:
+        label = f"「{self.label}」 " if self.label else ""
+        return f"{self.location} {self.severity.word} {label}{self.message}"
+
+
+@dataclass
+class Reporter:
+    """Collects diagnostics; nothing is raised until the caller asks ``raise_if_errors``."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, severity: Severity, location: Location, label: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic(severity, location, label, message))
+
+    def error(self, location: Location, label: str, message: str) -> None:
+        self.add(Severity.ERROR, location, label, message)
+
+    def warning(self, location: Location, label: str, message: str) -> None:
+        self.add(Severity.WARNING, location, label, message)
+
+    def extend(self, other: Reporter) -> None:
+        self.diagnostics.extend(other.diagnostics)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(self.diagnostics, key=lambda d: (d.location, -d.severity))
+
+    def print(self, stream: TextIO | None = None, minimum: Severity = Severity.WARNING) -> None:
+        stream = stream or sys.stderr
+        for d in self.sorted():
+            if d.severity >= minimum:
+                print(d.format(), file=stream)
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise SourceError(self)
+
+
+class HyokaError(Exception):
+    """Base of the errors the CLI turns into a message and an exit status (no traceback)."""
+
+    exit_code = 1
+
+
+class SourceError(HyokaError):
+    """The sources have errors; the reporter holds them all."""
+
+    def __init__(self, reporter: Reporter) -> None:
+        self.reporter = reporter
+        count = len(reporter.errors)
+        super().__init__(f"{count} 件のエラーがあります。出力は書き込んでいません。")
+
+
+class UsageError(HyokaError):
+    """The command line asks for something impossible (unknown format, missing folder)."""
+
+    exit_code = 2
+
+
+class ToolMissingError(HyokaError):
+    """An external program (LibreOffice, git) is needed and not installed."""
+
+
+def display_path(path: Path) -> str:
+    """A path as the user typed it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

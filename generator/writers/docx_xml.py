@@ -1,0 +1,476 @@
+"""WordprocessingML for the DOCX writer: the named styles and the document body, as XML text.
+
+The body of a long assessment has thousands of table rows; building them with python-docx's
+object API costs about 0.6 ms a row, so the body is written here as one string and parsed once.
+Nothing here knows the form: cells are placed by the IR's grid, spans and roles only.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from generator.layout.ir import (
+    Block,
+    Cell,
+    CellRole,
+    CheckCaption,
+    CheckGrid,
+    ChoiceValue,
+    Content,
+    Document,
+    Heading,
+    Options,
+    Para,
+    Paragraph,
+    Row,
+    Table,
+    TextContent,
+    check_line,
+)
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+# Fonts: ＭＳ 明朝 is what Japanese Word users expect of an official form; LibreOffice on Linux
+# asks fontconfig for it with the ja-JP language and gets a Mincho face (Noto Serif CJK JP or
+# IPAex明朝), so Japanese text never falls back to tofu.
+LATIN_FONT = "ＭＳ 明朝"
+EAST_ASIAN_FONT = "ＭＳ 明朝"
+
+
+def fonts_xml() -> str:
+    return (
+        f'<w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" '
+        f'w:eastAsia="{EAST_ASIAN_FONT}" w:cs="{LATIN_FONT}"/>'
+    )
+
+
+LANG_XML = '<w:lang w:val="en-US" w:eastAsia="ja-JP" w:bidi="ar-SA"/>'
+
+# ---------------------------------------------------------------------------
+# Styles
+
+
+@dataclass(frozen=True, slots=True)
+class StyleSpec:
+    """A paragraph style the city can restyle in Word; ``size`` in half-points, spacing in twips."""
+
+    style_id: str  # ASCII, so that every consumer resolves it
+    name: str  # shown in Word's style gallery
+    size: int
+    bold: bool = False
+    align: str | None = None  # w:jc value
+    outline: int | None = None  # 0 = level 1 in the navigation pane
+    keep_next: bool = False
+    before: int = 0
+    after: int = 0
+    exact_line: int | None = None  # fixed line height (spacer paragraphs)
+
+    def ppr_xml(self) -> str:
+        keep = "<w:keepNext/>" if self.keep_next else ""
+        if self.exact_line is not None:
+            spacing = f'<w:spacing w:before="{self.before}" w:after="{self.after}" w:line="{self.exact_line}" w:lineRule="exact"/>'
+        else:
+            spacing = (
+                f'<w:spacing w:before="{self.before}" w:after="{self.after}" w:line="240" w:lineRule="auto"/>'
+            )
+        jc = f'<w:jc w:val="{self.align}"/>' if self.align else ""
+        outline = f'<w:outlineLvl w:val="{self.outline}"/>' if self.outline is not None else ""
+        return f"<w:pPr>{keep}{spacing}{jc}{outline}</w:pPr>"
+
+    def rpr_xml(self) -> str:
+        bold = "<w:b/><w:bCs/>" if self.bold else ""
+        return f'<w:rPr>{bold}<w:sz w:val="{self.size}"/><w:szCs w:val="{self.size}"/></w:rPr>'
+
+
+TITLE = StyleSpec("HyokaTitle", "評価書 表題", 28, bold=True, align="center", after=240)
+PART_HEADING = StyleSpec("HyokaHeading", "評価書 見出し", 22, bold=True, outline=0, keep_next=True, after=120)
+SUB_HEADING = StyleSpec(
+    "HyokaSubheading", "評価書 小見出し", 21, bold=True, outline=1, keep_next=True, before=120, after=60
+)
+BODY = StyleSpec("HyokaBody", "評価書 本文", 21, after=60)
+NOTE = StyleSpec("HyokaNote", "評価書 注記", 18, after=60)
+CAPTION = StyleSpec("HyokaCaption", "評価書 表題目", 21, bold=True, keep_next=True, before=120, after=60)
+CELL_TEXT = StyleSpec("HyokaCellText", "評価書 表本文", 18)
+LABEL = StyleSpec("HyokaLabel", "評価書 ラベル", 18)
+CELL_HEADING = StyleSpec("HyokaCellHeading", "評価書 表見出し", 18, bold=True)
+OPTIONS = StyleSpec("HyokaOptions", "評価書 選択肢", 18)
+RUNNING = StyleSpec("HyokaRunning", "評価書 柱", 18)
+SPACER = StyleSpec("HyokaSpacer", "評価書 間隔", 8, exact_line=120)
+
+PARAGRAPH_STYLES = (
+    TITLE,
+    PART_HEADING,
+    SUB_HEADING,
+    BODY,
+    NOTE,
+    CAPTION,
+    CELL_TEXT,
+    LABEL,
+    CELL_HEADING,
+    OPTIONS,
+    RUNNING,
+    SPACER,
+)
+
+TABLE_STYLE_ID = "HyokaTable"
+TABLE_STYLE_NAME = "評価書 表"
+CELL_MARGIN = 57  # twips left and right of a cell's text (1 mm): the form's cells are tight
+BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+
+
+def table_style_xml() -> str:
+    """pPr, rPr, tblPr of the table style: thin single borders, tight cells, the form's fonts."""
+    borders = "".join(BORDER.format(side=s) for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    return (
+        '<w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+        f'<w:rPr>{fonts_xml()}<w:sz w:val="18"/><w:szCs w:val="18"/>{LANG_XML}</w:rPr>'
+        f'<w:tblPr><w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        f'<w:tblCellMar><w:top w:w="17" w:type="dxa"/><w:left w:w="{CELL_MARGIN}" w:type="dxa"/>'
+        f'<w:bottom w:w="17" w:type="dxa"/><w:right w:w="{CELL_MARGIN}" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+    )
+
+
+ROLE_STYLE: dict[CellRole, StyleSpec] = {
+    "label": LABEL,
+    "sublabel": LABEL,
+    "group": LABEL,
+    "heading": CELL_HEADING,
+    "header": CELL_HEADING,
+    "value": CELL_TEXT,
+    "choice": CELL_TEXT,
+    "options": OPTIONS,
+    "checks": CELL_TEXT,
+}
+SHADED_ROLES = frozenset({"label", "sublabel", "group", "heading", "header"})
+SHADE = '<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/>'
+CENTRED_ROLES = frozenset({"group", "header"})  # text centred across the cell
+MIDDLE_ROLES = frozenset({"label", "sublabel", "group", "header", "choice"})  # centred top to bottom
+CENTRE = '<w:jc w:val="center"/>'
+
+BLOCK_STYLE = {"body": BODY, "caption": CAPTION, "note": NOTE, "title": TITLE}
+
+LEVEL_INDENT = 360  # twips per list nesting level (two characters at 9 pt)
+
+# ---------------------------------------------------------------------------
+# Text
+
+# XML 1.0 cannot carry these; they are the only characters a writer may drop.
+_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_BREAKS = re.compile(r"(\n|\t)")
+
+
+def clean(text: str) -> str:
+    return _ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def run_xml(text: str, bold: bool = False) -> str:
+    """One w:r; a newline becomes w:br and a tab w:tab, so no text is lost to whitespace rules."""
+    text = clean(text)
+    if not text:
+        return ""
+    parts = []
+    for piece in _BREAKS.split(text):
+        if piece == "\n":
+            parts.append("<w:br/>")
+        elif piece == "\t":
+            parts.append("<w:tab/>")
+        elif piece:
+            parts.append(f'<w:t xml:space="preserve">{escape(piece)}</w:t>')
+    rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if bold else ""
+    return f"<w:r>{rpr}{''.join(parts)}</w:r>"
+
+
+def paragraph_xml(style: StyleSpec, runs: str, ppr: str = "") -> str:
+    """``ppr`` holds further pPr children, already in schema order (after pStyle)."""
+    return f'<w:p><w:pPr><w:pStyle w:val="{style.style_id}"/>{ppr}</w:pPr>{runs}</w:p>'
+
+
+def tabs_xml(positions: list[int]) -> str:
+    if not positions:
+        return ""
+    return "<w:tabs>" + "".join(f'<w:tab w:val="left" w:pos="{p}"/>' for p in positions) + "</w:tabs>"
+
+
+def _em_width(text: str) -> float:
+    return sum(1.0 if ord(ch) > 0x2E7F else 0.5 for ch in text)
+
+
+def para_xml(para: Para, style: StyleSpec, *, lead: str = "", jc: str = "") -> str:
+    """A flow paragraph: the marker, then a tab to a hanging indent so wrapped lines align.
+
+    ``lead`` holds pPr children that come before tabs in schema order (pageBreakBefore).
+    """
+    runs = "".join(run_xml(r.text, r.strong) for r in para.runs)
+    left = para.level * LEVEL_INDENT
+    if not para.marker:
+        ind = f'<w:ind w:left="{left}"/>' if left else ""
+        return paragraph_xml(style, runs, lead + ind + jc)
+    em = style.size * 10  # twips per em: half-points × 10
+    hang = math.ceil((_em_width(para.marker) + 0.5) * em)
+    marker = run_xml(para.marker + "\t")
+    ppr = lead + tabs_xml([left + hang]) + f'<w:ind w:left="{left + hang}" w:hanging="{hang}"/>' + jc
+    return paragraph_xml(style, marker + runs, ppr)
+
+
+# ---------------------------------------------------------------------------
+# Cells
+
+
+@dataclass(slots=True)
+class _CellText:
+    """The paragraphs of one cell and their plain text (to estimate the row's height)."""
+
+    xml: list[str]
+    lines: list[str]
+
+
+def _fit_columns(texts: list[str], width: int, columns: int, em: int) -> int:
+    """The most columns, up to ``columns``, in which every text fits on one line.
+
+    A tab past its stop would jump to the next default stop and run the entries together, so
+    entries that do not fit side by side stand one under another instead.
+    """
+    inner = width - 2 * CELL_MARGIN
+    widest = max((_em_width(t) for t in texts), default=0.0) * em + em // 2
+    columns = max(1, columns)
+    while columns > 1 and widest > inner / columns:
+        columns -= 1
+    return columns
+
+
+def _column_tabs(width: int, columns: int) -> str:
+    inner = width - 2 * CELL_MARGIN
+    return tabs_xml([inner * k // columns for k in range(1, columns)])
+
+
+def _lines_runs(texts: list[str], columns: int) -> tuple[list[str], str]:
+    """Entries ``columns`` to a line, tab separated; the lines and their runs with w:br between."""
+    lines = ["\t".join(texts[i : i + columns]) for i in range(0, len(texts), columns)]
+    return lines, "<w:r><w:br/></w:r>".join(run_xml(line) for line in lines)
+
+
+def _content_xml(content: Content, role: CellRole, width: int, jc: str, out: _CellText) -> None:
+    style = ROLE_STYLE[role]
+    if isinstance(content, TextContent):
+        for para in content.flow:
+            out.xml.append(para_xml(para, style, jc=jc))
+            out.lines.append(para.marker + " " + para.text)
+    elif isinstance(content, ChoiceValue):
+        text = f"[ {content.value or '　'} ]{content.suffix}"
+        out.xml.append(paragraph_xml(style, run_xml(text), jc))
+        out.lines.append(text)
+    elif isinstance(content, Options):
+        out.xml.append(paragraph_xml(OPTIONS, run_xml(content.heading)))
+        out.lines.append(content.heading)
+        numbered = content.numbered()
+        columns = _fit_columns(numbered, width, content.columns, OPTIONS.size * 10)
+        tabs = _column_tabs(width, columns)
+        for i in range(0, len(numbered), columns):
+            line = "\t".join(numbered[i : i + columns])
+            out.xml.append(paragraph_xml(OPTIONS, run_xml(line), tabs))
+            out.lines.append(line)
+    elif isinstance(content, CheckGrid):
+        lines = [check_line(it) for it in content.items if not isinstance(it, CheckCaption)]
+        columns = _fit_columns(lines, width, content.columns, style.size * 10)
+        tabs = _column_tabs(width, columns)
+        for grid_row in content.rows():  # one paragraph per grid row
+            runs: list[str] = []
+            items: list[str] = []
+            for item in grid_row:
+                if isinstance(item, CheckCaption):
+                    runs.append(run_xml(item.text, bold=True))
+                    out.lines.append(item.text)
+                else:
+                    items.append(check_line(item))
+            if items:
+                item_lines, item_runs = _lines_runs(items, columns)
+                if runs:
+                    runs.append("<w:r><w:br/></w:r>")
+                runs.append(item_runs)
+                out.lines.extend(item_lines)
+            out.xml.append(paragraph_xml(style, "".join(runs), tabs))
+
+
+def _cell_text(cell: Cell, width: int) -> _CellText:
+    out = _CellText([], [])
+    jc = CENTRE if cell.role in CENTRED_ROLES or cell.vertical else ""
+    for content in cell.content:
+        _content_xml(content, cell.role, width, jc, out)
+    if not out.xml:  # Word requires a paragraph in every cell
+        out.xml.append(paragraph_xml(ROLE_STYLE[cell.role], ""))
+    return out
+
+
+def _tc_xml(role: CellRole, width: int, span: int, merge: str, vertical: bool, paras: str) -> str:
+    grid_span = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    shade = SHADE if role in SHADED_ROLES else ""
+    direction = '<w:textDirection w:val="tbRlV"/>' if vertical else ""
+    valign = "center" if role in MIDDLE_ROLES or vertical else "top"
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid_span}{merge}{shade}{direction}'
+        f'<w:vAlign w:val="{valign}"/></w:tcPr>{paras}</w:tc>'
+    )
+
+
+# ---------------------------------------------------------------------------
+# Tables
+
+
+@dataclass(slots=True)
+class _Span:
+    """A cell spanning rows: the rows still to cover below, and how it looks there."""
+
+    remaining: int
+    colspan: int
+    role: CellRole
+    vertical: bool
+
+
+def grid_widths(widths: tuple[int, ...], text_width: int) -> list[int]:
+    """Relative widths → twips summing exactly to the text width."""
+    total = sum(widths) or 1
+    edges = [round(text_width * sum(widths[: i + 1]) / total) for i in range(len(widths))]
+    return [b - a for a, b in zip([0, *edges[:-1]], edges, strict=True)]
+
+
+class BodyWriter:
+    """Emits the body of a document; ``page_height`` (twips of text) bounds rows kept together."""
+
+    def __init__(self, text_width: int, text_height: int) -> None:
+        self.text_width = text_width
+        # A row taller than this may break across pages: Word cuts off a cantSplit row that
+        # does not fit on one page, and a whole cell of text must never be lost.
+        self.keep_limit = text_height // 2
+        self.out: list[str] = []
+        self.page_break_pending = False
+        self._bookmark = 0
+        self._bookmarks: set[str] = set()
+
+    # -- blocks
+
+    def document(self, doc: Document) -> str:
+        for i, part in enumerate(doc.parts):
+            self.page_break_pending = i > 0
+            previous: Block | None = None
+            for block in part.blocks:
+                if isinstance(block, Table) and isinstance(previous, Table) and not block.caption:
+                    self.spacer()  # adjacent tables would merge into one in Word
+                self.block(block)
+                previous = block
+        if not self.out or self.out[-1].startswith("<w:tbl>"):
+            self.spacer()  # the body must end with a paragraph before sectPr
+        return f'<w:body xmlns:w="{W_NS}">' + "".join(self.out) + "</w:body>"
+
+    def block(self, block: Block) -> None:
+        if isinstance(block, Heading):
+            style = TITLE if block.level <= 1 else PART_HEADING if block.level == 2 else SUB_HEADING
+            runs = self._bookmarked(block.anchor, run_xml(block.text))
+            self.out.append(paragraph_xml(style, runs, self._break()))
+        elif isinstance(block, Paragraph):
+            style = BLOCK_STYLE.get(block.style, BODY)
+            for para in block.flow:
+                self.out.append(para_xml(para, style, lead=self._break()))
+        elif isinstance(block, Table):
+            if block.caption:
+                self.out.append(paragraph_xml(CAPTION, run_xml(block.caption), self._break()))
+            elif self.page_break_pending:
+                self.spacer()
+            self.table(block)
+
+    def spacer(self) -> None:
+        self.out.append(paragraph_xml(SPACER, "", self._break()))
+
+    def _break(self) -> str:
+        if not self.page_break_pending:
+            return ""
+        self.page_break_pending = False
+        return "<w:pageBreakBefore/>"
+
+    def _bookmarked(self, anchor: str | None, runs: str) -> str:
+        if not anchor:
+            return runs
+        name = re.sub(r"\W", "_", anchor, flags=re.ASCII)[:40]
+        if not name[:1].isalpha():
+            name = ("h" + name)[:40]
+        if name in self._bookmarks:
+            return runs
+        self._bookmarks.add(name)
+        self._bookmark += 1
+        n = self._bookmark
+        return f'<w:bookmarkStart w:id="{n}" w:name="{name}"/>{runs}<w:bookmarkEnd w:id="{n}"/>'
+
+    # -- tables
+
+    def table(self, table: Table) -> None:
+        grid = grid_widths(table.widths, self.text_width) if table.widths else [self.text_width]
+        out = self.out
+        out.append(
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="{TABLE_STYLE_ID}"/>'
+            f'<w:tblW w:w="{sum(grid)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+            '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+            'w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>'
+        )
+        out.append("".join(f'<w:gridCol w:w="{w}"/>' for w in grid))
+        out.append("</w:tblGrid>")
+        spans: dict[int, _Span] = {}
+        for index, row in enumerate(table.rows):
+            out.append(self.row(row, grid, spans, header=index < table.header_rows))
+        out.append("</w:tbl>")
+
+    def row(self, row: Row, grid: list[int], spans: dict[int, _Span], header: bool) -> str:
+        ncols = len(grid)
+        cells: list[str] = []
+        tallest = 0
+        col = 0
+        pending = list(row.cells)
+        pending.reverse()
+        while pending or col in spans or any(c >= col for c in spans):
+            if col in spans:  # a cell from a row above continues here
+                span = spans[col]
+                width = sum(grid[col : col + span.colspan])
+                empty = paragraph_xml(ROLE_STYLE[span.role], "")
+                cells.append(_tc_xml(span.role, width, span.colspan, "<w:vMerge/>", span.vertical, empty))
+                span.remaining -= 1
+                if span.remaining == 0:
+                    del spans[col]
+                col += span.colspan
+                continue
+            if pending:
+                cell = pending.pop()
+                next_span = min((c for c in spans if c > col), default=ncols)
+                colspan = max(1, min(cell.colspan, max(1, next_span - col)))
+            else:  # a gap before a spanning cell: fill it so the grid stays rectangular
+                cell = Cell(())
+                colspan = min(c for c in spans if c > col) - col
+            width = sum(grid[col : col + colspan]) or grid[-1]
+            text = _cell_text(cell, width)
+            merge = ""
+            if cell.rowspan > 1:
+                merge = '<w:vMerge w:val="restart"/>'
+                spans[col] = _Span(cell.rowspan - 1, colspan, cell.role, cell.vertical)
+            if not cell.vertical and cell.rowspan == 1:
+                tallest = max(tallest, self._height(text.lines, width, ROLE_STYLE[cell.role].size * 10))
+            cells.append(_tc_xml(cell.role, width, colspan, merge, cell.vertical, "".join(text.xml)))
+            col += colspan
+        props = []
+        if col < ncols:
+            props.append(f'<w:gridAfter w:val="{ncols - col}"/>')
+        if (row.keep_together or header) and tallest <= self.keep_limit:
+            props.append("<w:cantSplit/>")
+        if header:
+            props.append("<w:tblHeader/>")
+        trpr = f"<w:trPr>{''.join(props)}</w:trPr>" if props else ""
+        return f"<w:tr>{trpr}{''.join(cells)}</w:tr>"
+
+    @staticmethod
+    def _height(lines: list[str], width: int, em: int) -> int:
+        """Twips the cell's text needs, counting every character as full width (an upper bound)."""
+        per_line = max(1, (width - 2 * CELL_MARGIN) // em)
+        count = 0
+        for line in lines:
+            for piece in line.split("\n"):
+                count += max(1, -(-len(piece) // per_line))
+        return count * em * 13 // 10

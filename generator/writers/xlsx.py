@@ -1,0 +1,505 @@
+"""XLSX writer: the layout IR as a workbook that prints like the official Excel form.
+
+One sheet per IR part, as the official workbook has (表紙, Ⅰ, Ⅱ per file, 別添1, …): every part
+then begins on a new printed page, each sheet carries its own page setup, and a part's table
+header can repeat as the sheet's print titles. Every sheet is laid on a fixed grid of narrow
+columns spanning the printable A4 width; each IR table maps its relative widths onto the grid,
+and a cell spanning grid columns or rows becomes a merged range.
+
+Excel does not grow a row for text in a merged range, so row heights come from an estimate of
+the wrapped text (``xlsx_metrics``); a cell taller than Excel's largest row continues over
+further sheet rows, bordered as one cell.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from generator.layout.ir import (
+    Cell,
+    CheckCaption,
+    CheckGrid,
+    CheckItem,
+    ChoiceValue,
+    Content,
+    Document,
+    Flow,
+    Heading,
+    Options,
+    Paragraph,
+    Part,
+    Table,
+    TextContent,
+    check_line,
+)
+from generator.writers.xlsx_metrics import (
+    MAX_ROW_PT,
+    UNIT_PT,
+    Line,
+    join_lines,
+    lines_height,
+    lines_per_row,
+    stacked_height,
+    wrap,
+)
+from generator.writers.zipfix import normalise_zip
+
+EXTENSION = ".xlsx"
+
+# IPAex明朝 is what LibreOffice on Debian has (fonts-ipaexfont); Excel without it substitutes a
+# Japanese Mincho, as the Shift_JIS charset and roman family below ask for.
+FONT_NAME = "IPAex明朝"
+BODY_PT = 9.0
+GRID_COLUMNS = 24
+# Width units of the whole grid: 24 × 3.1 units × 6.8 pt (LibreOffice's unit for an 11 pt IPAex
+# default font) = 506 pt, the A4 width less the side margins (595 − 2 × 43 pt).
+GRID_UNITS = 74.4
+MARGIN_INCH = 0.6
+GAP_PT = 6.0  # blank row between blocks
+HEADER_LIMIT = 200  # Excel rejects header/footer strings over 255 characters, codes included
+
+FULL_SPACE = "　"
+GREY = "F2F2F2"
+
+
+@dataclass(frozen=True, slots=True)
+class Look:
+    """How a range prints: font, fill, alignment, border."""
+
+    size: float = BODY_PT
+    bold: bool = False
+    fill: bool = False
+    horizontal: str = "left"
+    vertical: str = "top"
+    stacked: bool = False  # text set vertically, one character under another
+    boxed: bool = True  # a table cell with thin borders
+
+
+LOOKS: dict[str, Look] = {
+    "label": Look(fill=True),
+    "heading": Look(bold=True, fill=True),
+    "header": Look(bold=True, fill=True, horizontal="center", vertical="center"),
+    "value": Look(),
+    "choice": Look(horizontal="center", vertical="center"),
+    "title": Look(size=14.0, bold=True, horizontal="center", vertical="center", boxed=False),
+    "h2": Look(size=12.0, bold=True, vertical="center", boxed=False),
+    "h3": Look(size=10.0, bold=True, vertical="center", boxed=False),
+    "body": Look(boxed=False),
+    "caption": Look(bold=True, boxed=False),
+    "note": Look(size=8.0, boxed=False),
+}
+ROLE_LOOKS = {
+    "label": "label",
+    "sublabel": "label",
+    "group": "label",
+    "heading": "heading",
+    "header": "header",
+    "value": "value",
+    "options": "value",
+    "checks": "value",
+    "choice": "choice",
+}
+HEADING_LOOKS = {1: "title", 2: "h2"}
+
+
+def look_of(key: str) -> Look:
+    """A look by key; ``label+stacked`` is the label look set vertically."""
+    base, _, variant = key.partition("+")
+    look = LOOKS[base]
+    if variant == "stacked":
+        look = replace(look, stacked=True, horizontal="center", vertical="center")
+    return look
+
+
+# ---------------------------------------------------------------------------
+# Cell text
+
+
+def flow_lines(flow: Flow) -> str:
+    lines = []
+    for para in flow:
+        marker = para.marker + " " if para.marker else ""
+        lines.append(FULL_SPACE * para.level + marker + para.text)
+    return "\n".join(lines)
+
+
+def content_text(content: Content) -> str:
+    if isinstance(content, TextContent):
+        return flow_lines(content.flow)
+    if isinstance(content, ChoiceValue):
+        return f"[ {content.value or FULL_SPACE} ]{content.suffix}"
+    if isinstance(content, Options):
+        numbered = content.numbered()
+        per_line = max(1, content.columns)
+        rows = [FULL_SPACE.join(numbered[i : i + per_line]) for i in range(0, len(numbered), per_line)]
+        return "\n".join([content.heading, *rows])
+    if isinstance(content, CheckGrid):
+        lines: list[str] = []
+        for row in content.rows():
+            lines.extend(item.text for item in row if isinstance(item, CheckCaption))
+            items = [check_line(item) for item in row if isinstance(item, CheckItem)]
+            if items:
+                lines.append(FULL_SPACE.join(items))
+        return "\n".join(lines)
+    raise TypeError(f"未対応のセル内容です: {type(content).__name__}")
+
+
+def cell_text(cell: Cell) -> str:
+    text = "\n".join(content_text(c) for c in cell.content)
+    return ILLEGAL_CHARACTERS_RE.sub("", text)  # control characters cannot be stored in XML
+
+
+# ---------------------------------------------------------------------------
+# Sheet names and the column grid
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+SHEET_TITLE_MAX = 31
+
+
+def sheet_titles(parts: tuple[Part, ...]) -> list[str]:
+    """Sheet names from the parts' short titles: Excel's forbidden characters replaced, ≤ 31
+    characters, unique ignoring case (「History」 is reserved by Excel)."""
+    used = {"history"}
+    titles = []
+    for number, part in enumerate(parts, 1):
+        base = _SHEET_FORBIDDEN.sub("_", part.short_title).strip().strip("'")[:SHEET_TITLE_MAX]
+        base = base or f"Sheet{number}"
+        title, n = base, 2
+        while title.casefold() in used:
+            suffix = f"({n})"
+            title = base[: SHEET_TITLE_MAX - len(suffix)] + suffix
+            n += 1
+        used.add(title.casefold())
+        titles.append(title)
+    return titles
+
+
+def grid_spans(widths: tuple[int, ...], grid: int) -> list[int]:
+    """Sheet columns per logical column: proportional to ``widths``, each at least 1, summing to
+    ``grid`` (largest remainders first, ties to the left)."""
+    count = len(widths)
+    if count == 0:
+        return []
+    if count > grid:
+        raise ValueError(f"表の列数 {count} がシートの列数 {grid} を超えています")
+    total = sum(widths) or count
+    ideal = [(w if sum(widths) else 1) * grid / total for w in widths]
+    spans = [max(1, math.floor(x)) for x in ideal]
+    while sum(spans) < grid:
+        i = max(range(count), key=lambda k: (ideal[k] - spans[k], -k))
+        spans[i] += 1
+    while sum(spans) > grid:
+        i = min((k for k in range(count) if spans[k] > 1), key=lambda k: (ideal[k] - spans[k], k))
+        spans[i] -= 1
+    return spans
+
+
+# ---------------------------------------------------------------------------
+# Sheet layout: blocks placed as ranges on sheet rows, before openpyxl sees any of it
+
+
+@dataclass(slots=True)
+class Slot:
+    """A cell of a block on logical rows, with its sheet columns."""
+
+    row: int
+    rows: int
+    left: int
+    right: int
+    text: str
+    look: str
+
+
+@dataclass(slots=True)
+class Range:
+    """A cell placed on sheet rows and columns (1-based, inclusive)."""
+
+    top: int
+    left: int
+    bottom: int
+    right: int
+    text: str
+    look: str
+    need: float  # height in points the text needs over rows top..bottom
+    open_top: bool = False  # a continuation of the range above: no border between them
+    open_bottom: bool = False
+
+
+class SheetLayout:
+    def __init__(self, columns: int) -> None:
+        self.columns = columns
+        self.column_units = GRID_UNITS / columns
+        self.ranges: list[Range] = []
+        self.fixed: dict[int, float] = {}  # rows of a set height (gaps)
+        self.next_row = 1
+        self.title_rows: tuple[int, int] | None = None
+
+    # -- blocks
+
+    def add_part(self, part: Part) -> None:
+        tables = [i for i, b in enumerate(part.blocks) if isinstance(b, Table)]
+        for i, block in enumerate(part.blocks):
+            if i:
+                self.fixed[self.next_row] = GAP_PT
+                self.next_row += 1
+            if isinstance(block, Heading):
+                self.add_line(block.text, HEADING_LOOKS.get(block.level, "h3"))
+            elif isinstance(block, Paragraph):
+                look = "title" if block.style == "title" else block.style
+                self.add_line(flow_lines(block.flow), look)
+            elif isinstance(block, Table):
+                # Print titles repeat on every page of the sheet, so only the header of the last
+                # table may repeat: above any later table it would be wrong.
+                self.add_table(block, repeat_header=i == tables[-1])
+
+    def add_line(self, text: str, look: str) -> None:
+        text = ILLEGAL_CHARACTERS_RE.sub("", text)
+        self.place([Slot(0, 1, 1, self.columns, text, look)], 1)
+
+    def add_table(self, table: Table, repeat_header: bool = False) -> None:
+        if table.caption:
+            self.add_line(table.caption, "caption")
+        spans = grid_spans(table.widths, self.columns)
+        starts = [1]
+        for span in spans:
+            starts.append(starts[-1] + span)
+        count = len(table.rows)
+        taken: list[set[int]] = [set() for _ in range(count)]
+        slots: list[Slot] = []
+        for r, row in enumerate(table.rows):
+            c = 0
+            for cell in row.cells:
+                while c in taken[r]:
+                    c += 1
+                last = c + cell.colspan - 1
+                if last >= len(spans):
+                    raise ValueError(f"表の {r + 1} 行目のセルが表の列数 {len(spans)} を超えています")
+                rows = max(1, min(cell.rowspan, count - r))
+                for rr in range(r, r + rows):
+                    taken[rr].update(range(c, last + 1))
+                look = ROLE_LOOKS[cell.role] + ("+stacked" if cell.vertical else "")
+                slots.append(Slot(r, rows, starts[c], starts[last + 1] - 1, cell_text(cell), look))
+                c = last + 1
+        row_starts = self.place(slots, count)
+        header = min(table.header_rows, count)
+        if repeat_header and header:
+            self.title_rows = (row_starts[0], row_starts[header] - 1)
+
+    def place(self, slots: list[Slot], count: int) -> list[int]:
+        """Put ``count`` logical rows of slots on sheet rows; returns each logical row's first sheet
+        row (and the row after the last). A logical row whose single-row cells need more than
+        Excel's largest row spans several sheet rows, the long cells cut at line ends over them."""
+        wrapped: list[list[Line]] = []
+        pieces = [1] * count
+        for slot in slots:
+            look = look_of(slot.look)
+            if look.stacked:
+                wrapped.append([])
+                continue
+            lines = wrap(slot.text, self.width_pt(slot), look.size)
+            wrapped.append(lines)
+            if slot.rows == 1:
+                per_row = lines_per_row(look.size)
+                pieces[slot.row] = max(pieces[slot.row], math.ceil(len(lines) / per_row))
+        starts = [self.next_row]
+        for n in pieces:
+            starts.append(starts[-1] + n)
+        for slot, lines in zip(slots, wrapped, strict=True):
+            look = look_of(slot.look)
+            top, bottom = starts[slot.row], starts[slot.row + slot.rows] - 1
+            per_row = lines_per_row(look.size)
+            if look.stacked:
+                need = stacked_height(slot.text, look.size)
+            elif slot.rows == 1 and len(lines) > per_row:
+                chunks = [lines[i : i + per_row] for i in range(0, len(lines), per_row)]
+                for k, chunk in enumerate(chunks):
+                    last = k == len(chunks) - 1
+                    self.ranges.append(
+                        Range(
+                            top + k,
+                            slot.left,
+                            bottom if last else top + k,
+                            slot.right,
+                            join_lines(chunk),
+                            slot.look,
+                            lines_height(len(chunk), look.size),
+                            open_top=k > 0,
+                            open_bottom=not last,
+                        )
+                    )
+                continue
+            else:
+                need = lines_height(len(lines), look.size)
+            self.ranges.append(Range(top, slot.left, bottom, slot.right, slot.text, slot.look, need))
+        self.next_row = starts[-1]
+        return starts
+
+    def width_pt(self, slot: Slot) -> float:
+        return (slot.right - slot.left + 1) * self.column_units * UNIT_PT
+
+    # -- heights
+
+    def row_heights(self) -> dict[int, float]:
+        """Each sheet row's height: every range gets the height its text needs, a range over
+        several rows spreading what its rows lack evenly (single rows first, so spans only add
+        what is still missing)."""
+        heights = dict.fromkeys(range(1, self.next_row), 0.0)
+        heights.update(self.fixed)
+        for rng in sorted(self.ranges, key=lambda r: (r.bottom - r.top, r.top, r.left)):
+            rows = range(rng.top, rng.bottom + 1)
+            deficit = rng.need - sum(heights[r] for r in rows)
+            while deficit > 0.01:
+                open_rows = [r for r in rows if heights[r] < MAX_ROW_PT]
+                if not open_rows:
+                    break  # taller than the rows can ever be; the longest cells are split instead
+                share = deficit / len(open_rows)
+                for r in open_rows:
+                    grow = min(share, MAX_ROW_PT - heights[r])
+                    heights[r] += grow
+                    deficit -= grow
+        floor = lines_height(1, BODY_PT)
+        return {r: round(max(h, floor) if r not in self.fixed else h, 2) for r, h in heights.items()}
+
+
+# ---------------------------------------------------------------------------
+# openpyxl
+
+
+class Styles:
+    """Named styles, made once per look and border variant, so each cell takes one assignment."""
+
+    def __init__(self, wb: Workbook) -> None:
+        self.wb = wb
+        self.names: dict[tuple[str, bool, bool], str] = {}
+        thin = Side(style="thin")
+        self.sides = (Side(), thin)
+
+    def name(self, key: str, open_top: bool, open_bottom: bool) -> str:
+        found = self.names.get((key, open_top, open_bottom))
+        if found:
+            return found
+        look = look_of(key)
+        name = f"hyoka {key}" + (" cont-top" if open_top else "") + (" cont-bottom" if open_bottom else "")
+        style = NamedStyle(name=name)
+        style.font = font(look.size, look.bold)
+        style.alignment = Alignment(
+            horizontal=look.horizontal,
+            vertical=look.vertical,
+            wrap_text=True,
+            text_rotation=255 if look.stacked else 0,
+        )
+        if look.fill:
+            style.fill = PatternFill(fill_type="solid", start_color=GREY, end_color=GREY)
+        if look.boxed:
+            none, thin = self.sides
+            style.border = Border(
+                left=thin, right=thin, top=none if open_top else thin, bottom=none if open_bottom else thin
+            )
+        self.wb.add_named_style(style)
+        self.names[(key, open_top, open_bottom)] = name
+        return name
+
+
+def font(size: float, bold: bool = False) -> Font:
+    # charset 128 (Shift_JIS) and family 1 (roman) steer Excel's substitute to a Japanese Mincho
+    return Font(name=FONT_NAME, size=size, bold=bold, charset=128, family=1)
+
+
+def header_text(text: str) -> str:
+    """Text for a print header: ``&`` starts a code there, so a literal one is doubled."""
+    return text[:HEADER_LIMIT].replace("&", "&&")
+
+
+def write_sheet(ws: Worksheet, layout: SheetLayout, styles: Styles, doc: Document) -> None:
+    for col in range(1, layout.columns + 1):
+        ws.column_dimensions[get_column_letter(col)].width = layout.column_units
+    for rng in layout.ranges:
+        name = styles.name(rng.look, rng.open_top, rng.open_bottom)
+        if rng.top != rng.bottom or rng.left != rng.right:
+            ws.merge_cells(start_row=rng.top, start_column=rng.left, end_row=rng.bottom, end_column=rng.right)
+        if look_of(rng.look).boxed:
+            # every cell of a merged range gets the border, or print shows it broken
+            for row in range(rng.top, rng.bottom + 1):
+                for col in range(rng.left, rng.right + 1):
+                    ws.cell(row, col).style = name
+        cell = ws.cell(rng.top, rng.left)
+        if not look_of(rng.look).boxed:
+            cell.style = name
+        if rng.text:
+            cell.value = rng.text
+            cell.data_type = "s"  # text is text: never a formula, whatever it begins with
+    for row, height in layout.row_heights().items():
+        ws.row_dimensions[row].height = height
+
+    ws.sheet_view.showGridLines = False
+    setup = ws.page_setup
+    setup.paperSize = ws.PAPERSIZE_A4
+    setup.orientation = ws.ORIENTATION_PORTRAIT
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins = PageMargins(
+        left=MARGIN_INCH, right=MARGIN_INCH, top=0.75, bottom=0.75, header=0.3, footer=0.3
+    )
+    ws.print_options.horizontalCentered = True
+    last_row = max(layout.next_row - 1, 1)
+    ws.print_area = f"A1:{get_column_letter(layout.columns)}{last_row}"
+    if layout.title_rows:
+        ws.print_title_rows = f"{layout.title_rows[0]}:{layout.title_rows[1]}"
+    header_font = f"{FONT_NAME},Regular"
+    ws.oddHeader.center.text = header_text(doc.name)
+    ws.oddHeader.center.font = header_font
+    ws.oddHeader.center.size = 9
+    ws.oddFooter.center.text = "&P / &N"
+    ws.oddFooter.center.font = header_font
+    ws.oddFooter.center.size = 9
+
+
+def sheet_columns(part: Part) -> int:
+    widest = max((len(b.widths) for b in part.blocks if isinstance(b, Table)), default=0)
+    return max(GRID_COLUMNS, widest)
+
+
+def render(doc: Document) -> bytes:
+    wb = Workbook()
+    # The default font sets the unit of column widths; openpyxl has no public setter for it.
+    default = font(11.0)
+    wb._fonts = IndexedList([default])
+    wb._named_styles["Normal"].font = default
+    styles = Styles(wb)
+    wb.remove(wb.active)
+    for part, title in zip(doc.parts, sheet_titles(doc.parts), strict=True):
+        layout = SheetLayout(sheet_columns(part))
+        layout.add_part(part)
+        write_sheet(wb.create_sheet(title), layout, styles, doc)
+    if not wb.worksheets:
+        wb.create_sheet("Sheet1")
+
+    when = datetime.fromisoformat(doc.timestamp.replace("Z", "+00:00"))
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    props = wb.properties
+    props.created = props.modified = when
+    props.creator = props.lastModifiedBy = "hyoka"
+    props.title = doc.name
+
+    buffer = io.BytesIO()
+    # ExcelWriter directly: openpyxl's save() would stamp the current time as the modified date
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).write_data()
+    return normalise_zip(buffer.getvalue(), doc.timestamp)
