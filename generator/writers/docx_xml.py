@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from unicodedata import east_asian_width
 from xml.sax.saxutils import escape
 
 from generator.layout.ir import (
@@ -195,7 +196,8 @@ def tabs_xml(positions: list[int]) -> str:
 
 
 def _em_width(text: str) -> float:
-    return sum(1.0 if ord(ch) > 0x2E7F else 0.5 for ch in text)
+    """Width in ems; ambiguous characters (①, ○, ※) count full, as ＭＳ 明朝 draws them."""
+    return sum(1.0 if east_asian_width(ch) in "WFA" else 0.5 for ch in text)
 
 
 def para_xml(para: Para, style: StyleSpec, *, lead: str = "", jc: str = "") -> str:
@@ -337,7 +339,7 @@ def grid_widths(widths: tuple[int, ...], text_width: int) -> list[int]:
 
 
 class BodyWriter:
-    """Emits the body of a document; ``page_height`` (twips of text) bounds rows kept together."""
+    """Emits the body of a document on a text area of ``text_width`` × ``text_height`` twips."""
 
     def __init__(self, text_width: int, text_height: int) -> None:
         self.text_width = text_width
@@ -354,13 +356,9 @@ class BodyWriter:
     def document(self, doc: Document) -> str:
         for i, part in enumerate(doc.parts):
             self.page_break_pending = i > 0
-            previous: Block | None = None
             for block in part.blocks:
-                if isinstance(block, Table) and isinstance(previous, Table) and not block.caption:
-                    self.spacer()  # adjacent tables would merge into one in Word
                 self.block(block)
-                previous = block
-        if not self.out or self.out[-1].startswith("<w:tbl>"):
+        if self._after_table():
             self.spacer()  # the body must end with a paragraph before sectPr
         return f'<w:body xmlns:w="{W_NS}">' + "".join(self.out) + "</w:body>"
 
@@ -376,9 +374,12 @@ class BodyWriter:
         elif isinstance(block, Table):
             if block.caption:
                 self.out.append(paragraph_xml(CAPTION, run_xml(block.caption), self._break()))
-            elif self.page_break_pending:
-                self.spacer()
+            elif self.page_break_pending or self._after_table():
+                self.spacer()  # carries the page break; adjacent tables would merge in Word
             self.table(block)
+
+    def _after_table(self) -> bool:
+        return bool(self.out) and self.out[-1] == "</w:tbl>"
 
     def spacer(self) -> None:
         self.out.append(paragraph_xml(SPACER, "", self._break()))

@@ -53,6 +53,7 @@ from generator.writers.xlsx_metrics import (
     Line,
     join_lines,
     lines_height,
+    lines_per_piece,
     lines_per_row,
     stacked_height,
     wrap,
@@ -308,46 +309,46 @@ class SheetLayout:
         pieces = [1] * count
         for slot in slots:
             look = look_of(slot.look)
-            if look.stacked:
-                wrapped.append([])
-                continue
-            lines = wrap(slot.text, self.width_pt(slot), look.size)
+            lines = [] if look.stacked else wrap(slot.text, self.width_pt(slot), look.size)
             wrapped.append(lines)
-            if slot.rows == 1:
-                per_row = lines_per_row(look.size)
-                pieces[slot.row] = max(pieces[slot.row], math.ceil(len(lines) / per_row))
+            if slot.rows == 1 and len(lines) > lines_per_row(look.size):
+                pieces[slot.row] = max(pieces[slot.row], math.ceil(len(lines) / lines_per_piece(look.size)))
         starts = [self.next_row]
         for n in pieces:
             starts.append(starts[-1] + n)
         for slot, lines in zip(slots, wrapped, strict=True):
             look = look_of(slot.look)
             top, bottom = starts[slot.row], starts[slot.row + slot.rows] - 1
-            per_row = lines_per_row(look.size)
             if look.stacked:
                 need = stacked_height(slot.text, look.size)
-            elif slot.rows == 1 and len(lines) > per_row:
-                chunks = [lines[i : i + per_row] for i in range(0, len(lines), per_row)]
-                for k, chunk in enumerate(chunks):
-                    last = k == len(chunks) - 1
-                    self.ranges.append(
-                        Range(
-                            top + k,
-                            slot.left,
-                            bottom if last else top + k,
-                            slot.right,
-                            join_lines(chunk),
-                            slot.look,
-                            lines_height(len(chunk), look.size),
-                            open_top=k > 0,
-                            open_bottom=not last,
-                        )
-                    )
+            elif slot.rows == 1 and len(lines) > lines_per_row(look.size):
+                self.add_pieces(slot, lines, top, bottom, look.size)
                 continue
             else:
                 need = lines_height(len(lines), look.size)
             self.ranges.append(Range(top, slot.left, bottom, slot.right, slot.text, slot.look, need))
         self.next_row = starts[-1]
         return starts
+
+    def add_pieces(self, slot: Slot, lines: list[Line], top: int, bottom: int, size: float) -> None:
+        """A cell cut at line ends over rows top..bottom, one piece a row (the last taking the rest)."""
+        per_piece = lines_per_piece(size)
+        chunks = [lines[i : i + per_piece] for i in range(0, len(lines), per_piece)]
+        for k, chunk in enumerate(chunks):
+            last = k == len(chunks) - 1
+            self.ranges.append(
+                Range(
+                    top + k,
+                    slot.left,
+                    bottom if last else top + k,
+                    slot.right,
+                    join_lines(chunk),
+                    slot.look,
+                    lines_height(len(chunk), size),
+                    open_top=k > 0,
+                    open_bottom=not last,
+                )
+            )
 
     def width_pt(self, slot: Slot) -> float:
         return (slot.right - slot.left + 1) * self.column_units * UNIT_PT
@@ -373,7 +374,12 @@ class SheetLayout:
                     heights[r] += grow
                     deficit -= grow
         floor = lines_height(1, BODY_PT)
-        return {r: round(max(h, floor) if r not in self.fixed else h, 2) for r, h in heights.items()}
+        return {r: h if r in self.fixed else quantise(max(h, floor)) for r, h in heights.items()}
+
+
+def quantise(height: float) -> float:
+    """Round a row height up to whole screen pixels (0.75 pt), the steps Excel keeps."""
+    return min(MAX_ROW_PT, math.ceil(height / 0.75 - 1e-9) * 0.75)
 
 
 # ---------------------------------------------------------------------------

@@ -22,6 +22,7 @@ CELL_INSET_PT = 6.0  # left + right padding inside a cell
 LINE_FACTOR = 1.3  # line pitch / font size: Excel's Japanese fonts; LibreOffice's IPAex is 1.0
 ROW_PADDING_PT = 4.0  # top + bottom padding of a row
 MAX_ROW_PT = 409.0  # Excel's largest row height
+PIECE_PT = 150.0  # the height of each sheet row a cell taller than MAX_ROW_PT is cut into
 NARROW_EM = 0.6  # Latin letters and digits, a little wider than half an em for proportional fonts
 
 # A run of printable ASCII wraps as a word; a run of spaces hangs at a line's end; anything else
@@ -113,6 +114,12 @@ def lines_height(count: int, size_pt: float) -> float:
 def lines_per_row(size_pt: float) -> int:
     """The most lines one sheet row can hold (Excel caps a row at 409 pt)."""
     return max(1, math.floor((MAX_ROW_PT - ROW_PADDING_PT) / line_pt(size_pt)))
+
+
+def lines_per_piece(size_pt: float) -> int:
+    """Lines in each sheet row of a cell too tall for one row. A row never breaks across pages, so
+    the pieces are kept short: a page then ends at most one short piece early."""
+    return max(1, math.floor((PIECE_PT - ROW_PADDING_PT) / line_pt(size_pt)))
 
 
 def stacked_height(text: str, size_pt: float) -> float:

@@ -1,0 +1,455 @@
+"""The XLSX writer: workbook structure read back with openpyxl, raw sheet XML, and LibreOffice print."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import io
+import os
+import re
+import time
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import openpyxl
+import pytest
+
+from generator.layout.ir import (
+    Document,
+    Heading,
+    Paragraph,
+    Part,
+    Row,
+    Table,
+    plain,
+    text_cell,
+)
+from generator.writers import writer
+from generator.writers import xlsx as xw
+from generator.writers.xlsx_metrics import MAX_ROW_PT, lines_height, wrap
+from tests.ir_sample import FORM, sample_document
+from tests.office import pdf_pages, pdf_text, to_pdf
+
+FIDELITY = Path(os.environ.get("HYOKA_FIDELITY", "/work/shared/tools/fidelity.py"))
+LONG_LABEL = "長文の記載"
+LONG_NAME = "合成評価書"
+LONG_TABLE = "長文の表"
+
+
+def long_text(length: int = 3000) -> str:
+    """Japanese prose with explicit line breaks; every sentence numbered, so any slice is unique."""
+    sentences = []
+    i = 0
+    while sum(map(len, sentences)) < length:
+        i += 1
+        sentences.append(
+            f"第{i}項として特定個人情報ファイルの取扱いに係る安全管理措置を講じ記録を{i}年間保存する。"
+        )
+        if i % 9 == 0:
+            sentences.append("\n")
+    return "".join(sentences)[:length].rstrip("\n")
+
+
+LONG = long_text()
+
+
+def long_document(rows: int = 0) -> Document:
+    """A 3,000-character cell beside a label, a tall group label over two rows, then ``rows`` rows."""
+    body = [
+        Row((text_cell(LONG_TABLE, "heading", colspan=4),), kind="heading"),
+        Row((text_cell(LONG_LABEL, "label", colspan=2), text_cell(LONG, colspan=2))),
+        Row(
+            (
+                text_cell("縦に長い区分" * 20, "group", rowspan=2),
+                text_cell("小項目", "sublabel"),
+                text_cell("短い値", colspan=2),
+            )
+        ),
+        Row((text_cell("小項目二", "sublabel"), text_cell("値二", colspan=2))),
+    ]
+    for i in range(rows):
+        body.append(
+            Row(
+                (
+                    text_cell(f"項目{i}", "label", colspan=2),
+                    text_cell(f"行{i}の記載。" + "事務の内容を説明する文章。" * (i % 12)),
+                    text_cell(f"備考{i}"),
+                )
+            )
+        )
+    part = Part(
+        id="long",
+        title="長文",
+        short_title="長文",
+        blocks=(
+            Heading("長文", 2),
+            Paragraph(plain("説明の段落。")),
+            Table(FORM, tuple(body), header_rows=1),
+        ),
+    )
+    return Document(
+        title="特定個人情報保護評価書（重点項目評価書）",
+        name=LONG_NAME,
+        number="1",
+        organisation="試験市長",
+        published="令和7年1月1日",
+        parts=(part,),
+        timestamp="2025-01-01T00:00:00Z",
+    )
+
+
+def load(data: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def find(ws, text: str):
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value == text:
+                return cell
+    raise AssertionError(f"{text!r} not found in sheet {ws.title}")
+
+
+def merged_range_of(ws, cell):
+    for rng in ws.merged_cells.ranges:
+        if cell.coordinate in rng:
+            return rng
+    return None
+
+
+@pytest.fixture(scope="module")
+def sample() -> Document:
+    return sample_document()
+
+
+@pytest.fixture(scope="module")
+def sample_bytes(sample: Document) -> bytes:
+    return xw.render(sample)
+
+
+@pytest.fixture(scope="module")
+def book(sample_bytes: bytes) -> openpyxl.Workbook:
+    return load(sample_bytes)
+
+
+# ---------------------------------------------------------------------------
+# Structure
+
+
+def test_registry_and_extension() -> None:
+    assert writer("xlsx") is xw
+    assert xw.EXTENSION == ".xlsx"
+
+
+def test_one_sheet_per_part(book, sample) -> None:
+    assert book.sheetnames == [p.short_title for p in sample.parts]
+
+
+def test_sheet_titles_sanitised_and_unique() -> None:
+    parts = tuple(
+        Part(id=f"p{i}", title=t, short_title=t, blocks=())
+        for i, t in enumerate(["Ⅱ [ファイル]: A/B*?", "重複", "重複", "x" * 40, "history", "'"])
+    )
+    titles = xw.sheet_titles(parts)
+    assert titles[0] == "Ⅱ _ファイル__ A_B__"
+    assert titles[1:3] == ["重複", "重複(2)"]
+    assert titles[3] == "x" * 31
+    assert titles[4] == "history(2)"
+    assert titles[5] == "Sheet6"
+    assert all(len(t) <= 31 and not re.search(r"[\[\]:*?/\\]", t) for t in titles)
+    assert len({t.casefold() for t in titles}) == len(titles)
+
+
+def test_grid_spans_cover_the_grid() -> None:
+    assert xw.grid_spans((18, 18, 40, 24), 24) == [4, 4, 10, 6]
+    assert xw.grid_spans((100,), 24) == [24]
+    spans = xw.grid_spans((1, 1, 98), 24)
+    assert sum(spans) == 24 and min(spans) == 1
+    assert sum(xw.grid_spans((12, 20, 24, 24, 6, 14), 24)) == 24
+    with pytest.raises(ValueError):
+        xw.grid_spans((1,) * 25, 24)
+
+
+def test_colspan_and_rowspan_become_merged_ranges(book) -> None:
+    ws = book["Ⅰ 基本情報"]
+    spans = xw.grid_spans(FORM, 24)
+    label = find(ws, "①事務の名称")
+    rng = merged_range_of(ws, label)
+    assert (rng.min_col, rng.max_col, rng.min_row, rng.max_row) == (
+        1,
+        spans[0] + spans[1],
+        label.row,
+        label.row,
+    )
+    heading = find(ws, "１．特定個人情報ファイルを取り扱う事務")
+    assert merged_range_of(ws, heading).max_col == 24
+    group = find(ws, "④使用の主体")
+    rng = merged_range_of(ws, group)
+    assert (rng.min_col, rng.max_col, rng.max_row - rng.min_row) == (1, spans[0], 1)
+    # the row below starts after the group column
+    assert find(ws, "使用者数").column == spans[0] + 1
+    assert find(ws, "使用者数").row == group.row + 1
+
+
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+
+
+def raw_borders(data: bytes, sheet: int) -> dict[str, tuple[str | None, ...]]:
+    """Each written cell's border sides (left, right, top, bottom) as stored in the file: openpyxl
+    rebuilds the borders of merged cells on loading, so it cannot show what was written."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        styles = ElementTree.fromstring(z.read("xl/styles.xml"))
+        xml = ElementTree.fromstring(z.read(f"xl/worksheets/sheet{sheet}.xml"))
+    borders = []
+    for border in styles.find("m:borders", NS):
+        borders.append(
+            tuple(
+                (side.get("style") if (side := border.find(f"m:{name}", NS)) is not None else None)
+                for name in ("left", "right", "top", "bottom")
+            )
+        )
+    xfs = [int(xf.get("borderId", 0)) for xf in styles.find("m:cellXfs", NS)]
+    return {c.get("r"): borders[xfs[int(c.get("s", 0))]] for c in xml.iter(f"{{{NS['m']}}}c")}
+
+
+def test_every_table_cell_has_thin_borders(book, sample_bytes) -> None:
+    ws = book["Ⅰ 基本情報"]
+    table_top = find(ws, "１．特定個人情報ファイルを取り扱う事務").row
+    written = raw_borders(sample_bytes, 2)
+    for row in range(table_top, ws.max_row + 1):
+        for col in range(1, 25):
+            coordinate = f"{openpyxl.utils.get_column_letter(col)}{row}"
+            assert written.get(coordinate) == ("thin",) * 4, coordinate
+    assert written["A1"] == (None,) * 4  # the part heading above the table
+
+
+def test_cell_looks(book) -> None:
+    ws = book["Ⅰ 基本情報"]
+    label = find(ws, "①事務の名称")
+    assert label.fill.fgColor.rgb.endswith("F2F2F2")
+    assert label.alignment.wrap_text and label.alignment.vertical == "top"
+    assert "明朝" in label.font.name and 9 <= label.font.sz <= 10
+    value = find(ws, "健康増進事業に関する事務")
+    assert value.fill.fill_type is None
+    choice = find(ws, "[ 10万人以上30万人未満 ]")
+    assert choice.alignment.vertical == "center"
+    stacked = find(ws, "再委託")
+    assert stacked.alignment.textRotation == 255
+    assert stacked.fill.fgColor.rgb.endswith("F2F2F2")
+    assert find(ws, "１．特定個人情報ファイルを取り扱う事務").fill.fgColor.rgb.endswith("F2F2F2")
+    assert book["別添2 変更箇所"]["A3"].fill.fgColor.rgb.endswith("F2F2F2")
+
+
+def test_cell_text_from_content(book) -> None:
+    ws = book["Ⅰ 基本情報"]
+    find(
+        ws,
+        "＜選択肢＞\n1） 1,000人未満　2） 1,000人以上1万人未満\n3） 1万人以上10万人未満　4） 10万人以上30万人未満",
+    )
+    find(ws, "[ 委託する ]（ 2 ）件")
+    find(ws, "[ 　 ]")
+    find(
+        ws,
+        "[ ○ ] 情報提供ネットワークシステム　[ ] 庁内連携システム\n"
+        "[ ] 住民基本台帳ネットワークシステム　[ ○ ] 既存住民基本台帳システム\n"
+        "[ ○ ] その他 （ 中間サーバーコネクタ ）",
+    )
+    find(
+        ws,
+        "・識別情報\n[ ○ ] 個人番号　[ ] 個人番号対応符号\n・業務関係情報\n[ ] 国税関係情報　[ ] その他 （  ）",
+    )
+    find(
+        ws,
+        "本市では健康増進法に基づきがん検診を実施している。\n(1) 受診勧奨\n"
+        "　1. 一行目\n二行目 <script>alert(1)</script>\n強調と普通",
+    )
+    cover = book["表紙"]
+    find(cover, "・ Ⅰ　基本情報\nⅡ　特定個人情報ファイルの概要")
+
+
+def test_values_are_strings_never_formulas(sample_bytes, book) -> None:
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.value is None or isinstance(cell.value, str), cell.coordinate
+                assert cell.data_type in ("s", "n"), cell.coordinate  # "n" only for empty cells
+    assert find(book["Ⅰ 基本情報"], "=1+1").data_type == "s"
+    assert find(book["別添2 変更箇所"], "+SUM(A1)").data_type == "s"
+    with zipfile.ZipFile(io.BytesIO(sample_bytes)) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert len(sheets) == 3
+        xml_of = {name: z.read(name).decode() for name in sheets}
+    for name, xml in xml_of.items():
+        assert "<f>" not in xml and "<f " not in xml, name
+        for c in ElementTree.fromstring(xml).iter(f"{{{NS['m']}}}c"):
+            if len(c):  # a cell with a value: a shared or inline string
+                assert c.get("t") in ("s", "inlineStr"), (name, c.get("r"))
+    assert "<is><t>=1+1</t></is>" in xml_of["xl/worksheets/sheet2.xml"]
+    assert "<is><t>+SUM(A1)</t></is>" in xml_of["xl/worksheets/sheet3.xml"]
+
+
+def test_page_setup(book, sample) -> None:
+    for ws in book.worksheets:
+        setup = ws.page_setup
+        assert int(setup.paperSize) == 9
+        assert setup.orientation == "portrait"
+        assert int(setup.fitToWidth) == 1 and int(setup.fitToHeight) == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_options.horizontalCentered
+        assert 0.5 <= ws.page_margins.left <= 0.8 and 0.5 <= ws.page_margins.right <= 0.8
+        assert sample.name in ws.oddHeader.center.text
+        assert ws.oddFooter.center.text == "&P / &N"
+        assert ws.print_area.endswith(f"!$A$1:$X${ws.max_row}")
+    # the header row of 別添2's table repeats: heading, gap row, then the header
+    assert book["別添2 変更箇所"].print_title_rows == "$3:$3"
+    assert book["表紙"].print_title_rows is None  # a later table follows the one with a header
+
+
+def test_header_escapes_ampersand() -> None:
+    doc = dataclasses.replace(sample_document(), name="A&B事務")
+    assert xw.header_text(doc.name) == "A&&B事務"
+    with zipfile.ZipFile(io.BytesIO(xw.render(doc))) as z:
+        xml = ElementTree.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    header = xml.find("m:headerFooter/m:oddHeader", NS).text
+    assert header.startswith("&C") and header.endswith("A&&B事務")
+
+
+def test_deterministic(sample) -> None:
+    first = xw.render(sample)
+    assert xw.render(sample_document()) == first
+    props = load(first).properties
+    assert props.creator == "hyoka" and props.lastModifiedBy == "hyoka"
+    assert props.title == sample.name
+    assert props.created.isoformat().startswith("2000-01-01T00:00:00")
+    assert props.modified == props.created
+    with zipfile.ZipFile(io.BytesIO(first)) as z:
+        assert {i.date_time for i in z.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+
+
+# ---------------------------------------------------------------------------
+# Row heights
+
+
+def test_row_heights_fit_the_estimated_text(book) -> None:
+    for ws in book.worksheets:
+        widths = [ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width for c in range(1, 25)]
+        spans = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
+        for row in ws.iter_rows():
+            for cell in row:
+                if not isinstance(cell.value, str) or cell.alignment.textRotation == 255:
+                    continue
+                rng = spans.get((cell.row, cell.column))
+                cols = range(rng.min_col, rng.max_col + 1) if rng else [cell.column]
+                rows = range(rng.min_row, rng.max_row + 1) if rng else [cell.row]
+                width = sum(widths[c - 1] for c in cols) * xw.UNIT_PT
+                need = lines_height(len(wrap(cell.value, width, cell.font.sz)), cell.font.sz)
+                have = sum(ws.row_dimensions[r].height for r in rows)
+                assert have >= need - 0.05, (ws.title, cell.coordinate)
+
+
+def test_long_cell_continues_over_rows() -> None:
+    ws = load(xw.render(long_document())).active
+    label = find(ws, LONG_LABEL)
+    pieces = []
+    row = label.row
+    while isinstance(ws.cell(row, 9).value, str) and ws.cell(row, 9).value not in ("短い値",):
+        pieces.append(ws.cell(row, 9))
+        row += 1
+    assert len(pieces) >= 2
+    assert "".join(p.value for p in pieces).replace("\n", "") == LONG.replace("\n", "")
+    # the label spans every continuation row; pieces are bordered as one cell
+    rng = merged_range_of(ws, label)
+    assert (rng.min_row, rng.max_row) == (pieces[0].row, pieces[-1].row)
+    assert pieces[0].border.top.style == "thin" and pieces[0].border.bottom.style is None
+    assert pieces[-1].border.top.style is None and pieces[-1].border.bottom.style == "thin"
+    for piece in pieces[1:-1]:
+        assert piece.border.top.style is None and piece.border.bottom.style is None
+    for piece in pieces:
+        assert piece.border.left.style == "thin" and piece.border.right.style == "thin"
+        merged = merged_range_of(ws, piece)
+        assert (merged.min_col, merged.max_col) == (9, 24)
+    assert all((d.height or 0) <= MAX_ROW_PT for d in ws.row_dimensions.values())
+    # a tall group label over two rows gets their height between them
+    group = find(ws, "縦に長い区分" * 20)
+    rng = merged_range_of(ws, group)
+    width = sum(ws.column_dimensions[c].width for c in "ABCD") * xw.UNIT_PT
+    need = lines_height(len(wrap(group.value, width, 9)), 9)
+    assert sum(ws.row_dimensions[r].height for r in range(rng.min_row, rng.max_row + 1)) >= need
+    assert ws.print_title_rows == "$5:$5"
+
+
+def test_many_rows_render_quickly() -> None:
+    doc = long_document(rows=2000)
+    start = time.perf_counter()
+    data = xw.render(doc)
+    elapsed = time.perf_counter() - start
+    ws = load(data).active
+    assert ws.max_row > 2000
+    find(ws, "項目1999")
+    assert elapsed < 60, f"{elapsed:.1f} s for 2,000 rows"
+
+
+# ---------------------------------------------------------------------------
+# Text read back: the fidelity tool and LibreOffice
+
+
+def test_fidelity_tool_reads_every_cell(tmp_path, sample) -> None:
+    spec = importlib.util.spec_from_file_location("fidelity", FIDELITY)
+    assert spec and spec.loader, f"fidelity tool not found at {FIDELITY}"
+    fidelity = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fidelity)
+    path = tmp_path / "sample.xlsx"
+    path.write_bytes(xw.render(sample))
+    reference = []
+    for part in sample.parts:
+        for block in part.blocks:
+            if isinstance(block, Table):
+                reference.extend(cell.text() for row in block.rows for cell in row.cells)
+    recall, _, missing = fidelity.measure("\n".join(reference), fidelity.xlsx_blocks(path))
+    assert recall == 1.0, missing
+
+
+def compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.slow
+def test_libreoffice_prints_a4_portrait(tmp_path, sample_bytes) -> None:
+    path = tmp_path / "sample.xlsx"
+    path.write_bytes(sample_bytes)
+    pdf = to_pdf(path, tmp_path)
+    pages = pdf_pages(pdf)
+    assert len(pages) >= 3  # every sheet starts a page
+    for width, height in pages:
+        assert abs(width - 595) <= 2 and abs(height - 842) <= 2
+    text = compact(pdf_text(pdf))
+    for expected in (
+        "①事務の名称",
+        "[10万人以上30万人未満]",
+        "=1+1",
+        "+SUM(A1)",
+        "旭川市健康保健部健康推進課",
+    ):
+        assert expected in text
+
+
+@pytest.mark.slow
+def test_libreoffice_prints_a_3000_character_cell_whole(tmp_path) -> None:
+    path = tmp_path / "long.xlsx"
+    path.write_bytes(xw.render(long_document(rows=40)))
+    pdf = to_pdf(path, tmp_path)
+    for width, height in pdf_pages(pdf):
+        assert abs(width - 595) <= 2 and abs(height - 842) <= 2
+    # page headers and footers, the repeated table header and the label fall between the pieces
+    # of a cell split over pages
+    text = compact(pdf_text(pdf))
+    for noise in (LONG_NAME, LONG_TABLE, LONG_LABEL):
+        text = text.replace(noise, "")
+    text = re.sub(r"\d+/\d+", "", text)
+    expected = compact(LONG)
+    assert expected[-30:] in text
+    for start in (300, 1000, 1500, 2000, 2600):
+        assert expected[start : start + 40] in text, start
+    assert expected in text
+    assert "行39の記載。" in text
