@@ -1,4 +1,5 @@
-# hyoka — the two set-up commands: `make build` (examples → out/) and `make test`.
+# hyoka — the two set-up commands: `make build` (examples → out/) and `make test`; plain `make`
+# rebuilds exactly the outputs whose inputs changed (rules from `hyoka deps`, see below).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,8 +7,8 @@ OUT    := out
 SOURCES := sources
 FORMATS ?= html,docx,xlsx
 
-.DEFAULT_GOAL := build
-.PHONY: build test lint format check clean
+.DEFAULT_GOAL := all
+.PHONY: all build site test lint format check clean
 
 # The venv is (re)made when pyproject.toml changes; the stamp keeps `make` from reinstalling.
 $(VENV)/.installed: pyproject.toml
@@ -18,6 +19,26 @@ $(VENV)/.installed: pyproject.toml
 
 build: $(VENV)/.installed
 	$(BIN)/hyoka build $(SOURCES) --out $(OUT) --format $(FORMATS) --quiet
+
+# Incremental builds: $(OUT)/deps.mk has one rule per output with exactly the files it is built
+# from (sources, block files, templates, generator modules); `make` after `make build` finds
+# every output current from file times alone and starts no process. The rules are written again
+# when a source or block file is added, removed or edited (an edit may reference another block).
+HYOKA := $(BIN)/hyoka
+DEPS  := $(OUT)/deps.mk
+
+$(DEPS): Makefile $(VENV)/.installed $(SOURCES) $(wildcard $(SOURCES)/* $(SOURCES)/*/*.y*ml $(SOURCES)/blocks/*/ templates/blocks templates/blocks/*/)
+	$(HYOKA) deps $(SOURCES) --out $(OUT) --format $(FORMATS) --output $@
+
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+include $(DEPS)
+endif
+
+# after the include: HYOKA_OUTPUTS comes from deps.mk
+all: $(HYOKA_OUTPUTS)
+
+site: all
+	$(HYOKA) site $(SOURCES) --out $(OUT)/site --build $(OUT) --quiet
 
 check: $(VENV)/.installed
 	$(BIN)/hyoka check $(SOURCES)

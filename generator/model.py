@@ -21,6 +21,7 @@ class BlockRef:
     version: str | None
     params: tuple[tuple[str, str], ...]
     loc: Location
+    label: str = field(default="", compare=False)  # official item label, for messages and usage
 
 
 TextPart = str | BlockRef

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .blocks.library import Library, load_library, sources_root
+from .blocks.resolve import Resolved, resolve_assessment
 from .diagnostics import Reporter
 from .layout import ir
 from .model import Assessment
@@ -16,20 +18,34 @@ from .rules import check_consistency
 class Loaded:
     folder: Path
     assessment: Assessment | None
+    blocks: Resolved = field(default_factory=Resolved)  # rendered block references
 
 
 def load_all(folders: list[Path], reporter: Reporter) -> list[Loaded]:
     """Read and check every folder, collecting every problem before anyone fails."""
     loaded = []
+    libraries: dict[Path, Library] = {}  # one per sources root, so its errors show once
     for folder in folders:
         assessment = read_assessment(folder, reporter)
+        resolved = Resolved()
         if assessment is not None:
             check_consistency(assessment, reporter)
-        loaded.append(Loaded(folder, assessment))
+            root = sources_root(folder)
+            if root not in libraries:
+                libraries[root] = load_library(root, reporter)
+            resolved = resolve_assessment(assessment, libraries[root], reporter)
+        loaded.append(Loaded(folder, assessment, resolved))
     return loaded
 
 
-def layout(assessment: Assessment) -> ir.Document:
+def layout(assessment: Assessment, blocks: Resolved | None = None) -> ir.Document:
+    """The IR of a loaded assessment; without ``blocks`` its references are resolved again."""
     from .layout.builder import build_document
 
-    return build_document(assessment)
+    if blocks is None:
+        reporter = Reporter()
+        blocks = resolve_assessment(
+            assessment, load_library(sources_root(assessment.folder), reporter), reporter
+        )
+        reporter.raise_if_errors()
+    return build_document(assessment, blocks.text)

@@ -238,11 +238,11 @@ class SectionReader:
             case _:
                 return self.text(node, label)
 
-    def scalar(self, node: YNode, label: str, what: str) -> YScalar | None:
+    def scalar(self, node: YNode, label: str, what: str, allowed: str = "") -> YScalar | None:
         if isinstance(node, YScalar):
             return node
         self.reporter.error(
-            node.loc, label, f"ここには{what}を 1 つ書いてください（リストや対応表は書けません）。"
+            node.loc, label, f"ここには{what}を 1 つ書いてください（リストや対応表は書けません）。{allowed}"
         )
         return None
 
@@ -304,10 +304,10 @@ class SectionReader:
                 self.reporter.error(p.loc, label, "params には「名前: 値」の組を書いてください。")
         if not ok:
             return None
-        return BlockRef(id_node.text.strip(), version, tuple(params), node.loc)
+        return BlockRef(id_node.text.strip(), version, tuple(params), node.loc, label)
 
     def choice(self, item: s.Item, node: YNode, label: str) -> Choice:
-        sc = self.scalar(node, label, "選択肢")
+        sc = self.scalar(node, label, "選択肢", f"選択肢: {numbered(item.options)}")
         if sc is None:
             return Choice(None, node.loc)
         if sc.is_null or not sc.text.strip():

@@ -26,7 +26,8 @@ def assessment_folders(paths: list[Path]) -> list[Path]:
         if is_assessment(path):
             found.append(path)
             continue
-        children = sorted(p for p in path.iterdir() if is_assessment(p))
+        # sources/blocks holds the city's shared texts (共通記載ブロック), never an assessment
+        children = sorted(p for p in path.iterdir() if p.name != "blocks" and is_assessment(p))
         if not children:
             raise UsageError(f"{path}: 評価書の YAML（0_表紙.yaml など）が見つかりません。")
         found.extend(children)

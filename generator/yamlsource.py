@@ -66,6 +66,10 @@ def load(path: Path, reporter: Reporter) -> YNode | None:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and any(
+            e in (exc.problem or "") for e in ("end of stream", "<stream end>")
+        ):
+            mark = exc.context_mark  # an unclosed quote or bracket: point where it opens, not at the end
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "構文エラー"
         reporter.error(
@@ -77,8 +81,8 @@ def load(path: Path, reporter: Reporter) -> YNode | None:
     except yaml.YAMLError as exc:
         reporter.error(Location(shown, 1, 1), "", f"YAML として読めません（{exc}）。")
         return None
-    if root is None:
-        return YMap(Location(shown, 1, 1))
+    if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == _NULL):
+        return YMap(Location(shown, 1, 1))  # an empty file (or an empty 「---」 document)
     return _convert(root, shown, reporter)
 
 
@@ -86,8 +90,31 @@ def _loc(node: yaml.Node, shown: str) -> Location:
     return Location(shown, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+# Tags the safe loader resolves plain values to. Any other tag (``!!python/object/apply:…``,
+# ``!!binary``, ``!custom``) is reported and its value dropped: nothing is ever constructed.
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = frozenset(
+    _CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "value", "merge")
+)
+_NULL = _CORE + "null"
+
+
+def _bad_tag(node: yaml.Node, shown: str, reporter: Reporter) -> bool:
+    if node.tag in _ALLOWED_TAGS:
+        return False
+    tag = node.tag.replace(_CORE, "!!", 1)
+    reporter.error(
+        _loc(node, shown),
+        "",
+        f"YAML のタグ「{tag}」は使えません（安全のため、タグの付いた値は読みません）。タグを消して値だけを書いてください。",
+    )
+    return True
+
+
 def _convert(node: yaml.Node, shown: str, reporter: Reporter) -> YNode:
     loc = _loc(node, shown)
+    if _bad_tag(node, shown, reporter):
+        return YScalar(loc, "", _NULL)
     if isinstance(node, yaml.ScalarNode):
         return YScalar(loc, node.value, node.tag)
     if isinstance(node, yaml.SequenceNode):
@@ -95,6 +122,8 @@ def _convert(node: yaml.Node, shown: str, reporter: Reporter) -> YNode:
     result = YMap(loc)
     for key_node, value_node in node.value:
         key_loc = _loc(key_node, shown)
+        if _bad_tag(key_node, shown, reporter):
+            continue
         if not isinstance(key_node, yaml.ScalarNode):
             reporter.error(
                 key_loc, "", "項目名には文字列を書いてください（リストや対応表は項目名になりません）。"

@@ -48,17 +48,25 @@ def sample_document(evil: str = "<script>alert(1)</script>") -> Document:
             Table(
                 (100,),
                 (
-                    Row((text_cell("個人のプライバシー等の権利利益の保護の宣言", "heading"),), kind="heading"),
+                    Row(
+                        (text_cell("個人のプライバシー等の権利利益の保護の宣言", "heading"),), kind="heading"
+                    ),
                     Row((text_cell("旭川市は、健康増進事業に関する事務における…宣言する。"),)),
                 ),
                 style="cover",
             ),
             Paragraph(plain("項目一覧"), style="caption"),
-            Paragraph((Para((Run("Ⅰ　基本情報"),), marker="・"), Para((Run("Ⅱ　特定個人情報ファイルの概要"),)))),
+            Paragraph(
+                (Para((Run("Ⅰ　基本情報"),), marker="・"), Para((Run("Ⅱ　特定個人情報ファイルの概要"),)))
+            ),
         ),
     )
     s1_rows = (
-        Row((text_cell("１．特定個人情報ファイルを取り扱う事務", "heading", colspan=4),), kind="heading", anchor="s1-1"),
+        Row(
+            (text_cell("１．特定個人情報ファイルを取り扱う事務", "heading", colspan=4),),
+            kind="heading",
+            anchor="s1-1",
+        ),
         Row((text_cell("①事務の名称", "label", colspan=2), text_cell("健康増進事業に関する事務", colspan=2))),
         Row(
             (
@@ -70,7 +78,9 @@ def sample_document(evil: str = "<script>alert(1)</script>") -> Document:
                                 Para((Run("本市では健康増進法に基づきがん検診を実施している。"),)),
                                 Para((Run("受診勧奨"),), marker="(1)"),
                                 Para((Run("一行目\n二行目 " + evil),), marker="1.", level=1),
-                                Para((Run("強調", strong=True), Run("と普通")),),
+                                Para(
+                                    (Run("強調", strong=True), Run("と普通")),
+                                ),
                             )
                         ),
                     ),
@@ -83,7 +93,17 @@ def sample_document(evil: str = "<script>alert(1)</script>") -> Document:
                 text_cell("③対象人数", "label", colspan=2),
                 Cell((ChoiceValue("10万人以上30万人未満"),), role="choice"),
                 Cell(
-                    (Options(("1,000人未満", "1,000人以上1万人未満", "1万人以上10万人未満", "10万人以上30万人未満"), 2),),
+                    (
+                        Options(
+                            (
+                                "1,000人未満",
+                                "1,000人以上1万人未満",
+                                "1万人以上10万人未満",
+                                "10万人以上30万人未満",
+                            ),
+                            2,
+                        ),
+                    ),
                     role="options",
                 ),
             )
@@ -190,14 +210,28 @@ def sample_document(evil: str = "<script>alert(1)</script>") -> Document:
                     Row(
                         tuple(
                             text_cell(h, "header")
-                            for h in ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
+                            for h in (
+                                "変更日",
+                                "項目",
+                                "変更前の記載",
+                                "変更後の記載",
+                                "提出時期",
+                                "提出時期に係る説明",
+                            )
                         ),
                         kind="header",
                     ),
                     Row(
                         tuple(
                             text_cell(t)
-                            for t in ("令和7年8月4日", "Ⅱ …主な記録項目", "4情報", "5情報", "事前", "+SUM(A1)")
+                            for t in (
+                                "令和7年8月4日",
+                                "Ⅱ …主な記録項目",
+                                "4情報",
+                                "5情報",
+                                "事前",
+                                "+SUM(A1)",
+                            )
                         )
                     ),
                 ),

@@ -52,7 +52,10 @@ def pdf_pages(pdf: Path) -> list[tuple[float, float]]:
     info = subprocess.run([require("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True).stdout
     count = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
     sizes = subprocess.run(
-        [require("pdfinfo"), "-f", "1", "-l", str(count), str(pdf)], capture_output=True, text=True, check=True
+        [require("pdfinfo"), "-f", "1", "-l", str(count), str(pdf)],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     pages = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", sizes, re.M)
     return [(float(w), float(h)) for w, h in pages]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import importlib.util
 import io
 import os
 import re
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -327,6 +330,23 @@ def test_deterministic(sample) -> None:
         assert {i.date_time for i in z.infolist()} == {(2000, 1, 1, 0, 0, 0)}
 
 
+def test_deterministic_across_processes(sample_bytes) -> None:
+    """Bytes do not depend on Python's per-process hash seed (sets and dicts inside openpyxl)."""
+    script = (
+        "import hashlib, sys; from tests.ir_sample import sample_document; "
+        "from generator.writers.xlsx import render; "
+        "sys.stdout.write(hashlib.sha256(render(sample_document())).hexdigest())"
+    )
+    root = Path(__file__).resolve().parent.parent
+    expected = hashlib.sha256(sample_bytes).hexdigest()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run(
+            [sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True, check=True
+        )
+        assert out.stdout == expected
+
+
 # ---------------------------------------------------------------------------
 # Row heights
 
@@ -365,6 +385,8 @@ def test_long_cell_continues_over_rows() -> None:
     assert pieces[-1].border.top.style is None and pieces[-1].border.bottom.style == "thin"
     for piece in pieces[1:-1]:
         assert piece.border.top.style is None and piece.border.bottom.style is None
+    # lines spread over each piece's row but the last, so a tall estimate leaves no gap mid-text
+    assert [p.alignment.vertical for p in pieces] == ["distributed"] * (len(pieces) - 1) + ["top"]
     for piece in pieces:
         assert piece.border.left.style == "thin" and piece.border.right.style == "thin"
         merged = merged_range_of(ws, piece)

@@ -1,18 +1,33 @@
-"""``hyoka build``: sources → HTML / DOCX / XLSX (and PDF through LibreOffice) in out/."""
+"""``hyoka build``: sources → HTML / DOCX / XLSX (and PDF through LibreOffice) in out/.
+
+Incremental: an output is rebuilt only when an input it was built from changed (see
+``generator.buildgraph`` and ``generator.manifest``). The check hashes files and parses nothing,
+so a build with nothing to do imports neither the reader nor a writer's libraries.
+
+Stale assessments are read, checked, laid out and rendered in a process pool (``-j``), each
+worker returning bytes; nothing is written unless every one of them is free of errors, and then
+each file is written atomically in a fixed order, so the outputs do not depend on ``-j``.
+"""
 
 from __future__ import annotations
 
-import sys
+import hashlib
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import Reporter, UsageError
+from .. import manifest
+from ..buildgraph import BlockFile, static_inputs
+from ..diagnostics import Diagnostic, Reporter, UsageError
 from ..output import write_atomic
-from ..pipeline import layout, load_all
+from ..progress import progress
 from ..sources import assessment_folders
-from ..writers import WRITERS, writer
+from ..writers import WRITERS
 
 ALL_FORMATS = ("html", "docx", "xlsx")
-KNOWN = (*ALL_FORMATS, "pdf")
+KNOWN = (*WRITERS, "pdf")
 
 
 def parse_formats(spec: str) -> list[str]:
@@ -22,35 +37,165 @@ def parse_formats(spec: str) -> list[str]:
             raise UsageError(
                 f"出力形式「{f}」には対応していません。使える形式: {', '.join(KNOWN)}（カンマ区切りで複数指定）"
             )
-    return formats or list(ALL_FORMATS)
+    return list(dict.fromkeys(formats)) or list(ALL_FORMATS)
 
 
-def run(paths: list[Path], out: Path, formats: list[str], quiet: bool = False) -> int:
-    folders = assessment_folders(paths)
+def output_name(name: str, fmt: str) -> str:
+    """Every writer's extension is its format name (checked when it renders)."""
+    return f"{name}.{fmt}"
+
+
+@dataclass(frozen=True)
+class Task:
+    folder: Path
+    formats: tuple[str, ...]  # the stale ones
+
+
+@dataclass
+class Rendered:
+    folder: Path
+    diagnostics: list[Diagnostic]
+    outputs: dict[str, bytes] = field(default_factory=dict)  # format → bytes; empty on errors
+    block_inputs: dict[str, str] = field(default_factory=dict)
+    block_files: list[BlockFile] = field(default_factory=list)
+
+
+def render(task: Task) -> Rendered:
+    """Read, check, lay out and render one assessment (in a worker process)."""
+    from ..buildgraph import used_blocks
+    from ..pipeline import layout, load_all
+    from ..writers import writer
+
     reporter = Reporter()
-    loaded = load_all(folders, reporter)
-    reporter.print()
-    reporter.raise_if_errors()
-    if "pdf" in formats:
+    (loaded,) = load_all([task.folder], reporter)
+    if reporter.errors or loaded.assessment is None:
+        return Rendered(task.folder, reporter.diagnostics)
+    doc = layout(loaded.assessment, loaded.blocks)
+    outputs = {}
+    for fmt in task.formats:
+        if fmt == "pdf":
+            outputs[fmt] = _pdf(doc, task.folder.name)
+            continue
+        module = writer(fmt)
+        if f".{fmt}" != module.EXTENSION:
+            raise RuntimeError(f"writer {fmt}: EXTENSION {module.EXTENSION!r} is not '.{fmt}'")
+        outputs[fmt] = module.render(doc)
+    block_inputs, block_files = used_blocks(loaded.assessment)
+    return Rendered(task.folder, reporter.diagnostics, outputs, block_inputs, block_files)
+
+
+def _pdf(doc, name: str) -> bytes:  # noqa: ANN001 - ir.Document, imported lazily
+    import tempfile
+
+    from ..pdf import print_pdf
+
+    with tempfile.TemporaryDirectory() as work:
+        return print_pdf(doc, Path(work) / f"{name}.pdf").read_bytes()
+
+
+def _rendered(tasks: list[Task], jobs: int) -> Iterator[Rendered]:
+    """Results in task order, whatever order the workers finish in."""
+    if jobs <= 1 or len(tasks) <= 1:
+        yield from map(render, tasks)
+        return
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        futures = [pool.submit(render, t) for t in tasks]
+        try:
+            for future in futures:
+                yield future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def run(
+    paths: list[Path],
+    out: Path,
+    formats: list[str],
+    quiet: bool = False,
+    jobs: int | None = None,
+    force: bool = False,
+) -> int:
+    folders = assessment_folders(paths)
+    _check_names(folders)
+    say = (lambda text: None) if quiet else (lambda text: print(text, flush=True))
+
+    # plan: which outputs are stale; nothing here parses a source or imports a writer
+    tasks: list[Task] = []
+    inputs: dict[tuple[Path, str], dict[str, str]] = {}
+    refreshed: dict[Path, dict[str, manifest.Entry]] = {}
+    current = 0
+    for folder in folders:
+        target = out / folder.name
+        names = [output_name(folder.name, fmt) for fmt in formats]
+        for leftover in manifest.remove_leftovers(target, names):
+            say(f"前回中断したビルドの一時ファイルを削除しました: {leftover}")
+        entries = {} if force else manifest.load(target)
+        stale = []
+        for fmt, name in zip(formats, names, strict=True):
+            inputs[folder, fmt] = static = static_inputs(folder, fmt)
+            entry = manifest.current(folder, fmt, target / name, entries.get(name), static)
+            if entry is None:
+                stale.append(fmt)
+                continue
+            current += 1
+            if entry.blocks != entries[name].blocks:
+                refreshed.setdefault(target, {})[name] = entry
+        if stale:
+            tasks.append(Task(folder, tuple(stale)))
+    for target, fresh in refreshed.items():
+        manifest.update(target, fresh)
+    if not tasks:
+        say(f"すべて最新です（{current} ファイル）。書き出したファイルはありません。")
+        return 0
+    if any("pdf" in t.formats for t in tasks):
         from ..pdf import soffice_path
 
-        soffice_path()  # fail before writing anything when LibreOffice is missing
-    for item in loaded:
-        assert item.assessment is not None
-        doc = layout(item.assessment)
-        target = out / item.assessment.name
-        for fmt in formats:
-            if fmt not in WRITERS:
-                continue
-            module = writer(fmt)
-            path = target / f"{item.assessment.name}{module.EXTENSION}"
-            write_atomic(path, module.render(doc))
-            if not quiet:
-                print(f"書き出しました: {path}", file=sys.stdout)
-        if "pdf" in formats:
-            from ..pdf import print_pdf
+        soffice_path()  # fail before any work when LibreOffice is missing
 
-            path = print_pdf(doc, target / f"{item.assessment.name}.pdf")
-            if not quiet:
-                print(f"書き出しました: {path}", file=sys.stdout)
+    results: list[Rendered] = []
+    with progress(len(tasks), quiet) as shown:
+        for result in _rendered(tasks, jobs or os.cpu_count() or 1):
+            results.append(result)
+            shown.done(result.folder.name)
+        reporter = Reporter()
+        seen: set[Diagnostic] = set()
+        for result in results:  # a shared block library's problems come once per assessment
+            for d in result.diagnostics:
+                if d not in seen:
+                    seen.add(d)
+                    reporter.diagnostics.append(d)
+        reporter.print()
+        reporter.raise_if_errors()
+
+        written = 0
+        for result in results:
+            target = out / result.folder.name
+            entries = {}
+            for fmt, data in result.outputs.items():
+                path = target / output_name(result.folder.name, fmt)
+                write_atomic(path, data)
+                written += 1
+                entries[path.name] = manifest.Entry(
+                    fmt,
+                    hashlib.sha256(data).hexdigest(),
+                    inputs[result.folder, fmt] | result.block_inputs,
+                    result.block_files,
+                )
+                shown.line(f"書き出しました: {path}")
+            manifest.update(target, entries)
+    if current:
+        say(f"{written} ファイルを書き出しました（{current} ファイルは最新のためそのままです）。")
     return 0
+
+
+def _check_names(folders: list[Path]) -> None:
+    seen: dict[str, Path] = {}
+    for folder in folders:
+        other = seen.setdefault(folder.name, folder)
+        if other != folder:
+            raise UsageError(
+                f"{other} と {folder} は同じ名前です。出力先 out/{folder.name}/ が重なるので、"
+                "フォルダ名を変えてください。"
+            )

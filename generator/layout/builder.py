@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from .. import dates
@@ -20,8 +21,8 @@ from ..markup import render_markdown
 from ..model import Assessment, BlockRef, Checks, Choice, DateValue, Flag, Record, Text
 from . import ir
 
-FORM_GRID = (17, 19, 40, 24)
-CHANGES_GRID = (11, 19, 27, 27, 6, 10)
+FORM_GRID = (12, 18, 45, 25)
+CHANGES_GRID = (10, 17, 27, 27, 7, 12)
 
 BlockText = Callable[[BlockRef], str]
 
@@ -344,9 +345,25 @@ class Builder:
             number=self.plain(a.cover.text("評価書番号")),
             organisation=self.plain(a.cover.text("評価実施機関名")),
             published=dates.to_wareki(pub_date) if pub_date else "",
-            parts=tuple(parts),
+            parts=tuple(_anchor_rows(p) for p in parts),
             timestamp=timestamp(pub_date),
         )
+
+
+def _anchor_rows(part: ir.Part) -> ir.Part:
+    """Every table row gets an id, ``<part id>-r<n>`` in row order: a link target for the site's
+    search results and tables of contents (the same sources give the same ids)."""
+    n = 0
+    blocks: list[ir.Block] = []
+    for block in part.blocks:
+        if isinstance(block, ir.Table):
+            rows = []
+            for row in block.rows:
+                n += 1
+                rows.append(row if row.anchor else replace(row, anchor=f"{part.id}-r{n}"))
+            block = replace(block, rows=tuple(rows))
+        blocks.append(block)
+    return replace(part, blocks=tuple(blocks))
 
 
 def timestamp(published: dates.FormDate | None) -> str:

@@ -14,6 +14,7 @@ WRITERS: dict[str, str] = {
     "html": "generator.writers.html",
     "docx": "generator.writers.docx",
     "xlsx": "generator.writers.xlsx",
+    "md": "generator.writers.markdown",
 }
 
 

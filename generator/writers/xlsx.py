@@ -3,12 +3,13 @@
 One sheet per IR part, as the official workbook has (表紙, Ⅰ, Ⅱ per file, 別添1, …): every part
 then begins on a new printed page, each sheet carries its own page setup, and a part's table
 header can repeat as the sheet's print titles. Every sheet is laid on a fixed grid of narrow
-columns spanning the printable A4 width; each IR table maps its relative widths onto the grid,
-and a cell spanning grid columns or rows becomes a merged range.
+columns spanning the printable A4 width (in LibreOffice; Excel prints it a little narrower,
+centred); each IR table maps its relative widths onto the grid, and a cell spanning grid columns
+or rows becomes a merged range. Headings and paragraphs are rows merged across the grid.
 
 Excel does not grow a row for text in a merged range, so row heights come from an estimate of
-the wrapped text (``xlsx_metrics``); a cell taller than Excel's largest row continues over
-further sheet rows, bordered as one cell.
+the wrapped text (``xlsx_metrics``); a cell taller than Excel's largest row is merged over as many
+sheet rows as it needs, its text whole in one cell.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -50,11 +53,8 @@ from generator.layout.ir import (
 from generator.writers.xlsx_metrics import (
     MAX_ROW_PT,
     UNIT_PT,
-    Line,
-    join_lines,
     lines_height,
-    lines_per_piece,
-    lines_per_row,
+    sheet_rows_for,
     stacked_height,
     wrap,
 )
@@ -67,9 +67,13 @@ EXTENSION = ".xlsx"
 FONT_NAME = "IPAex明朝"
 BODY_PT = 9.0
 GRID_COLUMNS = 24
-# Width units of the whole grid: 24 × 3.1 units × 6.8 pt (LibreOffice's unit for an 11 pt IPAex
-# default font) = 506 pt, the A4 width less the side margins (595 − 2 × 43 pt).
-GRID_UNITS = 74.4
+# The workbook's default font, whose digit width is the unit of column widths: Japanese Excel's
+# own default, so Excel's unit is known (8 px = 6 pt); LibreOffice on Debian measures its DejaVu
+# Sans substitute (7 pt).
+DEFAULT_FONT_NAME = "ＭＳ Ｐゴシック"
+# Width units of the whole grid: 24 × 3 units × 7 pt = 504 pt in LibreOffice, the A4 width less the
+# side margins (595 − 2 × 43 pt); Excel prints the grid at 432 pt, centred.
+GRID_UNITS = 72.0
 MARGIN_INCH = 0.6
 GAP_PT = 6.0  # blank row between blocks
 HEADER_LIMIT = 200  # Excel rejects header/footer strings over 255 characters, codes included
@@ -198,8 +202,8 @@ def grid_spans(widths: tuple[int, ...], grid: int) -> list[int]:
         return []
     if count > grid:
         raise ValueError(f"表の列数 {count} がシートの列数 {grid} を超えています")
-    total = sum(widths) or count
-    ideal = [(w if sum(widths) else 1) * grid / total for w in widths]
+    weights = widths if sum(widths) > 0 else (1,) * count
+    ideal = [w * grid / sum(weights) for w in weights]
     spans = [max(1, math.floor(x)) for x in ideal]
     while sum(spans) < grid:
         i = max(range(count), key=lambda k: (ideal[k] - spans[k], -k))
@@ -237,8 +241,6 @@ class Range:
     text: str
     look: str
     need: float  # height in points the text needs over rows top..bottom
-    open_top: bool = False  # a continuation of the range above: no border between them
-    open_bottom: bool = False
 
 
 class SheetLayout:
@@ -261,8 +263,7 @@ class SheetLayout:
             if isinstance(block, Heading):
                 self.add_line(block.text, HEADING_LOOKS.get(block.level, "h3"))
             elif isinstance(block, Paragraph):
-                look = "title" if block.style == "title" else block.style
-                self.add_line(flow_lines(block.flow), look)
+                self.add_line(flow_lines(block.flow), block.style)
             elif isinstance(block, Table):
                 # Print titles repeat on every page of the sheet, so only the header of the last
                 # table may repeat: above any later table it would be wrong.
@@ -303,52 +304,42 @@ class SheetLayout:
 
     def place(self, slots: list[Slot], count: int) -> list[int]:
         """Put ``count`` logical rows of slots on sheet rows; returns each logical row's first sheet
-        row (and the row after the last). A logical row whose single-row cells need more than
-        Excel's largest row spans several sheet rows, the long cells cut at line ends over them."""
-        wrapped: list[list[Line]] = []
-        pieces = [1] * count
-        for slot in slots:
-            look = look_of(slot.look)
-            lines = [] if look.stacked else wrap(slot.text, self.width_pt(slot), look.size)
-            wrapped.append(lines)
-            if slot.rows == 1 and len(lines) > lines_per_row(look.size):
-                pieces[slot.row] = max(pieces[slot.row], math.ceil(len(lines) / lines_per_piece(look.size)))
-        starts = [self.next_row]
-        for n in pieces:
-            starts.append(starts[-1] + n)
-        for slot, lines in zip(slots, wrapped, strict=True):
-            look = look_of(slot.look)
-            top, bottom = starts[slot.row], starts[slot.row + slot.rows] - 1
-            if look.stacked:
-                need = stacked_height(slot.text, look.size)
-            elif slot.rows == 1 and len(lines) > lines_per_row(look.size):
-                self.add_pieces(slot, lines, top, bottom, look.size)
+        row (and the row after the last).
+
+        A logical row whose cells need more than Excel's largest row takes several sheet rows, and
+        each of its cells is ONE range merged over all of them, the text whole. Cutting a long
+        text into one cell per sheet row would interleave its pieces with the cells to its right
+        for anyone reading the sheet row by row (text extraction, screen readers) and hand a city
+        copying the cell a fragment; LibreOffice prints a merged cell over a page break by
+        continuing its text on the next page."""
+        needs = [self.need(slot) for slot in slots]
+        sheet_rows = [1] * count
+        for slot, need in zip(slots, needs, strict=True):
+            if slot.rows == 1:
+                sheet_rows[slot.row] = max(sheet_rows[slot.row], sheet_rows_for(need))
+        # then cells over several logical rows, which may need more sheet rows than their rows got
+        for slot, need in zip(slots, needs, strict=True):
+            if slot.rows == 1:
                 continue
-            else:
-                need = lines_height(len(lines), look.size)
+            span = range(slot.row, slot.row + slot.rows)
+            missing = sheet_rows_for(need) - sum(sheet_rows[r] for r in span)
+            if missing > 0:
+                sheet_rows[span[-1]] += missing
+        starts = [self.next_row]
+        for n in sheet_rows:
+            starts.append(starts[-1] + n)
+        for slot, need in zip(slots, needs, strict=True):
+            top, bottom = starts[slot.row], starts[slot.row + slot.rows] - 1
             self.ranges.append(Range(top, slot.left, bottom, slot.right, slot.text, slot.look, need))
         self.next_row = starts[-1]
         return starts
 
-    def add_pieces(self, slot: Slot, lines: list[Line], top: int, bottom: int, size: float) -> None:
-        """A cell cut at line ends over rows top..bottom, one piece a row (the last taking the rest)."""
-        per_piece = lines_per_piece(size)
-        chunks = [lines[i : i + per_piece] for i in range(0, len(lines), per_piece)]
-        for k, chunk in enumerate(chunks):
-            last = k == len(chunks) - 1
-            self.ranges.append(
-                Range(
-                    top + k,
-                    slot.left,
-                    bottom if last else top + k,
-                    slot.right,
-                    join_lines(chunk),
-                    slot.look,
-                    lines_height(len(chunk), size),
-                    open_top=k > 0,
-                    open_bottom=not last,
-                )
-            )
+    def need(self, slot: Slot) -> float:
+        """The height in points a slot's text needs."""
+        look = look_of(slot.look)
+        if look.stacked:
+            return stacked_height(slot.text, look.size)
+        return lines_height(len(wrap(slot.text, self.width_pt(slot), look.size)), look.size)
 
     def width_pt(self, slot: Slot) -> float:
         return (slot.right - slot.left + 1) * self.column_units * UNIT_PT
@@ -367,7 +358,7 @@ class SheetLayout:
             while deficit > 0.01:
                 open_rows = [r for r in rows if heights[r] < MAX_ROW_PT]
                 if not open_rows:
-                    break  # taller than the rows can ever be; the longest cells are split instead
+                    break  # not reached: place() gives every range enough rows of MAX_ROW_PT
                 share = deficit / len(open_rows)
                 for r in open_rows:
                     grow = min(share, MAX_ROW_PT - heights[r])
@@ -387,43 +378,39 @@ def quantise(height: float) -> float:
 
 
 class Styles:
-    """Named styles, made once per look and border variant, so each cell takes one assignment."""
+    """Named styles, made once per look, so each cell takes one assignment."""
 
     def __init__(self, wb: Workbook) -> None:
         self.wb = wb
-        self.names: dict[tuple[str, bool, bool], str] = {}
-        thin = Side(style="thin")
-        self.sides = (Side(), thin)
+        self.names: dict[str, str] = {}
 
-    def name(self, key: str, open_top: bool, open_bottom: bool) -> str:
-        found = self.names.get((key, open_top, open_bottom))
+    def name(self, key: str) -> str:
+        found = self.names.get(key)
         if found:
             return found
         look = look_of(key)
-        name = f"hyoka {key}" + (" cont-top" if open_top else "") + (" cont-bottom" if open_bottom else "")
+        name = f"hyoka {key}"
         style = NamedStyle(name=name)
         style.font = font(look.size, look.bold)
         style.alignment = Alignment(
             horizontal=look.horizontal,
             vertical=look.vertical,
-            wrap_text=True,
+            wrap_text=not look.stacked,  # LibreOffice sets wrapped stacked text flush left
             text_rotation=255 if look.stacked else 0,
         )
         if look.fill:
             style.fill = PatternFill(fill_type="solid", start_color=GREY, end_color=GREY)
         if look.boxed:
-            none, thin = self.sides
-            style.border = Border(
-                left=thin, right=thin, top=none if open_top else thin, bottom=none if open_bottom else thin
-            )
+            thin = Side(style="thin")
+            style.border = Border(left=thin, right=thin, top=thin, bottom=thin)
         self.wb.add_named_style(style)
-        self.names[(key, open_top, open_bottom)] = name
+        self.names[key] = name
         return name
 
 
-def font(size: float, bold: bool = False) -> Font:
+def font(size: float, bold: bool = False, name: str = FONT_NAME) -> Font:
     # charset 128 (Shift_JIS) and family 1 (roman) steer Excel's substitute to a Japanese Mincho
-    return Font(name=FONT_NAME, size=size, bold=bold, charset=128, family=1)
+    return Font(name=name, size=size, bold=bold, charset=128, family=1 if name == FONT_NAME else 3)
 
 
 def header_text(text: str) -> str:
@@ -435,17 +422,21 @@ def write_sheet(ws: Worksheet, layout: SheetLayout, styles: Styles, doc: Documen
     for col in range(1, layout.columns + 1):
         ws.column_dimensions[get_column_letter(col)].width = layout.column_units
     for rng in layout.ranges:
-        name = styles.name(rng.look, rng.open_top, rng.open_bottom)
+        name = styles.name(rng.look)
         if rng.top != rng.bottom or rng.left != rng.right:
-            ws.merge_cells(start_row=rng.top, start_column=rng.left, end_row=rng.bottom, end_column=rng.right)
+            # Not ws.merge_cells: it tests each new range against all earlier ones (quadratic; 40 s
+            # for 2,000 rows) and rebuilds borders that are set below anyway. Ranges here never
+            # overlap, by construction.
+            ref = CellRange(min_col=rng.left, min_row=rng.top, max_col=rng.right, max_row=rng.bottom).coord
+            ws.merged_cells.ranges.add(MergedCellRange(ws, ref))
         if look_of(rng.look).boxed:
             # every cell of a merged range gets the border, or print shows it broken
             for row in range(rng.top, rng.bottom + 1):
                 for col in range(rng.left, rng.right + 1):
                     ws.cell(row, col).style = name
+        else:
+            ws.cell(rng.top, rng.left).style = name
         cell = ws.cell(rng.top, rng.left)
-        if not look_of(rng.look).boxed:
-            cell.style = name
         if rng.text:
             cell.value = rng.text
             cell.data_type = "s"  # text is text: never a formula, whatever it begins with
@@ -484,7 +475,7 @@ def sheet_columns(part: Part) -> int:
 def render(doc: Document) -> bytes:
     wb = Workbook()
     # The default font sets the unit of column widths; openpyxl has no public setter for it.
-    default = font(11.0)
+    default = font(11.0, name=DEFAULT_FONT_NAME)
     wb._fonts = IndexedList([default])
     wb._named_styles["Normal"].font = default
     styles = Styles(wb)

@@ -2,9 +2,8 @@
 
 Neither Excel nor LibreOffice grows a row for text in a merged range, and a cell cut off in print
 loses text silently, so the writer sets every row height itself from these estimates. They err on
-the tall side: the printed width of a column differs between Excel (whose unit depends on the
-fallback font's pixel metrics) and LibreOffice, and Japanese line breaking (kinsoku) leaves lines
-short.
+the tall side: they take Excel's narrower column unit and looser line pitch (LibreOffice prints
+the same cell in fewer lines), and Japanese line breaking (kinsoku) leaves lines short.
 """
 
 from __future__ import annotations
@@ -12,17 +11,17 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 
-# One column-width unit in points. The unit is the digit width of the workbook's default font:
-# 6.8 pt in LibreOffice (IPAex明朝 11 pt), 6.0 pt in Excel when a Japanese fallback such as
-# ＭＳ Ｐゴシック 11 pt (8 px digits) prints it. The narrower one wraps more, so it is the estimate.
+# One column-width unit in points: the digit width of the workbook's default font, ＭＳ Ｐゴシック
+# 11 pt, in Excel (8 px at 96 dpi). LibreOffice's unit is wider (7 pt), so it wraps less.
 UNIT_PT = 6.0
 CELL_INSET_PT = 6.0  # left + right padding inside a cell
 LINE_FACTOR = 1.3  # line pitch / font size: Excel's Japanese fonts; LibreOffice's IPAex is 1.0
 ROW_PADDING_PT = 4.0  # top + bottom padding of a row
 MAX_ROW_PT = 409.0  # Excel's largest row height
-PIECE_PT = 150.0  # the height of each sheet row a cell taller than MAX_ROW_PT is cut into
+# What a taller cell's sheet rows are sized to: a little under MAX_ROW_PT, so rows rounded up to
+# whole pixels, or grown for another cell of the row, still stay within it.
+SHEET_ROW_PT = 400.0
 NARROW_EM = 0.6  # Latin letters and digits, a little wider than half an em for proportional fonts
 
 # A run of printable ASCII wraps as a word; a run of spaces hangs at a line's end; anything else
@@ -49,22 +48,14 @@ def text_em(text: str) -> float:
     return sum(char_em(ch) for ch in text)
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One printed line of a wrapped text."""
-
-    text: str
-    hard_end: bool  # an explicit line break (or the end of the text) follows
-
-
-def wrap(text: str, width_pt: float, size_pt: float) -> list[Line]:
+def wrap(text: str, width_pt: float, size_pt: float) -> list[str]:
     """The lines ``text`` takes in a cell ``width_pt`` wide (the cell's full width, padding included).
 
     One em is held back from every line for kinsoku: a 「。」 or 「）」 that may not begin a line
     pulls the character before it down, so real lines end up to a character shorter.
     """
     capacity = max(1.0, (width_pt - CELL_INSET_PT) / size_pt - 1.0)
-    lines: list[Line] = []
+    lines: list[str] = []
     for source in text.split("\n"):
         current: list[str] = []
         used = 0.0
@@ -75,7 +66,7 @@ def wrap(text: str, width_pt: float, size_pt: float) -> list[Line]:
                 used += em
                 continue
             if current:
-                lines.append(Line("".join(current), False))
+                lines.append("".join(current))
                 current, used = [], 0.0
             if em <= capacity:
                 current.append(token)
@@ -84,22 +75,12 @@ def wrap(text: str, width_pt: float, size_pt: float) -> list[Line]:
             for ch in token:  # a word longer than the line breaks anywhere, as Excel does
                 ch_em = char_em(ch)
                 if used + ch_em > capacity and current:
-                    lines.append(Line("".join(current), False))
+                    lines.append("".join(current))
                     current, used = [], 0.0
                 current.append(ch)
                 used += ch_em
-        lines.append(Line("".join(current), True))
+        lines.append("".join(current))
     return lines
-
-
-def join_lines(lines: list[Line]) -> str:
-    """The text of consecutive wrapped lines, with their explicit line breaks restored."""
-    out: list[str] = []
-    for i, line in enumerate(lines):
-        out.append(line.text)
-        if line.hard_end and i < len(lines) - 1:
-            out.append("\n")
-    return "".join(out)
 
 
 def line_pt(size_pt: float) -> float:
@@ -111,15 +92,9 @@ def lines_height(count: int, size_pt: float) -> float:
     return count * line_pt(size_pt) + ROW_PADDING_PT
 
 
-def lines_per_row(size_pt: float) -> int:
-    """The most lines one sheet row can hold (Excel caps a row at 409 pt)."""
-    return max(1, math.floor((MAX_ROW_PT - ROW_PADDING_PT) / line_pt(size_pt)))
-
-
-def lines_per_piece(size_pt: float) -> int:
-    """Lines in each sheet row of a cell too tall for one row. A row never breaks across pages, so
-    the pieces are kept short: a page then ends at most one short piece early."""
-    return max(1, math.floor((PIECE_PT - ROW_PADDING_PT) / line_pt(size_pt)))
+def sheet_rows_for(need_pt: float) -> int:
+    """How many sheet rows a cell needing ``need_pt`` points is merged over."""
+    return max(1, math.ceil(need_pt / SHEET_ROW_PT))
 
 
 def stacked_height(text: str, size_pt: float) -> float:

@@ -1,0 +1,214 @@
+"""The build's dependency graph: what each output file is made from, as content hashes.
+
+An output ``out/<name>/<name>.<ext>`` depends on
+
+* the assessment's YAML files (``source:<file name>``),
+* each shared-text block version it uses (``block:<id>@<version>``, or ``@*`` for a reference
+  without a version, which follows the newest),
+* the templates of its writer (``template:<format>/<file>``, everything under ``templates/<format>/``),
+* the generator itself (``generator``: package version and a hash of the modules that shape
+  output bytes) and ``SOURCE_DATE_EPOCH`` (``env:SOURCE_DATE_EPOCH``).
+
+Every value is a content hash, never a file time. Sources, templates and the generator are cheap
+to hash without parsing anything; block versions need the block files parsed, so a build records
+each block file's hash beside (``BlockFile``) and parses a block file again only when its bytes
+changed. ``hyoka deps`` turns the same graph into Makefile rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Assessment
+
+ROOT = Path(__file__).resolve().parents[1]
+GENERATOR = ROOT / "generator"
+TEMPLATES = ROOT / "templates"
+SHIPPED_BLOCKS = TEMPLATES / "blocks"
+CITY_BLOCKS = "blocks"  # under the folder holding the assessment folders (generator.blocks.library)
+SOURCE_SUFFIXES = (".yaml", ".yml")
+
+# Modules that never shape an output's bytes: working on the CLI, the site or the build's own
+# bookkeeping must not rebuild every document. Everything else under generator/ counts.
+_NOT_SHAPING = ("cli.py", "buildgraph.py", "manifest.py", "progress.py", "commands/", "site/")
+
+# Writers whose bytes come from another format's writer (PDF is the XLSX printed by LibreOffice).
+_TEMPLATE_FORMAT = {"pdf": "xlsx"}
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# Inputs that need no parsing
+
+
+def source_files(folder: Path) -> list[Path]:
+    """The YAML files the reader reads: every non-hidden .yaml/.yml file of the folder."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix in SOURCE_SUFFIXES and not p.name.startswith(".") and p.is_file()
+    )
+
+
+def template_files(fmt: str) -> list[Path]:
+    folder = TEMPLATES / _TEMPLATE_FORMAT.get(fmt, fmt)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def generator_files() -> list[Path]:
+    files = []
+    for path in sorted(GENERATOR.rglob("*.py")):
+        rel = path.relative_to(GENERATOR).as_posix()
+        if not rel.startswith(_NOT_SHAPING) and "__pycache__" not in rel:
+            files.append(path)
+    return files
+
+
+@cache
+def generator_fingerprint() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        package = version("hyoka")
+    except PackageNotFoundError:
+        package = "0+unknown"
+    digest = hashlib.sha256()
+    for path in generator_files():
+        digest.update(path.relative_to(GENERATOR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"{package}+{digest.hexdigest()[:16]}"
+
+
+@cache
+def template_hashes(fmt: str) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (f"template:{p.relative_to(TEMPLATES).as_posix()}", file_hash(p)) for p in template_files(fmt)
+    )
+
+
+def static_inputs(folder: Path, fmt: str) -> dict[str, str]:
+    """Every input of ``folder``'s ``fmt`` output except the blocks: hashes without parsing."""
+    inputs = {f"source:{p.name}": file_hash(p) for p in source_files(folder)}
+    inputs.update(template_hashes(fmt))
+    inputs["generator"] = generator_fingerprint()
+    inputs["env:SOURCE_DATE_EPOCH"] = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return inputs
+
+
+# ---------------------------------------------------------------------------
+# Blocks (generator.blocks): block@version → the file it is read from
+
+
+@dataclass(frozen=True)
+class BlockFile:
+    """A block file as a build read it: where, and the hash of its bytes."""
+
+    id: str
+    path: str
+    sha256: str
+
+
+def block_key(block_id: str, version: str | None) -> str:
+    return f"block:{block_id}@{version or '*'}"
+
+
+def block_candidates(block_id: str, sources_root: Path) -> list[Path]:
+    """Where the library looks for a block, first match wins: the city's blocks, then shipped."""
+    return [
+        root / f"{block_id}{suffix}"
+        for root in (sources_root / CITY_BLOCKS, SHIPPED_BLOCKS)
+        for suffix in SOURCE_SUFFIXES
+    ]
+
+
+def locate_block(block_id: str, sources_root: Path) -> Path | None:
+    return next((p for p in block_candidates(block_id, sources_root) if p.is_file()), None)
+
+
+def used_blocks(assessment: Assessment) -> tuple[dict[str, str], list[BlockFile]]:
+    """Inputs from the blocks an assessment uses (``block:id@version`` → version and content
+    hash) and the block files read, from generator.blocks' usage records."""
+    from .blocks.library import sources_root
+    from .blocks.usage import references
+
+    library = _library(sources_root(assessment.folder))
+    inputs: dict[str, str] = {}
+    files: dict[str, BlockFile] = {}
+    for used in references(assessment, library):
+        key = block_key(used.id, used.version if used.pinned else None)
+        inputs[key] = f"{used.version}:{used.digest}"
+        path = used.block_file
+        files[used.id] = BlockFile(used.id, str(path), file_hash(path))
+    return inputs, sorted(files.values(), key=lambda f: f.id)
+
+
+@cache
+def _library(root: Path):  # noqa: ANN202 - generator.blocks is imported only when blocks are needed
+    from .blocks.library import load_library
+    from .diagnostics import Reporter
+
+    # a build reports the library's problems through load_all; here they were seen already
+    return load_library(root, Reporter())
+
+
+def current_block_inputs(
+    recorded: dict[str, str], files: list[BlockFile], folder: Path
+) -> tuple[dict[str, str], list[BlockFile]] | None:
+    """The current value of each recorded ``block:`` input, with the block files as now read;
+    None when a block or version is gone (the build then reports it).
+
+    A block file whose bytes and place are unchanged gives its recorded values back unparsed;
+    only a changed file is parsed, so that editing one version leaves the other versions' users
+    alone."""
+    root = folder.resolve().parent
+    by_id = {f.id: f for f in files}
+    keys = sorted(k for k in recorded if k.startswith("block:"))
+    current = dict(recorded)
+    now: dict[str, BlockFile] = {}
+    for key in keys:
+        block_id = key.removeprefix("block:").rpartition("@")[0]
+        if block_id in now:
+            continue
+        path = locate_block(block_id, root)
+        if path is None:
+            return None
+        now[block_id] = BlockFile(block_id, str(path), file_hash(path))
+    changed = {i for i, f in now.items() if by_id.get(i) != f}
+    if changed:
+        # parse only the changed blocks' files, through the library's own reader
+        from .blocks.library import load_block
+        from .diagnostics import Reporter
+
+        blocks = {
+            i: load_block(i, Path(now[i].path), SHIPPED_BLOCKS not in Path(now[i].path).parents, Reporter())
+            for i in sorted(changed)
+        }
+        for key in keys:
+            block_id, _, version = key.removeprefix("block:").rpartition("@")
+            block = blocks.get(block_id)
+            if block_id not in changed:
+                continue
+            found = block and (block.newest if version == "*" else block.version(version))
+            if not found:
+                return None
+            current[key] = f"{found.version}:{found.digest}"
+    return current, sorted(now.values(), key=lambda f: f.id)
+
+
+def all_block_files(folder: Path) -> list[Path]:
+    """Every block file an assessment could use (for an assessment whose references are unknown)."""
+    files = []
+    for root in (folder.resolve().parent / CITY_BLOCKS, SHIPPED_BLOCKS):
+        if root.is_dir():
+            files.extend(sorted(p for p in root.rglob("*") if p.suffix in SOURCE_SUFFIXES and p.is_file()))
+    return files

@@ -1,0 +1,132 @@
+"""The build manifest: per output file, the hashes of the inputs it was built from.
+
+``out/<name>/.hyoka-manifest.json`` holds one entry per output file of the folder. An output is
+current when its entry's inputs equal the inputs now (``generator.buildgraph``) *and* the file's
+bytes still hash to what the build wrote. The second check makes the manifest safe to lose or
+race: an entry that is lost or left behind only costs a rebuild, never a stale file.
+
+Several processes may update one folder's manifest at once (``make -j`` runs one ``hyoka build``
+per output): an update re-reads, merges its own entries and replaces the file under a lock.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .buildgraph import BlockFile, current_block_inputs, file_hash, static_inputs
+from .output import write_atomic
+
+NAME = ".hyoka-manifest.json"
+LOCK = ".hyoka-manifest.lock"
+SCHEMA = 1
+
+
+@dataclass
+class Entry:
+    format: str
+    sha256: str  # of the output file as written
+    inputs: dict[str, str]
+    blocks: list[BlockFile] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "format": self.format,
+            "sha256": self.sha256,
+            "inputs": dict(sorted(self.inputs.items())),
+            "block_files": [[b.id, b.path, b.sha256] for b in self.blocks],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Entry:
+        return cls(
+            str(data["format"]),
+            str(data["sha256"]),
+            {str(k): str(v) for k, v in data["inputs"].items()},
+            [BlockFile(str(i), str(p), str(h)) for i, p, h in data.get("block_files", [])],
+        )
+
+
+def load(target: Path) -> dict[str, Entry]:
+    """Entries by output file name; an unreadable or foreign manifest counts as empty."""
+    try:
+        data = json.loads((target / NAME).read_text(encoding="utf-8"))
+        if data.get("schema") != SCHEMA:
+            return {}
+        return {name: Entry.from_json(e) for name, e in data["outputs"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def current(
+    folder: Path, fmt: str, output: Path, entry: Entry | None, static: dict[str, str] | None = None
+) -> Entry | None:
+    """``entry`` (its block files refreshed) when ``output`` is current, else None.
+
+    ``static``: the inputs other than blocks, when the caller has hashed them already."""
+    if entry is None or entry.format != fmt or not output.is_file():
+        return None
+    recorded = {k: v for k, v in entry.inputs.items() if not k.startswith("block:")}
+    if (static if static is not None else static_inputs(folder, fmt)) != recorded:
+        return None
+    blocks = current_block_inputs(entry.inputs, entry.blocks, folder)
+    if blocks is None or blocks[0] != entry.inputs:
+        return None
+    if file_hash(output) != entry.sha256:
+        return None
+    return Entry(entry.format, entry.sha256, entry.inputs, blocks[1])
+
+
+def update(target: Path, entries: dict[str, Entry]) -> None:
+    """Merge ``entries`` into the folder's manifest (others' entries stay)."""
+    if not entries:
+        return
+    with locked(target):
+        merged = load(target)
+        merged.update(entries)
+        data = {"schema": SCHEMA, "outputs": {n: merged[n].to_json() for n in sorted(merged)}}
+        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        write_atomic(target / NAME, text.encode("utf-8"))
+
+
+@contextmanager
+def locked(target: Path) -> Iterator[None]:
+    """An exclusive lock on the folder's manifest (advisory; POSIX only, elsewhere none: a lost
+    update there costs a rebuild, see above)."""
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    fd = os.open(target / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def remove_leftovers(target: Path, names: list[str]) -> list[Path]:
+    """Delete temp files that a killed build left (``write_atomic``'s ``.<name>.*.tmp``) for the
+    given output names and for the manifest; returns what was deleted.
+
+    Only this build writes those outputs, and manifest writers hold the lock while their temp
+    file exists, so no live writer loses its file."""
+    if not target.is_dir():
+        return []
+    removed = []
+    with locked(target):
+        for name in [*names, NAME]:
+            for tmp in sorted(target.glob(f".{_glob_escape(name)}.*.tmp")):
+                tmp.unlink(missing_ok=True)
+                removed.append(tmp)
+    return removed
+
+
+def _glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)

@@ -1,0 +1,69 @@
+"""Build progress: a rich progress bar on a terminal, plain lines otherwise, nothing when quiet."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Protocol
+
+
+class Progress(Protocol):
+    def done(self, name: str) -> None:
+        """One assessment laid out and rendered."""
+
+    def line(self, text: str) -> None:
+        """A line for the log (a file written); kept above the bar on a terminal."""
+
+
+class _Quiet:
+    def done(self, name: str) -> None:
+        pass
+
+    def line(self, text: str) -> None:
+        pass
+
+
+class _Plain:
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.count = 0
+
+    def done(self, name: str) -> None:
+        self.count += 1
+        print(f"組版しました ({self.count}/{self.total}): {name}", flush=True)
+
+    def line(self, text: str) -> None:
+        print(text, flush=True)
+
+
+class _Bar:
+    def __init__(self, progress, task) -> None:  # noqa: ANN001 - rich types, imported lazily
+        self.progress = progress
+        self.task = task
+
+    def done(self, name: str) -> None:
+        self.progress.update(self.task, advance=1, description=f"組版中 {name}")
+
+    def line(self, text: str) -> None:
+        self.progress.console.print(text, highlight=False, markup=False)
+
+
+@contextmanager
+def progress(total: int, quiet: bool) -> Iterator[Progress]:
+    if quiet:
+        yield _Quiet()
+        return
+    if not sys.stderr.isatty():
+        yield _Plain(total)
+        return
+    try:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as RichProgress
+    except ImportError:  # rich is a dependency; a stripped install still gets plain lines
+        yield _Plain(total)
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with RichProgress(*columns, console=Console(stderr=True), transient=False) as bar:
+        yield _Bar(bar, bar.add_task("組版中", total=total))

@@ -1,0 +1,38 @@
+"""The site's templates (``templates/site``): the Jinja2 environment and the static files."""
+
+from __future__ import annotations
+
+import html
+from functools import cache
+
+import jinja2
+from markupsafe import Markup
+
+from ..buildgraph import TEMPLATES
+
+FOLDER = TEMPLATES / "site"
+STATIC = ("site.css", "search.js")  # copied to the site's root as they are
+
+
+def _lines(text: str) -> Markup:
+    """Text with its line breaks kept (連絡先 on several lines)."""
+    return Markup("<br>\n".join(html.escape(line) for line in text.splitlines()))
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(FOLDER),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["lines"] = _lines
+    return env
+
+
+def static_file(name: str) -> bytes:
+    return (FOLDER / name).read_bytes()
