@@ -30,7 +30,8 @@ DEPS  := $(OUT)/deps.mk
 $(DEPS): Makefile $(VENV)/.installed $(SOURCES) $(wildcard $(SOURCES)/* $(SOURCES)/*/*.y*ml $(SOURCES)/blocks/*/ templates/blocks templates/blocks/*/)
 	$(HYOKA) deps $(SOURCES) --out $(OUT) --format $(FORMATS) --output $@
 
-ifeq ($(filter clean,$(MAKECMDGOALS)),)
+# only the goals that build read (and so first write) the rules: `make test` or `make clean` do not
+ifneq ($(if $(MAKECMDGOALS),$(filter all build site out/%,$(MAKECMDGOALS)),all),)
 include $(DEPS)
 endif
 

@@ -46,7 +46,7 @@ def build(
     paths: Paths,
     out: Annotated[Path, typer.Option("--out", "-o", help="出力先フォルダ")] = Path("out"),
     format: Annotated[
-        str, typer.Option("--format", "-f", help="出力形式（カンマ区切り）: html, docx, xlsx, pdf")
+        str, typer.Option("--format", "-f", help="出力形式（カンマ区切り）: html, docx, xlsx, pdf, md")
     ] = "html,docx,xlsx",
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="進み具合と書き出したファイルを表示しません。")
@@ -69,7 +69,9 @@ blocks_app = typer.Typer(
 app.add_typer(blocks_app, name="blocks")
 SourcesOption = Annotated[
     Path | None,
-    typer.Option("--sources", "-s", help="市独自のブロック（blocks/）を含む sources フォルダ（既定: sources）"),
+    typer.Option(
+        "--sources", "-s", help="市独自のブロック（blocks/）を含む sources フォルダ（既定: sources）"
+    ),
 ]
 UsagePaths = Annotated[
     list[Path] | None, typer.Argument(help="評価書のフォルダ（または sources/）。省略すると sources")
@@ -167,7 +169,9 @@ def changes(
     date: Annotated[
         str | None, typer.Option("--date", help="変更日（2025-12-01 または 令和7年12月1日。既定: 今日）")
     ] = None,
-    write: Annotated[bool, typer.Option("--write", help="提案した行を 9_変更箇所.yaml に追記します。")] = False,
+    write: Annotated[
+        bool, typer.Option("--write", help="提案した行を 9_変更箇所.yaml に追記します。")
+    ] = False,
 ) -> None:
     """リビジョンからの変更を項目ごとに求め、（別添２）変更箇所の行を提案します。"""
     from .commands import changes as command

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages the tests use for real: LibreOffice (DOCX/XLSX → PDF), poppler (pdftotext),
-# Chromium (HTML in a real browser), Japanese fonts, pandoc (the benchmark's peer).
+# Chromium (HTML in a real browser), Japanese fonts, pandoc (the benchmark's peer), npm (axe-core).
 # Installs only what is missing; needs root (CI and the dev machines run as root).
 set -euo pipefail
 need=()
@@ -8,6 +8,7 @@ command -v soffice >/dev/null || need+=(libreoffice-writer-nogui libreoffice-cal
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v chromium >/dev/null || need+=(chromium)
 command -v pandoc >/dev/null || need+=(pandoc)
+command -v npm >/dev/null || need+=(npm)  # the site tests install axe-core with it
 fc-list 2>/dev/null | grep -qi ipaex || need+=(fonts-ipaexfont)
 fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -eq 0 ]; then

@@ -23,11 +23,11 @@ from generator.changes import page
 from generator.changes.annex2 import append_rows, new_rows
 from generator.changes.compare import Change, compare
 from generator.changes.rows import EMPTY, NEW, REMOVED, Row, change_date, propose
-from generator.diagnostics import HyokaError, Reporter
+from generator.diagnostics import HyokaError, Location, Reporter
 from generator.layout.builder import Builder
 from generator.layout.items import PrintedItem, flow_plain, printed_items
 from generator.markup import render_markdown
-from generator.model import ChangeRow
+from generator.model import BlockRef, ChangeRow, Text
 from generator.pipeline import load_all
 from generator.reader import read_assessment
 from tests.conftest import EXAMPLE_NAME, CliResult, copy_example, replace_once, run_cli
@@ -223,8 +223,11 @@ def test_write_twice_leaves_five_rows_and_the_rebuilt_document_shows_them(repo: 
 
     after = recorded_rows(folder)
     assert len(after) == count + 5
-    builder = Builder(read_assessment(folder, Reporter()))  # type: ignore[arg-type]
-    for got, want in zip(after[count:], rows, strict=True):
+    reporter = Reporter()
+    [loaded] = load_all([folder], reporter)  # the pinned references resolve: no errors
+    assert loaded.assessment is not None and not reporter.errors, [d.format() for d in reporter.errors]
+    builder = Builder(loaded.assessment, loaded.blocks.text)
+    for got, want in zip(loaded.assessment.changes[count:], rows, strict=True):
         assert dates.to_wareki(got.date.date) == want["変更日"]  # type: ignore[arg-type]
         assert [flow_plain(builder.flow(t)) for t in (got.item, got.before, got.after)] == [
             want["項目"],
@@ -232,6 +235,18 @@ def test_write_twice_leaves_five_rows_and_the_rebuilt_document_shows_them(repo: 
             want["変更後の記載"],
         ]
         assert got.timing.value == want["提出時期"]
+
+    # the block change is recorded as pinned references, not as a copy of the standard text
+    old_version, newest, old = hokan_versions()
+    hokan = loaded.assessment.changes[count + 4]
+    refs = [
+        (p.id, p.version) for t in (hokan.before, hokan.after) for p in t.parts if isinstance(p, BlockRef)
+    ]
+    assert (HOKAN_BLOCK, old_version) in refs
+    assert all(version is not None for _, version in refs)
+    appended = written[len(original) :].decode("utf-8")
+    for text in (newest, old):
+        assert max(text.splitlines(), key=len) not in appended
 
     # with everything recorded, a plain run proposes nothing new
     again = cli(repo, "changes", "--since", "HEAD")
@@ -289,8 +304,15 @@ def test_diff_page_marks_the_changed_text_in_chromium(repo: Path, tmp_path: Path
         hokan = sections.nth(4).locator("table.sides").first
         deleted = "".join(hokan.locator("del").all_text_contents())
         inserted = "".join(hokan.locator("ins").all_text_contents())
+        # the versions differ in these words (the premise, checked so a new block text fails clearly)
+        assert (
+            "ISMAP" in newest
+            and "ISMAP" not in old
+            and "データセンター" in old
+            and "データセンター" not in newest
+        )
         assert "ISMAP" in deleted and "ISMAP" not in inserted
-        assert "データセンター" in inserted
+        assert "データセンター" in inserted and "データセンター" not in deleted
 
         # marked by shape, not by colour alone: struck through / underlined, with bracket markers
         style = tab.evaluate(
@@ -305,6 +327,28 @@ def test_diff_page_marks_the_changed_text_in_chromium(repo: Path, tmp_path: Path
         itaku = sections.nth(3)
         assert itaku.locator("details .detail").count() >= 5
         assert "委託の有無" in itaku.locator("details").inner_text()
+
+
+def test_marks_cover_whole_changes_and_keep_both_texts() -> None:
+    for before, after in (
+        ("・各種がん検診の実施", "・各種がん検診及び精密検査の実施"),
+        (
+            "①中間サーバー・プラットフォームは、政府情報システム",
+            "・中間サーバー･プラットフォームはデータセンター",
+        ),
+        ("[]電子メール", "[○]電子メール"),
+        ("", "新設"),
+    ):
+        old, new = page.marked(before, after)
+        assert "".join(s.text for s in old) == before and "".join(s.text for s in new) == after
+        assert {s.kind for s in old} <= {"same", "del"} and {s.kind for s in new} <= {"same", "ins"}
+    old, new = page.marked("[]電子メール", "[○]電子メール")
+    assert [s.text for s in new if s.kind == "ins"] == ["○"] and old == (
+        page.Segment("same", "[]電子メール"),
+    )
+    # a single kept letter between two rewritten runs is not marked as kept
+    old, new = page.marked("あいうXかきく", "さしすXたちつ")
+    assert [s.kind for s in old] == ["del"] and [s.kind for s in new] == ["ins"]
 
 
 def test_diff_page_escapes_text() -> None:
@@ -543,7 +587,7 @@ def test_an_emptied_item_is_記載なし_not_削除(tmp_path: Path) -> None:
 # Writing 9_変更箇所.yaml
 
 
-def _row(**kw: str) -> Row:
+def _row(**kw: object) -> Row:
     base = {
         "item": "Ⅴ 評価実施手続 １．基礎項目評価 ①実施日",
         "before": "令和4年2月14日",
@@ -611,6 +655,19 @@ def test_a_text_markdown_cannot_print_exactly_is_refused(tmp_path: Path) -> None
     with pytest.raises(HyokaError, match="そのまま印字される形で書けません"):
         append_rows(folder, [_row(before="行頭\n 半角空白")])  # CommonMark drops the space
     assert not (folder / "9_変更箇所.yaml").exists()
+
+
+def test_a_pinned_version_the_working_tree_lacks_is_written_as_text(tmp_path: Path) -> None:
+    folder = _assessment_without_annex2(tmp_path)
+    ref = BlockRef("chukan-platform/hokan", "1999-01", (), Location("x"))
+    source = Text(("＜本市の措置＞", ref), Location("x"))
+
+    def printed(text: Text) -> str:
+        raise LookupError("1999-01")
+
+    append_rows(folder, [_row(before="＜本市の措置＞\n\n古い記載", sources=(source, None))], printed)
+    [row] = recorded_rows(folder)
+    assert row.before.parts == ("＜本市の措置＞\n\n古い記載",)
 
 
 def test_rows_already_recorded_are_not_proposed_again() -> None:

@@ -9,14 +9,18 @@ Every value is written so that it reads back to the same string (plain when YAML
 quoted or as a ``|-`` block otherwise) and prints the same text: cells are Markdown, so a text
 that Markdown would read differently (``*``, ``1. ``) has its ASCII punctuation escaped. The
 result is read back with the project's reader before the file is replaced; any difference is
-an error and the file stays as it was.
+an error and the file stays as it was. A text using shared blocks is written as its parts with
+the references pinned (``generator.changes.pinning``), never as a copy of the standard text.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -27,13 +31,16 @@ from ..form import schema as s
 from ..layout.builder import Builder
 from ..layout.items import flow_plain
 from ..markup import render_markdown
-from ..model import Assessment, BlockRef, ChangeRow, Text
+from ..model import Assessment, BlockRef, ChangeRow, Text, TextPart
 from ..output import write_atomic
 from ..reader import SUFFIXES, read_assessment
 from ..yamlsource import YMap, YScalar, YSeq, load
+from .pinning import has_blocks
 from .rows import Row
 
 HEADER = f"# （別添２） 変更箇所\n{s.ANNEX2_KEY}:\n"
+Printed = Callable[[Text], str]  # a text as the document prints it (blocks resolved)
+Value = str | tuple[TextPart, ...]  # a cell as written: Markdown, or a list of Markdown and block references
 _ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 
@@ -68,12 +75,51 @@ def new_rows(rows: list[Row], already: set[tuple[str, str, str]]) -> list[Row]:
     return out
 
 
-def append_rows(folder: Path, rows: list[Row]) -> Path:
-    """Append ``rows`` to the folder's 変更箇所 file (created when missing); verified first."""
+@dataclass(frozen=True)
+class _Written:
+    """A row as it goes into the file."""
+
+    date: dates.FormDate
+    cells: tuple[Value, ...]  # 項目, 変更前, 変更後
+    timing: str
+    reason: str
+
+    @property
+    def signature(self) -> tuple:
+        """What the reader gives back for it (see ``_signatures``)."""
+        cells = (_parts_signature(c if isinstance(c, tuple) else (c,)) for c in self.cells)
+        return (self.date, *cells, self.timing, (self.reason,))
+
+
+def _written(r: Row, printed: Printed | None) -> _Written:
+    before, after = (
+        _cell(text, source, printed) for text, source in zip((r.before, r.after), r.sources, strict=True)
+    )
+    return _Written(r.date, (_markdown(r.item), before, after), r.timing, _markdown(r.reason))
+
+
+def _cell(text: str, source: Text | None, printed: Printed | None) -> Value:
+    """The source parts with pinned references when they print ``text``, else ``text`` as Markdown."""
+    if printed is not None and source is not None and has_blocks(source):
+        try:
+            if printed(source) == text:
+                return source.parts
+        except LookupError:
+            pass  # a pinned version the working tree's blocks no longer have: keep the printed text
+    return _markdown(text)
+
+
+def append_rows(folder: Path, rows: list[Row], printed: Printed | None = None) -> Path:
+    """Append ``rows`` to the folder's 変更箇所 file (created when missing); verified first.
+
+    ``printed`` renders a text with the working tree's blocks; without it, every cell is
+    written as its printed text.
+    """
     path = annex2_path(folder)
     original = path.read_bytes().decode("utf-8") if path.is_file() else None
     existing = _read_rows(path) if original is not None else []
-    updated = _with_rows(path, original, rows)
+    written = [_written(r, printed) for r in rows]
+    updated = _with_rows(path, original, written)
     check = _read_rows_of(updated)
     if _signatures(check[: len(existing)]) != _signatures(existing) or len(check) != len(existing) + len(
         rows
@@ -82,8 +128,8 @@ def append_rows(folder: Path, rows: list[Row]) -> Path:
             f"{display_path(path)}: 追記した結果を読み直すと行が一致しませんでした。ファイルは変更していません。"
             "（別添２）の書き方（「変更箇所:」の下の「- 変更日: …」のリスト）を確認してください。"
         )
-    for written, r in zip(check[len(existing) :], rows, strict=True):
-        if _signatures([written])[0] != _markdown_row(r):
+    for got, w, r in zip(check[len(existing) :], written, rows, strict=True):
+        if _signatures([got])[0] != w.signature:
             raise HyokaError(
                 f"{display_path(path)}: 「{r.item}」の行を書き込むと内容が変わってしまうため、書き込みませんでした。"
                 "ファイルは変更していません。"
@@ -93,14 +139,14 @@ def append_rows(folder: Path, rows: list[Row]) -> Path:
 
 
 def rows_yaml(rows: list[Row]) -> str:
-    """The rows as ``--write`` appends them (for printing)."""
-    return "".join(_row_yaml(r, 2, "\n") for r in rows)
+    """The rows as printed text in the file's style (for showing them; blocks as their text)."""
+    return "".join(_row_yaml(_written(r, None), 2, "\n") for r in rows)
 
 
 # -- text -------------------------------------------------------------------
 
 
-def _with_rows(path: Path, original: str | None, rows: list[Row]) -> str:
+def _with_rows(path: Path, original: str | None, rows: list[_Written]) -> str:
     if original is None:
         return HEADER + "".join(_row_yaml(r, 2, "\n") for r in rows)
     newline = "\r\n" if "\r\n" in original else "\n"
@@ -150,21 +196,41 @@ def _drop_empty_flow(text: str, seq: YSeq) -> str:
     return text[:start].rstrip(" ") + text[end:]
 
 
-def _row_yaml(r: Row, indent: int, newline: str) -> str:
+def _row_yaml(r: _Written, indent: int, newline: str) -> str:
     """One row, preceded by a blank line, its 「-」 at ``indent``."""
-    fields = (
+    item, before, after = r.cells
+    fields: tuple[tuple[str, Value], ...] = (
         ("変更日", dates.to_wareki(r.date)),
-        ("項目", _markdown(r.item)),
-        ("変更前の記載", _markdown(r.before)),
-        ("変更後の記載", _markdown(r.after)),
+        ("項目", item),
+        ("変更前の記載", before),
+        ("変更後の記載", after),
         ("提出時期", r.timing),
-        ("提出時期に係る説明", _markdown(r.reason)),
+        ("提出時期に係る説明", r.reason),
     )
     lines = [""]
     for n, (key, value) in enumerate(fields):
         lead = " " * indent + ("- " if n == 0 else "  ")
-        lines.append(f"{lead}{key}:{_scalar(value, indent + 2)}")
+        if isinstance(value, tuple):
+            lines.append(f"{lead}{key}:")
+            lines += [f"{' ' * (indent + 4)}-{_part(p, indent + 4)}" for p in value]
+        else:
+            lines.append(f"{lead}{key}:{_scalar(value, indent + 2)}")
     return newline.join("\n".join(lines).split("\n")) + newline
+
+
+def _part(part: TextPart, item_indent: int) -> str:
+    """One list item of a cell written as parts: Markdown, or ``{block: …, version: "…"}``."""
+    if isinstance(part, str):
+        return _scalar(part, item_indent)
+    text = f" {{block:{_scalar(part.id, 0)}"
+    if part.version is not None:
+        text += f", version: {json.dumps(part.version, ensure_ascii=False)}"  # quoted, as authors write it
+    if part.params:
+        params = yaml.safe_dump(
+            dict(part.params), allow_unicode=True, default_flow_style=True, sort_keys=False, width=1 << 30
+        )
+        text += f", params: {params.strip()}"
+    return text + "}"
 
 
 def _markdown(text: str) -> str:
@@ -238,8 +304,12 @@ def _read_rows_of(text: str) -> list[ChangeRow]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _parts_signature(parts: tuple[TextPart, ...]) -> tuple:
+    return tuple((p.id, p.version, p.params) if isinstance(p, BlockRef) else p for p in parts)
+
+
 def _signature(text: Text) -> tuple:
-    return tuple((p.id, p.version, p.params) if isinstance(p, BlockRef) else p for p in text.parts)
+    return _parts_signature(text.parts)
 
 
 def _signatures(rows: list[ChangeRow]) -> list[tuple]:
@@ -252,9 +322,3 @@ def _signatures(rows: list[ChangeRow]) -> list[tuple]:
         )
         for r in rows
     ]
-
-
-def _markdown_row(r: Row) -> tuple:
-    """The signature the reader gives for ``r`` once written."""
-    texts = ((_markdown(t),) for t in (r.item, r.before, r.after))
-    return (r.date, *texts, r.timing, (_markdown(r.reason),))

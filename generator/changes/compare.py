@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..layout.items import Group, Key, PrintedItem
+from ..model import Text
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Change:
     kind: Literal["item", "added", "removed"] = "item"
     details: list[Detail] = field(default_factory=list)
     order: float = 0.0
+    sources: tuple[Text | None, Text | None] = (None, None)  # before / after as written, text items only
 
     @property
     def folded(self) -> list[Detail]:
@@ -68,8 +70,11 @@ def compare(old: list[PrintedItem], new: list[PrintedItem]) -> list[Change]:
         gone = next((g for g in it.groups if g.key not in mapping), None)
         if gone is None:
             key = _remap(it.key, mapping)
-            matched[key] = it
-            last = float(new_index.get(key, last))
+            if key in new_index:
+                matched[key] = it
+                last = float(new_index[key])
+            else:  # the same structure prints the same items; reported all the same if not
+                changes.append(Change(it.label, it.text, None, it.star, order=last + 0.5))
             continue
         if gone.placeholder:
             continue  # printed empty because its list was empty: nothing was removed
@@ -99,13 +104,16 @@ def compare(old: list[PrintedItem], new: list[PrintedItem]) -> list[Change]:
             block.star |= it.star and bool(it.text)
             continue
         before_item = matched.get(it.key)
-        if before_item is None:  # the same structure prints the same items; kept for safety
+        if before_item is None:  # as above, for an item only the new side prints
             changes.append(Change(it.label, None, it.text, it.star, order=float(j)))
         elif before_item.text != it.text:
             if it.counts and before_item.base == it.base:
                 counts.append((before_item, it, j))
             else:
-                changes.append(Change(it.label, before_item.text, it.text, it.star, order=float(j)))
+                sources = (before_item.source, it.source)
+                changes.append(
+                    Change(it.label, before_item.text, it.text, it.star, order=float(j), sources=sources)
+                )
 
     for before_item, it, j in counts:
         block = next((block_repeats[k] for k in it.counts if k in block_repeats), None)

@@ -17,7 +17,7 @@ from typing import Literal
 import jinja2
 
 from .compare import Change, Detail
-from .rows import EMPTY, NEW, REMOVED, Row
+from .rows import EMPTY, NEW, PRIOR, REMOVED, Row
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "diff"
 
@@ -29,7 +29,7 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class Side:
+class SideView:
     marker: str  # 「(新設)」 / 「(削除)」 / 「(記載なし)」 shown instead of text, or ""
     segments: tuple[Segment, ...]
 
@@ -37,8 +37,8 @@ class Side:
 @dataclass(frozen=True)
 class ItemView:
     label: str
-    before: Side
-    after: Side
+    before: SideView
+    after: SideView
     star: bool
     folded: bool = False
 
@@ -106,8 +106,8 @@ def item_view(
     old, new = marked(before or "", after or "")
     return ItemView(
         label,
-        Side(_marker(before, NEW), old),
-        Side(_marker(after, REMOVED), new),
+        SideView(_marker(before, NEW), old),
+        SideView(_marker(after, REMOVED), new),
         star,
         folded,
     )
@@ -151,7 +151,7 @@ def render(
     *, title: str, folder: str, before: str, after: str, changes: list[Change], rows: list[Row]
 ) -> bytes:
     views = change_views(changes, rows)
-    prior = sum(1 for r in rows if r.timing == "事前")
+    prior = sum(1 for r in rows if r.timing == PRIOR)
     html = (
         _environment()
         .get_template("page.html.j2")

@@ -23,6 +23,7 @@ from ..form import schema as s
 from ..layout.items import PrintedItem, printed_items
 from ..pipeline import Loaded, load_all
 from .git import Repository, TreeEntry
+from .pinning import library_of, pinned
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,8 @@ WORKING = "作業中のファイル"
 
 def working_side(loaded: Loaded) -> Side:
     assert loaded.assessment is not None  # load_all's errors were raised before
-    return Side(WORKING, printed_items(loaded.assessment, loaded.blocks.text))
+    items = printed_items(loaded.assessment, loaded.blocks.text)
+    return Side(WORKING, pinned(items, library_of(loaded.folder)))
 
 
 def revision_side(repo: Repository, rev: str, commit: str, folder: Path) -> Side:
@@ -69,7 +71,8 @@ def revision_side(repo: Repository, rev: str, commit: str, folder: Path) -> Side
                 "（上の場所は「リビジョン:ファイル」です）。"
             )
         assert loaded.assessment is not None  # a folder that could not be read has errors
-        return Side(name, printed_items(loaded.assessment, loaded.blocks.text))
+        items = printed_items(loaded.assessment, loaded.blocks.text)
+        return Side(name, pinned(items, library_of(loaded.folder)))
 
 
 def _is_annex2(path: PurePosixPath, folder: PurePosixPath) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .. import dates
 from ..diagnostics import UsageError
+from ..model import Text
 from .compare import Change
 
 EMPTY = "(記載なし)"
@@ -34,6 +35,7 @@ class Row:
     after: str
     timing: str
     reason: str
+    sources: tuple[Text | None, Text | None] = (None, None)  # 変更前 / 変更後 as written (blocks pinned)
 
     @property
     def identity(self) -> tuple[str, str, str]:
@@ -57,6 +59,7 @@ def row(change: Change, date: dates.FormDate) -> Row:
         shown(change.after, REMOVED),
         PRIOR if change.star else LATER,
         reason,
+        change.sources,
     )
 
 

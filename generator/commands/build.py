@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +109,39 @@ def _rendered(tasks: list[Task], jobs: int) -> Iterator[Rendered]:
             raise
 
 
+@dataclass
+class Plan:
+    tasks: list[Task] = field(default_factory=list)
+    inputs: dict[tuple[Path, str], dict[str, str]] = field(default_factory=dict)  # static inputs
+    current: int = 0  # outputs left as they are
+
+
+def plan(folders: list[Path], out: Path, formats: list[str], force: bool, say: Callable[[str], None]) -> Plan:
+    """Which outputs are stale. Hashes files only: parses no source, imports no writer."""
+    result = Plan()
+    for folder in folders:
+        target = out / folder.name
+        names = [output_name(folder.name, fmt) for fmt in formats]
+        for leftover in manifest.remove_leftovers(target, names):
+            say(f"前回中断したビルドの一時ファイルを削除しました: {leftover}")
+        entries = {} if force else manifest.load(target)
+        refreshed = {}
+        stale = []
+        for fmt, name in zip(formats, names, strict=True):
+            result.inputs[folder, fmt] = static = static_inputs(folder, fmt)
+            entry = manifest.current(folder, fmt, target / name, entries.get(name), static)
+            if entry is None:
+                stale.append(fmt)
+                continue
+            result.current += 1
+            if entry.blocks != entries[name].blocks:  # a block file changed, not the versions used
+                refreshed[name] = entry
+        manifest.update(target, refreshed)
+        if stale:
+            result.tasks.append(Task(folder, tuple(stale)))
+    return result
+
+
 def run(
     paths: list[Path],
     out: Path,
@@ -119,56 +152,24 @@ def run(
 ) -> int:
     folders = assessment_folders(paths)
     _check_names(folders)
-    say = (lambda text: None) if quiet else (lambda text: print(text, flush=True))
-
-    # plan: which outputs are stale; nothing here parses a source or imports a writer
-    tasks: list[Task] = []
-    inputs: dict[tuple[Path, str], dict[str, str]] = {}
-    refreshed: dict[Path, dict[str, manifest.Entry]] = {}
-    current = 0
-    for folder in folders:
-        target = out / folder.name
-        names = [output_name(folder.name, fmt) for fmt in formats]
-        for leftover in manifest.remove_leftovers(target, names):
-            say(f"前回中断したビルドの一時ファイルを削除しました: {leftover}")
-        entries = {} if force else manifest.load(target)
-        stale = []
-        for fmt, name in zip(formats, names, strict=True):
-            inputs[folder, fmt] = static = static_inputs(folder, fmt)
-            entry = manifest.current(folder, fmt, target / name, entries.get(name), static)
-            if entry is None:
-                stale.append(fmt)
-                continue
-            current += 1
-            if entry.blocks != entries[name].blocks:
-                refreshed.setdefault(target, {})[name] = entry
-        if stale:
-            tasks.append(Task(folder, tuple(stale)))
-    for target, fresh in refreshed.items():
-        manifest.update(target, fresh)
-    if not tasks:
-        say(f"すべて最新です（{current} ファイル）。書き出したファイルはありません。")
+    say: Callable[[str], None] = (lambda text: None) if quiet else (lambda text: print(text, flush=True))
+    todo = plan(folders, out, formats, force, say)
+    if not todo.tasks:
+        say(f"すべて最新です（{todo.current} ファイル）。書き出したファイルはありません。")
         return 0
-    if any("pdf" in t.formats for t in tasks):
+    if any("pdf" in t.formats for t in todo.tasks):
         from ..pdf import soffice_path
 
         soffice_path()  # fail before any work when LibreOffice is missing
 
-    results: list[Rendered] = []
-    with progress(len(tasks), quiet) as shown:
-        for result in _rendered(tasks, jobs or os.cpu_count() or 1):
+    with progress(len(todo.tasks), quiet) as shown:
+        results = []
+        for result in _rendered(todo.tasks, jobs or os.cpu_count() or 1):
             results.append(result)
             shown.done(result.folder.name)
-        reporter = Reporter()
-        seen: set[Diagnostic] = set()
-        for result in results:  # a shared block library's problems come once per assessment
-            for d in result.diagnostics:
-                if d not in seen:
-                    seen.add(d)
-                    reporter.diagnostics.append(d)
+        reporter = _diagnostics(results)
         reporter.print()
         reporter.raise_if_errors()
-
         written = 0
         for result in results:
             target = out / result.folder.name
@@ -177,17 +178,27 @@ def run(
                 path = target / output_name(result.folder.name, fmt)
                 write_atomic(path, data)
                 written += 1
-                entries[path.name] = manifest.Entry(
-                    fmt,
-                    hashlib.sha256(data).hexdigest(),
-                    inputs[result.folder, fmt] | result.block_inputs,
-                    result.block_files,
-                )
+                inputs = todo.inputs[result.folder, fmt] | result.block_inputs
+                sha = hashlib.sha256(data).hexdigest()
+                entries[path.name] = manifest.Entry(fmt, sha, inputs, result.block_files)
                 shown.line(f"書き出しました: {path}")
             manifest.update(target, entries)
-    if current:
-        say(f"{written} ファイルを書き出しました（{current} ファイルは最新のためそのままです）。")
+    if todo.current:
+        say(f"{written} ファイルを書き出しました（{todo.current} ファイルは最新のためそのままです）。")
     return 0
+
+
+def _diagnostics(results: list[Rendered]) -> Reporter:
+    """All workers' diagnostics in folder order; the shared block library's come once, not once
+    per assessment."""
+    reporter = Reporter()
+    seen: set[Diagnostic] = set()
+    for result in results:
+        for d in result.diagnostics:
+            if d not in seen:
+                seen.add(d)
+                reporter.diagnostics.append(d)
+    return reporter
 
 
 def _check_names(folders: list[Path]) -> None:

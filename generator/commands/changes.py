@@ -1,16 +1,17 @@
 """``hyoka changes``: proposed （別添２） rows for what changed since a git revision.
 
-Without ``--write`` the rows are printed as the YAML that ``--write`` would append to
-``9_変更箇所.yaml``; rows already recorded there (same 項目, 変更前 and 変更後) are left out.
+Without ``--write`` the rows are printed in the YAML form of ``9_変更箇所.yaml``, shared blocks
+as their text (``--write`` records them as pinned references, which print the same); rows
+already recorded there (same 項目, 変更前 and 変更後 as printed) are left out.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from ..changes.annex2 import append_rows, new_rows, recorded, rows_yaml
 from ..changes.comparison import comparisons
+from ..changes.pinning import printer
 from ..changes.rows import change_date, propose
 from ..diagnostics import UsageError, display_path
 from ..layout.builder import Builder
@@ -40,7 +41,7 @@ def run(paths: list[Path], since: str | None, date: str | None = None, write: bo
         print(f"{where}: {c.before.name} と{c.after.name}の違い {len(rows)} 件{note}")
         if write:
             if fresh:
-                path = append_rows(c.folder, fresh)
+                path = append_rows(c.folder, fresh, printer(c.assessment, c.folder))
                 print(
                     f"{display_path(path)} に {len(fresh)} 行を追記しました。内容と提出時期を確認してください。"
                 )
@@ -48,5 +49,4 @@ def run(paths: list[Path], since: str | None, date: str | None = None, write: bo
                 print("追記する行はありません。")
         elif fresh:
             print(f"変更箇所の案（--write で 9_変更箇所.yaml に追記します）:\n{rows_yaml(fresh)}", end="")
-    sys.stdout.flush()
     return 0

@@ -44,7 +44,9 @@ def run(paths: list[Path], out: Path, build_dir: Path, profile_path: Path | None
     from ..writers import writer
 
     loaded = load_all(folders, reporter)
-    reporter.raise_if_errors()
+    if reporter.errors:  # the build above reported its warnings already
+        reporter.print()
+        reporter.raise_if_errors()
     html = writer("html")
     files: dict[str, bytes] = {}
     listed: list[Listed] = []

@@ -59,6 +59,7 @@ class PrintedItem:
     groups: tuple[Group, ...] = ()  # outermost first
     counts: tuple[Key, ...] = ()  # lists whose size this item prints (委託の有無, 提供・移転の有無)
     base: str = ""  # the text without the counts (「[委託する]」); "" for wholly derived items
+    source: Text | None = None  # a free-text item's value as written (Markdown and block references)
 
 
 def printed_items(assessment: Assessment, block_text: BlockText | None = None) -> list[PrintedItem]:
@@ -205,8 +206,14 @@ class _Walker:
             group = Group((*repeat_key, str(n)), repeat_key, n, label, title, placeholder=not listed)
             inner = _Place(group.key, (*place.labels, f"{r.member}{n}"), place.star, (*place.groups, group))
             if r.title is not None:
+                value = member.values.get(r.title.key)
                 yield PrintedItem(
-                    (*group.key, r.title.key), label, self.starred(inner, r.title), title, inner.groups
+                    (*group.key, r.title.key),
+                    label,
+                    self.starred(inner, r.title),
+                    title,
+                    inner.groups,
+                    source=value if isinstance(value, Text) else None,
                 )
             yield from self.nodes(r.children, member, inner)
 
@@ -237,7 +244,8 @@ class _Walker:
             return PrintedItem(key, full, star, self._derived_text(grid), place.groups, counted, "")
         if item.kind == "fixed":
             return PrintedItem(key, full, star, item.fixed, place.groups)
-        return PrintedItem(key, full, star, self.text(value), place.groups)
+        source = value if isinstance(value, Text) else None
+        return PrintedItem(key, full, star, self.text(value), place.groups, source=source)
 
     @staticmethod
     def _derived_text(grid: ir.CheckGrid) -> str:

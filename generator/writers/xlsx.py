@@ -306,21 +306,16 @@ class SheetLayout:
         """Put ``count`` logical rows of slots on sheet rows; returns each logical row's first sheet
         row (and the row after the last).
 
-        A logical row whose cells need more than Excel's largest row takes several sheet rows, and
-        each of its cells is ONE range merged over all of them, the text whole. Cutting a long
-        text into one cell per sheet row would interleave its pieces with the cells to its right
-        for anyone reading the sheet row by row (text extraction, screen readers) and hand a city
-        copying the cell a fragment; LibreOffice prints a merged cell over a page break by
-        continuing its text on the next page."""
+        A logical row taller than Excel's largest row takes several sheet rows, and each of its
+        cells is ONE range merged over all of them, its text whole. (Cutting the text into a cell
+        per sheet row interleaved the pieces with the cells to their right for anyone reading row
+        by row, text extraction included, and gave a city copying the cell a fragment.) LibreOffice
+        prints a merged cell over a page break by continuing its text on the next page; the line
+        at the break can print split across the two pages."""
         needs = [self.need(slot) for slot in slots]
         sheet_rows = [1] * count
-        for slot, need in zip(slots, needs, strict=True):
-            if slot.rows == 1:
-                sheet_rows[slot.row] = max(sheet_rows[slot.row], sheet_rows_for(need))
-        # then cells over several logical rows, which may need more sheet rows than their rows got
-        for slot, need in zip(slots, needs, strict=True):
-            if slot.rows == 1:
-                continue
+        # single-row cells first: a cell over several logical rows adds only what they still lack
+        for slot, need in sorted(zip(slots, needs, strict=True), key=lambda pair: pair[0].rows):
             span = range(slot.row, slot.row + slot.rows)
             missing = sheet_rows_for(need) - sum(sheet_rows[r] for r in span)
             if missing > 0:

@@ -19,8 +19,8 @@ CELL_INSET_PT = 6.0  # left + right padding inside a cell
 LINE_FACTOR = 1.3  # line pitch / font size: Excel's Japanese fonts; LibreOffice's IPAex is 1.0
 ROW_PADDING_PT = 4.0  # top + bottom padding of a row
 MAX_ROW_PT = 409.0  # Excel's largest row height
-# What a taller cell's sheet rows are sized to: a little under MAX_ROW_PT, so rows rounded up to
-# whole pixels, or grown for another cell of the row, still stay within it.
+# A cell taller than MAX_ROW_PT is merged over ceil(need / SHEET_ROW_PT) sheet rows: as few as
+# will do, with room left under MAX_ROW_PT for rounding heights up to whole pixels.
 SHEET_ROW_PT = 400.0
 NARROW_EM = 0.6  # Latin letters and digits, a little wider than half an em for proportional fonts
 

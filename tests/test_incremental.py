@@ -1,0 +1,589 @@
+"""Incremental builds: content hashes over the dependency graph, the manifest, ``hyoka deps``
+and make, parallel and interrupted builds, progress output.
+
+Tests that edit templates, blocks or generator modules run on a copy of ``generator/`` and
+``templates/`` (``project``), so the checkout is never touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pty
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import EXAMPLE, REPO, SOURCES, CliResult
+
+FAST = "html,docx"  # two formats of different writers, without XLSX's cost
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+
+
+def project(root: Path, *names: str) -> Path:
+    """A copy of the generator and templates at ``root/proj`` with ``sources/<name>`` copies of
+    the example (and the city's blocks)."""
+    proj = root / "proj"
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(REPO / "generator", proj / "generator", ignore=ignore)
+    shutil.copytree(REPO / "templates", proj / "templates", ignore=ignore)
+    for name in names:
+        shutil.copytree(EXAMPLE, proj / "sources" / name)
+    if (SOURCES / "blocks").is_dir():
+        shutil.copytree(SOURCES / "blocks", proj / "sources" / "blocks")
+    return proj
+
+
+def hyoka(proj: Path, *args: str | Path, env: dict[str, str] | None = None) -> CliResult:
+    """The CLI of the project copy, in ``proj``, in a fresh process."""
+    full = dict(os.environ)
+    full.pop("SOURCE_DATE_EPOCH", None)
+    full["PYTHONPATH"] = str(proj)
+    full["PYTHONIOENCODING"] = "utf-8"
+    full.update(env or {})
+    argv = tuple(str(a) for a in args)
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator.cli", *argv],
+        cwd=proj,
+        env=full,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+    )
+    return CliResult(argv, proc.returncode, proc.stdout, proc.stderr)
+
+
+def ok(result: CliResult) -> CliResult:
+    assert result.code == 0, result.describe()
+    return result
+
+
+def snapshot(out: Path) -> dict[str, tuple[int, str]]:
+    """Every file under ``out`` (dot files too): modification time and content hash."""
+    return {
+        p.relative_to(out).as_posix(): (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not p.name.startswith(".") and p.name != "deps.mk"
+    }
+
+
+def changed(before: dict[str, tuple[int, str]], after: dict[str, tuple[int, str]]) -> set[str]:
+    """Output files (not the manifest) written again: their modification time moved."""
+    return {
+        name
+        for name in after
+        if not name.rsplit("/", 1)[-1].startswith(".") and before.get(name, (None,))[0] != after[name][0]
+    }
+
+
+def written(result: CliResult) -> set[str]:
+    """Output files the build says it wrote, as ``<name>/<file>``."""
+    prefix = "書き出しました: "
+    return {
+        "/".join(Path(line[len(prefix) :]).parts[-2:])
+        for line in result.stdout.splitlines()
+        if line.startswith(prefix)
+    }
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{path.name}: 「{old}」 occurs {text.count(old)} times"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def cover(folder: Path) -> Path:
+    return folder / "0_表紙.yaml"
+
+
+def set_remarks(folder: Path, value: object) -> None:
+    """Replace the cover's 特記事項 (a free-text field) with ``value`` (text or block references)."""
+    path = cover(folder)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["特記事項"] = value
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------
+# No-op rebuilds
+
+
+def test_noop_rebuild_touches_no_file(tmp_path: Path) -> None:
+    proj = project(tmp_path, "a", "b")
+    ok(hyoka(proj, "build", "sources", "--out", "out"))
+    before = snapshot(proj / "out")
+    assert {"a/a.html", "a/a.docx", "a/a.xlsx", "b/b.html", "a/.hyoka-manifest.json"} <= set(before)
+    time.sleep(0.01)  # a rewrite would show in the nanosecond modification times
+    result = ok(hyoka(proj, "build", "sources", "--out", "out"))
+    assert snapshot(proj / "out") == before  # outputs and manifests alike
+    assert "すべて最新です（6 ファイル）" in result.stdout
+    assert not written(result)
+
+
+def test_noop_check_parses_nothing_and_imports_no_writer(tmp_path: Path) -> None:
+    proj = project(tmp_path, "a")
+    ok(hyoka(proj, "build", "sources", "--out", "out"))
+    probe = (
+        "import sys\n"
+        "from generator.cli import app\n"
+        "code = app(['build', 'sources', '--out', 'out', '--quiet'], standalone_mode=False)\n"
+        "heavy = ['docx', 'openpyxl', 'jinja2', 'generator.reader', 'generator.pipeline',"
+        " 'generator.blocks.library', 'generator.writers.html', 'generator.layout.builder']\n"
+        "print(code, [m for m in heavy if m in sys.modules])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=proj,
+        env={**os.environ, "PYTHONPATH": str(proj)},
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "0 []", proc.stdout
+
+
+def test_touched_but_unchanged_source_rebuilds_nothing(tmp_path: Path) -> None:
+    proj = project(tmp_path, "a")
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    before = snapshot(proj / "out")
+    later = time.time() + 60
+    for path in (proj / "sources" / "a").iterdir():
+        os.utime(path, (later, later))
+    result = ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    assert snapshot(proj / "out") == before, result.describe()
+
+
+# ---------------------------------------------------------------------------
+# What a change rebuilds
+
+
+def test_editing_one_source_rebuilds_only_that_assessment(tmp_path: Path) -> None:
+    proj = project(tmp_path, "a", "b")
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    before = snapshot(proj / "out")
+    set_remarks(proj / "sources" / "a", "特記事項を書き換えました。")
+    result = ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    after = snapshot(proj / "out")
+    assert changed(before, after) == {"a/a.html", "a/a.docx"}
+    assert written(result) == {"a/a.html", "a/a.docx"}
+    assert "特記事項を書き換えました。" in (proj / "out/a/a.html").read_text(encoding="utf-8")
+    assert "1 件" not in result.stderr
+
+
+BLOCK = """\
+title: テスト用の共通記載
+versions:
+  - version: "2025-01"
+    effective: 2025-01-01
+    text: 新しい版の文言です。
+  - version: "2024-01"
+    effective: 2024-01-01
+    text: 古い版の文言です。
+"""
+
+
+def test_editing_a_block_rebuilds_exactly_the_assessments_using_that_version(tmp_path: Path) -> None:
+    proj = project(tmp_path, "newest", "pinned", "other")
+    block = proj / "sources" / "blocks" / "test" / "memo.yaml"
+    block.parent.mkdir(parents=True)
+    block.write_text(BLOCK, encoding="utf-8")
+    set_remarks(proj / "sources" / "newest", [{"block": "test/memo"}])  # follows the newest version
+    set_remarks(proj / "sources" / "pinned", [{"block": "test/memo", "version": "2024-01"}])
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    assert "新しい版の文言です。" in (proj / "out/newest/newest.html").read_text(encoding="utf-8")
+    assert "古い版の文言です。" in (proj / "out/pinned/pinned.html").read_text(encoding="utf-8")
+
+    # the newest version's text: only the assessment that follows the newest version
+    before = snapshot(proj / "out")
+    edit(block, "新しい版の文言です。", "新しい版の文言を直しました。")
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    after = snapshot(proj / "out")
+    assert changed(before, after) == {"newest/newest.html", "newest/newest.docx"}
+    assert "新しい版の文言を直しました。" in (proj / "out/newest/newest.html").read_text(encoding="utf-8")
+
+    # the old version's text: only the assessment pinned to it
+    edit(block, "古い版の文言です。", "古い版の文言を直しました。")
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    again = snapshot(proj / "out")
+    assert changed(after, again) == {"pinned/pinned.html", "pinned/pinned.docx"}
+
+    # the block file's new hash is recorded for those not rebuilt: the next build is a no-op
+    result = ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    assert "すべて最新です" in result.stdout
+    assert snapshot(proj / "out") == again
+
+
+def test_new_newest_block_version_rebuilds_its_followers_only(tmp_path: Path) -> None:
+    proj = project(tmp_path, "newest", "pinned")
+    block = proj / "sources" / "blocks" / "test" / "memo.yaml"
+    block.parent.mkdir(parents=True)
+    block.write_text(BLOCK, encoding="utf-8")
+    set_remarks(proj / "sources" / "newest", [{"block": "test/memo"}])
+    set_remarks(proj / "sources" / "pinned", [{"block": "test/memo", "version": "2025-01"}])
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", "html"))
+    before = snapshot(proj / "out")
+    edit(
+        block,
+        "versions:\n",
+        'versions:\n  - version: "2026-01"\n    effective: 2026-01-01\n    text: 最新版の文言です。\n',
+    )
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", "html"))
+    assert changed(before, snapshot(proj / "out")) == {"newest/newest.html"}
+
+
+def test_template_edit_rebuilds_that_format_for_every_assessment(tmp_path: Path) -> None:
+    proj = project(tmp_path, "a", "b")
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    before = snapshot(proj / "out")
+    css = proj / "templates" / "html" / "style.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* changed by a test */\n", encoding="utf-8")
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    assert changed(before, snapshot(proj / "out")) == {"a/a.html", "b/b.html"}
+    assert "changed by a test" in (proj / "out/a/a.html").read_text(encoding="utf-8")
+
+
+def test_generator_edit_rebuilds_everything_but_site_code_does_not(tmp_path: Path) -> None:
+    proj = project(tmp_path, "a")
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    before = snapshot(proj / "out")
+    site = proj / "generator" / "commands" / "site.py"
+    site.write_text(site.read_text(encoding="utf-8") + "\n# a change outside the build\n", encoding="utf-8")
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    assert snapshot(proj / "out") == before
+    builder = proj / "generator" / "layout" / "builder.py"
+    builder.write_text(builder.read_text(encoding="utf-8") + "\n# a change to the layout\n", encoding="utf-8")
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    assert changed(before, snapshot(proj / "out")) == {"a/a.html", "a/a.docx"}
+
+
+def test_source_date_epoch_is_an_input(tmp_path: Path) -> None:
+    proj = project(tmp_path, "a")
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", "docx"))
+    before = snapshot(proj / "out")
+    ok(
+        hyoka(
+            proj,
+            "build",
+            "sources",
+            "--out",
+            "out",
+            "--format",
+            "docx",
+            env={"SOURCE_DATE_EPOCH": "1700000000"},
+        )
+    )
+    stamped = snapshot(proj / "out")
+    assert changed(before, stamped) == {"a/a.docx"}
+    assert stamped["a/a.docx"][1] != before["a/a.docx"][1]  # the zip entries' times changed
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", "docx"))
+    assert snapshot(proj / "out")["a/a.docx"][1] == before["a/a.docx"][1]
+
+
+def test_damaged_or_missing_output_is_rebuilt(tmp_path: Path) -> None:
+    proj = project(tmp_path, "a")
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    good = outputs(proj / "out")
+    (proj / "out/a/a.html").write_bytes(good["a/a.html"][:100])
+    (proj / "out/a/a.docx").unlink()
+    result = ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    assert written(result) == {"a/a.html", "a/a.docx"}
+    assert outputs(proj / "out") == good
+
+
+def test_force_rebuilds_current_outputs(tmp_path: Path) -> None:
+    proj = project(tmp_path, "a")
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", "html"))
+    result = ok(hyoka(proj, "build", "sources", "--out", "out", "--format", "html", "--force"))
+    assert written(result) == {"a/a.html"}
+
+
+# ---------------------------------------------------------------------------
+# Parallel, failing and interrupted builds
+
+
+def test_parallel_builds_give_the_same_bytes(tmp_path: Path) -> None:
+    proj = project(tmp_path, "a", "b", "c")
+    serial = ok(hyoka(proj, "build", "sources", "--out", "serial", "-j", "1"))
+    parallel = ok(hyoka(proj, "build", "sources", "--out", "parallel", "-j", "3"))
+    assert outputs(proj / "serial") == outputs(proj / "parallel")
+    assert len(outputs(proj / "serial")) == 9
+    # progress and written lines come in the same (folder) order whatever finished first
+    assert serial.stdout.replace("serial", "X") == parallel.stdout.replace("parallel", "X")
+
+
+def test_failing_build_writes_nothing(tmp_path: Path) -> None:
+    proj = project(tmp_path, "a", "b")
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    before = snapshot(proj / "out")
+    set_remarks(proj / "sources" / "a", "こちらは正しい変更です。")
+    with cover(proj / "sources" / "b").open("a", encoding="utf-8") as fh:
+        fh.write("様式にない項目: 1\n")
+    result = hyoka(proj, "build", "sources", "--out", "out", "--format", FAST)
+    assert result.code == 1, result.describe()
+    assert "様式にない項目" in result.stderr
+    assert "出力は書き込んでいません" in result.stderr
+    assert snapshot(proj / "out") == before  # not even the valid assessment's files
+
+
+def _many(tmp_path: Path, count: int) -> Path:
+    names = [f"x{n:02d}" for n in range(count)]
+    return project(tmp_path, *names)
+
+
+def _start(proj: Path, *args: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(proj)}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", *args],
+        cwd=proj,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # the workers are killed with it
+    )
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=60)
+
+
+def _edit_all(proj: Path) -> None:
+    for folder in sorted((proj / "sources").iterdir()):
+        if folder.name != "blocks":
+            set_remarks(folder, f"{folder.name} の特記事項を変えました。")
+
+
+def test_killed_build_leaves_no_truncated_file(tmp_path: Path) -> None:
+    """SIGKILL while the outputs are being written: every file in out/ is the old or the new one,
+    whole; the next build removes the temp files the kill left and completes the outputs."""
+    proj = _many(tmp_path, 10)
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    old = outputs(proj / "out")
+    _edit_all(proj)
+    ok(hyoka(proj, "build", "sources", "--out", "expected", "--format", FAST))
+    new = outputs(proj / "expected")
+    times = {p: p.stat().st_mtime_ns for p in (proj / "out").rglob("*") if p.is_file()}
+
+    proc = _start(proj, "build", "sources", "--out", "out", "--format", FAST, "-j", "2", "--quiet")
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        temps = list((proj / "out").rglob(".*.tmp"))
+        if temps or any(p.stat().st_mtime_ns != t for p, t in times.items()):
+            break
+        time.sleep(0.0005)
+    _kill(proc)
+    assert proc.returncode == -signal.SIGKILL, "the build ended before it could be killed while writing"
+
+    after = outputs(proj / "out")
+    assert set(after) == set(old)
+    for name, data in after.items():
+        assert data in (old[name], new[name]), f"{name} is neither the previous nor the new file"
+
+    result = ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    assert not list((proj / "out").rglob("*.tmp")), result.describe()
+    assert outputs(proj / "out") == new
+
+
+def test_build_killed_before_writing_leaves_previous_outputs(tmp_path: Path) -> None:
+    proj = _many(tmp_path, 4)
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    before = snapshot(proj / "out")
+    _edit_all(proj)
+    proc = _start(proj, "build", "sources", "--out", "out", "--format", FAST, "-j", "2")
+    assert proc.stdout is not None
+    first = proc.stdout.readline().decode("utf-8")
+    assert first.startswith("組版しました (1/4)"), first  # laid out, nothing written yet
+    _kill(proc)
+    assert snapshot(proj / "out") == before
+
+
+# ---------------------------------------------------------------------------
+# Progress
+
+
+def test_plain_progress_lines_off_a_terminal_and_quiet(tmp_path: Path) -> None:
+    proj = project(tmp_path, "a", "b")
+    result = ok(hyoka(proj, "build", "sources", "--out", "out", "--format", "html"))
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["組版しました (1/2): a", "組版しました (2/2): b"]
+    assert written(result) == {"a/a.html", "b/b.html"}
+    quiet = ok(hyoka(proj, "build", "sources", "--out", "out2", "--format", "html", "--quiet"))
+    assert quiet.stdout == "" and quiet.stderr == ""
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    proj = project(tmp_path, "a")
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(proj), "COLUMNS": "100", "TERM": "xterm"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "build", "sources", "--out", "out", "--format", "html"],
+        cwd=proj,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    proc.wait(timeout=120)
+    os.close(leader)
+    assert proc.returncode == 0
+    text = shown.decode("utf-8", "replace")
+    assert "組版中" in text and "1/1" in text, text
+    assert "\x1b[" in text  # drawn with terminal control sequences
+
+
+# ---------------------------------------------------------------------------
+# hyoka deps and make
+
+
+def test_deps_rules_name_exactly_each_outputs_inputs(tmp_path: Path) -> None:
+    proj = project(tmp_path, "a", "c")
+    block = proj / "sources" / "blocks" / "test" / "memo.yaml"
+    block.parent.mkdir(parents=True)
+    block.write_text(BLOCK, encoding="utf-8")
+    set_remarks(proj / "sources" / "a", [{"block": "test/memo"}])
+    result = ok(hyoka(proj, "deps", "sources", "--out", "out", "--format", FAST))
+    rules = _rules(result.stdout)
+    assert set(rules) == {"out/a/a.html", "out/a/a.docx", "out/c/c.html", "out/c/c.docx"}
+    html, recipe = rules["out/a/a.html"]
+    sources = {f"sources/a/{p.name}" for p in (proj / "sources" / "a").iterdir()}
+    assert sources <= set(html)
+    assert "sources/blocks/test/memo.yaml" in html
+    assert "sources/blocks/test/memo.yaml" not in rules["out/c/c.html"][0]
+    assert not any(p.startswith("sources/c/") for p in html)
+    templates = {p.relative_to(proj).as_posix() for p in (proj / "templates/html").rglob("*") if p.is_file()}
+    assert templates <= set(html)
+    assert not any(p.startswith("templates/html/") for p in rules["out/a/a.docx"][0])
+    assert "$(HYOKA_GENERATOR)" in html
+    assert recipe == ["$(HYOKA) build sources/a --out out --format html --quiet", "@touch $@"]
+    generator = _variable(result.stdout, "HYOKA_GENERATOR")
+    assert "generator/layout/builder.py" in generator
+    assert "generator/commands/site.py" not in generator
+    assert _variable(result.stdout, "HYOKA_OUTPUTS") == sorted(rules, key=list(rules).index)
+
+
+def _rules(text: str) -> dict[str, tuple[list[str], list[str]]]:
+    """target → (prerequisites, recipe lines) of a generated deps.mk."""
+    joined = text.replace("\\\n", " ")
+    rules: dict[str, tuple[list[str], list[str]]] = {}
+    current: list[str] | None = None
+    for line in joined.splitlines():
+        if line.startswith("\t") and current is not None:
+            current.append(line[1:])
+        elif ": " in line and not line.startswith(("#", "HYOKA")) and ":=" not in line:
+            target, _, prereqs = line.partition(": ")
+            current = []
+            rules[target.strip()] = (prereqs.split(), current)
+        else:
+            current = None
+    return rules
+
+
+def _variable(text: str, name: str) -> list[str]:
+    for line in text.replace("\\\n", " ").splitlines():
+        if line.startswith(f"{name} :="):
+            return line.split(":=", 1)[1].split()
+    raise AssertionError(f"{name} not in deps.mk")
+
+
+def test_deps_escapes_awkward_file_names(tmp_path: Path) -> None:
+    from generator.commands.deps import make_path, shell_word
+
+    assert make_path(Path("a b/c#d:e%f$g.yaml")) == "a\\ b/c\\#d\\:e\\%f$$g.yaml"
+    assert shell_word(Path("a b/$x")) == "'a b/$$x'"
+
+
+def _make(proj: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(proj)}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    return subprocess.run(
+        ["make", "--no-print-directory", *args],
+        cwd=proj,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_make_with_deps_rebuilds_exactly_what_changed(tmp_path: Path) -> None:
+    proj = project(tmp_path, "a", "b")
+    (proj / "Makefile").write_text(
+        f"HYOKA := {sys.executable} -m generator.cli\n"
+        ".DEFAULT_GOAL := all\n"
+        "include out/deps.mk\n"
+        "all: $(HYOKA_OUTPUTS)\n"
+        "out/deps.mk: $(wildcard sources/*/*.yaml)\n"
+        "\t$(HYOKA) deps sources --out out --format html,docx --output $@\n",
+        encoding="utf-8",
+    )
+    first = _make(proj)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert first.stdout.count(" build sources/") == 4, first.stdout
+    again = _make(proj)
+    assert again.returncode == 0 and "Nothing to be done" in again.stdout, again.stdout
+
+    set_remarks(proj / "sources" / "b", "b だけ変えました。")
+    before = snapshot(proj / "out")
+    third = _make(proj)
+    builds = [line for line in third.stdout.splitlines() if " build " in line]
+    assert builds == [
+        f"{sys.executable} -m generator.cli build sources/b --out out --format html --quiet",
+        f"{sys.executable} -m generator.cli build sources/b --out out --format docx --quiet",
+    ], third.stdout
+    assert changed(before, snapshot(proj / "out")) == {"b/b.html", "b/b.docx", "deps.mk"}
+
+    # touched, not changed: make asks hyoka, hyoka rewrites nothing, make is satisfied after
+    os.utime(cover(proj / "sources" / "a"))  # now: newer than the outputs, older than the touch below
+    contents = outputs(proj / "out")
+    assert _make(proj).returncode == 0
+    assert outputs(proj / "out") == contents
+    assert "Nothing to be done" in _make(proj).stdout
+
+
+def test_project_makefile_does_nothing_after_make_build(tmp_path: Path) -> None:
+    """The repository's Makefile on a copy of the example: `make` right after `make build` starts
+    no process at all (the time is printed for the record, not asserted)."""
+    if not (REPO / ".venv" / ".installed").is_file():
+        pytest.fail("the project's venv is missing: run `make build` first (make test does)", pytrace=False)
+    sources = tmp_path / "sources"
+    shutil.copytree(EXAMPLE, sources / EXAMPLE.name)
+    if (SOURCES / "blocks").is_dir():
+        shutil.copytree(SOURCES / "blocks", sources / "blocks")
+    args = ["-C", str(REPO), f"SOURCES={sources}", f"OUT={tmp_path / 'out'}"]
+    build = subprocess.run(["make", *args, "build"], capture_output=True, text=True, timeout=600)
+    assert build.returncode == 0, build.stdout + build.stderr
+    assert (tmp_path / "out" / "deps.mk").is_file()
+    start = time.perf_counter()
+    noop = subprocess.run(["make", *args], capture_output=True, text=True, timeout=600)
+    elapsed = time.perf_counter() - start
+    print(f"make after make build: {elapsed:.3f} s")
+    assert noop.returncode == 0, noop.stdout + noop.stderr
+    assert "Nothing to be done for 'all'" in noop.stdout, noop.stdout

@@ -1,0 +1,460 @@
+"""``hyoka site``: the index, the assessment pages, downloads, search, accessibility.
+
+The browser tests load the site from ``file://`` in headless Chromium, follow every link, watch
+every request, run axe-core (installed with npm into ~/.cache/hyoka/node when missing) at WCAG
+2.1 AA, and use the search box as a reader would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import urllib.parse
+from pathlib import Path
+
+import lxml.html
+import pytest
+import yaml
+
+from generator.site.pages import human_size
+from generator.site.search import bigrams, normalise
+from tests.browser import chromium
+from tests.conftest import EXAMPLE, EXAMPLE_NAME, SOURCES, copy_example, run_cli
+
+AXE_HOME = Path(os.environ.get("HYOKA_NODE_CACHE", Path.home() / ".cache" / "hyoka" / "node"))
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+COPY = "asahikawa-copy"
+
+
+def _cover_number(folder: Path, number: int) -> None:
+    path = folder / "0_表紙.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["評価書番号"] = number
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _site(root: Path) -> Path:
+    """Sources with the example twice (the copy numbered 99) and the city profile; the site built."""
+    folder = copy_example(root)
+    second = root / "sources" / COPY
+    shutil.copytree(folder, second)
+    _cover_number(second, 99)
+    shutil.copy(SOURCES / "city.yaml", root / "sources" / "city.yaml")
+    result = run_cli("site", "sources", "--out", "out/site", "--build", "out", cwd=root)
+    assert result.code == 0, result.describe()
+    return root / "out" / "site"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _site(tmp_path_factory.mktemp("site"))
+
+
+def _tree(path: Path) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(path.read_bytes())
+
+
+def _pages(site: Path) -> list[Path]:
+    return [site / "index.html", *sorted(site.glob("*/index.html"))]
+
+
+# ---------------------------------------------------------------------------
+# Files and links
+
+
+def test_city_profile_of_the_examples() -> None:
+    data = yaml.safe_load((SOURCES / "city.yaml").read_text(encoding="utf-8"))
+    assert set(data) >= {"団体名", "サイト名", "連絡先"}
+    assert "旭川市" in data["団体名"] and "熊谷市" in data["団体名"] and "厚木市" in data["団体名"]
+
+
+def test_site_files(site: Path) -> None:
+    names = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if not p.name.startswith("."))
+    assert names == [
+        COPY,
+        f"{COPY}/{COPY}.docx",
+        f"{COPY}/{COPY}.xlsx",
+        f"{COPY}/index.html",
+        EXAMPLE_NAME,
+        f"{EXAMPLE_NAME}/{EXAMPLE_NAME}.docx",
+        f"{EXAMPLE_NAME}/{EXAMPLE_NAME}.xlsx",
+        f"{EXAMPLE_NAME}/index.html",
+        "index.html",
+        "search-index.js",
+        "search.js",
+        "site.css",
+    ]
+    build = site.parent / EXAMPLE_NAME
+    assert (site / EXAMPLE_NAME / f"{EXAMPLE_NAME}.docx").read_bytes() == (
+        build / f"{EXAMPLE_NAME}.docx"
+    ).read_bytes()
+
+
+def test_index_lists_every_assessment_with_downloads_and_sizes(site: Path) -> None:
+    tree = _tree(site / "index.html")
+    assert tree.get("lang") == "ja"
+    assert [h.text_content() for h in tree.iter("h1")] == [
+        "特定個人情報保護評価書（重点項目評価書）サンプル集"
+    ]
+    table = tree.find(".//table")
+    headers = [th.text_content() for th in table.find("thead").iter("th")]
+    assert headers == ["評価書番号", "評価書名", "評価実施機関名", "公表日", "ダウンロード"]
+    assert all(th.get("scope") == "col" for th in table.find("thead").iter("th"))
+    rows = table.find("tbody").findall("tr")
+    assert [r[0].text_content() for r in rows] == ["15", "99"]  # by number
+    first = rows[0]
+    assert first[1].tag == "th" and first[1].get("scope") == "row"
+    assert first[1].text_content() == "健康増進事業に関する事務"
+    assert first[1].find("a").get("href") == f"{EXAMPLE_NAME}/index.html"
+    assert first[2].text_content() == "旭川市長"
+    assert first[3].text_content() == "令和7年12月1日"
+    links = first[4].findall(".//a")
+    docx = site / EXAMPLE_NAME / f"{EXAMPLE_NAME}.docx"
+    xlsx = site / EXAMPLE_NAME / f"{EXAMPLE_NAME}.xlsx"
+    assert [a.get("href") for a in links] == [f"{EXAMPLE_NAME}/{docx.name}", f"{EXAMPLE_NAME}/{xlsx.name}"]
+    assert links[0].text_content().startswith(f"DOCX（{human_size(docx.stat().st_size)}）")
+    assert links[1].text_content().startswith(f"XLSX（{human_size(xlsx.stat().st_size)}）")
+    assert "各市の担当部署" in tree.text_content()  # 連絡先
+
+
+def test_human_sizes() -> None:
+    assert [human_size(n) for n in (512, 1024, 46_000, 1_300_000)] == ["512 B", "1 KB", "45 KB", "1.2 MB"]
+
+
+def test_assessment_page_has_a_table_of_contents_with_anchors(site: Path) -> None:
+    tree = _tree(site / EXAMPLE_NAME / "index.html")
+    assert tree.get("lang") == "ja"
+    assert len(list(tree.iter("h1"))) == 1
+    levels = [int(h.tag[1]) for h in tree.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
+    toc = tree.find(".//nav[@class='toc']")
+    entries = [(a.get("href"), a.text_content()) for a in toc.find("ol").iter("a")]
+    assert [text for _, text in entries] == [
+        "Ⅰ 基本情報",
+        "Ⅱ 概要",
+        "別添1 ファイル1",
+        "Ⅲ リスク対策",
+        "Ⅳ 開示請求、問合せ",
+        "Ⅴ 評価実施手続",
+        "別添2 変更箇所",
+    ]
+    ids = {e.get("id") for e in tree.iter() if e.get("id")}
+    for href, _ in entries:
+        assert href.startswith("#") and href[1:] in ids
+        assert tree.get_element_by_id(href[1:]).tag == "section"
+    # every form row has an anchor (search results link to them)
+    rows = [tr for tr in tree.iter("tr") if tr.getparent().tag == "tbody"]
+    assert rows and all(tr.get("id") for tr in rows)
+    downloads = [a.get("href") for a in toc.find(".//p[@class='downloads']").iter("a")]
+    assert downloads == [f"{EXAMPLE_NAME}.docx", f"{EXAMPLE_NAME}.xlsx"]
+    css = [link.get("href") for link in tree.iter("link")]
+    assert css == ["../site.css"]
+
+
+def test_every_link_is_relative(site: Path) -> None:
+    for page in _pages(site):
+        tree = _tree(page)
+        urls = [a.get("href") for a in tree.iter("a")] + [e.get("src") for e in tree.iter("script", "img")]
+        urls += [link.get("href") for link in tree.iter("link")]
+        for url in filter(None, urls):
+            assert "//" not in url and not url.startswith("/"), f"{page}: {url}"
+
+
+def test_second_run_writes_nothing(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    again = run_cli("site", "sources", "--out", "out/site", "--build", "out", cwd=tmp_path)
+    assert again.code == 0, again.describe()
+    assert "書き出しました" not in again.stdout
+    assert {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()} == before
+
+    # a removed assessment leaves the site with it
+    shutil.rmtree(tmp_path / "sources" / COPY)
+    third = run_cli("site", "sources", "--out", "out/site", "--build", "out", cwd=tmp_path)
+    assert third.code == 0, third.describe()
+    assert not (site / COPY).exists()
+    assert COPY not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_stale_pdf_is_not_offered(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    (tmp_path / "out" / EXAMPLE_NAME / f"{EXAMPLE_NAME}.pdf").write_bytes(b"%PDF-1.4 not built by this build")
+    result = run_cli("site", "sources", "--out", "out/site", "--build", "out", cwd=tmp_path)
+    assert result.code == 0, result.describe()
+    assert "PDF が評価書より古い" in result.stderr
+    assert not (site / EXAMPLE_NAME / f"{EXAMPLE_NAME}.pdf").exists()
+    assert ".pdf" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_current_pdf_is_offered(tmp_path: Path) -> None:
+    copy_example(tmp_path)
+    shutil.copy(SOURCES / "city.yaml", tmp_path / "sources" / "city.yaml")
+    built = run_cli("build", "sources", "--out", "out", "--format", "pdf", "--quiet", cwd=tmp_path)
+    assert built.code == 0, built.describe()
+    result = run_cli("site", "sources", "--out", "out/site", "--build", "out", cwd=tmp_path)
+    assert result.code == 0, result.describe()
+    pdf = tmp_path / "out" / "site" / EXAMPLE_NAME / f"{EXAMPLE_NAME}.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    tree = _tree(tmp_path / "out" / "site" / "index.html")
+    assert f"{EXAMPLE_NAME}/{pdf.name}" in [a.get("href") for a in tree.iter("a")]
+
+
+def test_missing_or_wrong_city_profile(tmp_path: Path) -> None:
+    copy_example(tmp_path)
+    missing = run_cli("site", "sources", "--out", "out/site", cwd=tmp_path)
+    assert missing.code == 2 and "city.yaml" in missing.stderr, missing.describe()
+    (tmp_path / "sources" / "city.yaml").write_text(
+        "団体名: ○○市\nサイト名: 評価書\n連絡: 総務課\n", encoding="utf-8"
+    )
+    wrong = run_cli("site", "sources", "--out", "out/site", cwd=tmp_path)
+    assert wrong.code == 1, wrong.describe()
+    assert "sources/city.yaml:3:1 エラー 「連絡」" in wrong.stderr and "もしかして「連絡先」" in wrong.stderr
+    assert "「連絡先」がありません" in wrong.stderr
+    assert not (tmp_path / "out" / "site").exists()
+
+
+# ---------------------------------------------------------------------------
+# The search index
+
+
+def test_normalisation_folds_width_case_and_white_space() -> None:
+    assert normalise("ｶﾞﾊﾞﾒﾝﾄ　ｸﾗｳﾄﾞ") == "ガバメントクラウド"
+    assert normalise("ＩＳＭＡＰ\nCloud") == "ismapcloud"
+    assert bigrams("委託先") == {"委託", "託先"}
+
+
+def test_index_holds_the_items_of_every_page(site: Path) -> None:
+    text = (site / "search-index.js").read_text(encoding="utf-8")
+    assert text.startswith("window.HYOKA_SEARCH=") and text.endswith(";\n")
+    data = json.loads(text[len("window.HYOKA_SEARCH=") : -2])
+    pages = [p[0] for p in data["pages"]]
+    assert pages == [f"{COPY}/index.html", f"{EXAMPLE_NAME}/index.html"]  # folder order
+    page = _tree(site / EXAMPLE_NAME / "index.html")
+    ids = {e.get("id") for e in page.iter() if e.get("id")}
+    mine = [item for item in data["items"] if item[0] == 1]
+    assert len(mine) > 100
+    assert all(item[1] in ids for item in mine)
+    # postings are gaps between ascending item numbers
+    numbers = []
+    for gap in data["grams"]["委託"]:
+        numbers.append((numbers[-1] if numbers else 0) + gap)
+    assert numbers and all("委託" in normalise(data["items"][n][3]) for n in numbers)
+    # the form's own choice lists are not indexed: 「10人以上50人未満」 is printed in every assessment
+    assert not any("10人以上50人未満" in item[3] for item in mine if "使用者数" not in item[2])
+
+
+# ---------------------------------------------------------------------------
+# In the browser
+
+
+@pytest.fixture(scope="module")
+def axe_script() -> str:
+    """axe-core's script, installed with npm into the cache folder when missing."""
+    path = AXE_HOME / "node_modules" / "axe-core" / "axe.min.js"
+    if not path.is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is missing: run scripts/install-system-deps.sh (make test does)", pytrace=False)
+        subprocess.run(
+            [npm, "install", "--prefix", str(AXE_HOME), "--no-audit", "--no-fund", "--silent", "axe-core@4"],
+            check=True,
+            timeout=600,
+        )
+    return path.read_text(encoding="utf-8")
+
+
+def _axe(page, script: str) -> list[dict]:  # noqa: ANN001 - Playwright page
+    page.add_script_tag(content=script)
+    return page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' — ' + n.failureSummary),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+
+
+def _search(page, query: str) -> list[dict]:  # noqa: ANN001 - Playwright page
+    page.fill("#search-query", query)
+    page.press("#search-query", "Enter")
+    page.wait_for_selector(".search-summary")
+    return page.eval_on_selector_all(
+        ".search-list li",
+        """items => items.map(li => ({
+            href: li.querySelector('a').href,
+            where: li.querySelector('.where').textContent,
+            before: li.querySelector('mark').previousSibling ? li.querySelector('mark').previousSibling.textContent : '',
+            mark: li.querySelector('mark').textContent,
+            after: li.querySelector('mark').nextSibling ? li.querySelector('mark').nextSibling.textContent : '',
+        }))""",
+    )
+
+
+def _file(url: str) -> Path:
+    return Path(urllib.parse.unquote(urllib.parse.urlparse(url).path))
+
+
+@pytest.mark.slow
+def test_every_link_resolves_and_no_request_leaves_file_urls(site: Path) -> None:
+    requests: list[str] = []
+    anchors: set[tuple[Path, str]] = set()
+    visited: list[Path] = []
+    with chromium() as browser:
+        page = browser.new_page()
+        page.on("request", lambda r: requests.append(r.url))
+        queue = [(site / "index.html").as_uri()]
+        while queue:
+            url = queue.pop(0)
+            if _file(url) in visited:
+                continue
+            visited.append(_file(url))
+            page.goto(url)
+            page.focus("#search-query")  # loads the search index
+            page.wait_for_function("() => window.HYOKA_SEARCH !== undefined")
+            hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+            for href in hrefs:
+                assert href.startswith("file://"), f"{url} links outside the site: {href}"
+                target, _, fragment = href.partition("#")
+                path = _file(target)
+                assert path.is_file(), f"{url} links to a missing file: {href}"
+                assert path.resolve().is_relative_to(site.resolve()), f"{url} links outside the site: {href}"
+                if fragment:
+                    anchors.add((path, urllib.parse.unquote(fragment)))
+                if path.suffix == ".html":
+                    queue.append(target)
+    assert sorted(visited) == sorted(_pages(site))
+    assert requests and all(r.startswith("file://") for r in requests), [
+        r for r in requests if not r.startswith("file://")
+    ]
+    for path, fragment in sorted(anchors):
+        ids = {e.get("id") for e in _tree(path).iter() if e.get("id")}
+        assert fragment in ids, f"{path.name}#{fragment} has no target"
+
+
+@pytest.mark.slow
+def test_axe_finds_no_violations(site: Path, axe_script: str) -> None:
+    found = {}
+    with chromium() as browser:
+        page = browser.new_page()
+        for path in _pages(site):
+            page.goto(path.as_uri())
+            found[path.relative_to(site).as_posix()] = _axe(page, axe_script)
+        # the search results, as a reader sees them
+        page.goto((site / "index.html").as_uri())
+        assert _search(page, "委託先")
+        found["index.html (検索結果)"] = _axe(page, axe_script)
+    problems = {name: v for name, v in found.items() if v}
+    assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query", ["ガバメントクラウド", "委託先"])
+def test_search_finds_words_inside_running_text(site: Path, query: str) -> None:
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto((site / "index.html").as_uri())
+        results = _search(page, query)
+        assert results, f"no results for {query}"
+        assert all(r["mark"] == query for r in results)
+        # inside running text: characters stand right before or after the match
+        assert any(r["before"].strip() and r["after"].strip() for r in results), results
+        summary = page.text_content(".search-summary")
+        assert summary.startswith(f"「{query}」を含む項目: ")
+        # the results link to the item's row on the assessment page, which holds the word
+        first = results[0]["href"]
+        target, _, anchor = first.partition("#")
+        assert _file(target).parent.name in (EXAMPLE_NAME, COPY)
+        page.goto(first)
+        row_text = page.text_content(f"[id='{urllib.parse.unquote(anchor)}']")
+        assert query in normalise(row_text) or query in row_text
+        # and the search box is on the assessment page too
+        again = _search(page, query)
+        assert [r["href"] for r in again] == [r["href"] for r in results]
+
+
+@pytest.mark.slow
+def test_search_ignores_width_and_finds_nothing_politely(site: Path) -> None:
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto((site / "index.html").as_uri())
+        half = _search(page, "ｶﾞﾊﾞﾒﾝﾄｸﾗｳﾄﾞ")
+        full = _search(page, "ガバメントクラウド")
+        assert half and [r["href"] for r in half] == [r["href"] for r in full]
+        assert all(r["mark"] == "ガバメントクラウド" for r in half)
+        page.fill("#search-query", "存在しない語句ですよ")
+        page.press("#search-query", "Enter")
+        page.wait_for_function(
+            "() => document.querySelector('.search-summary').textContent.includes('存在しない')"
+        )
+        assert (
+            page.text_content(".search-summary")
+            == "「存在しない語句ですよ」を含む項目は見つかりませんでした。"
+        )
+
+
+@pytest.mark.slow
+def test_pages_work_without_javascript(site: Path) -> None:
+    with chromium() as browser:
+        context = browser.new_context(java_script_enabled=False)
+        page = context.new_page()
+        page.goto((site / EXAMPLE_NAME / "index.html").as_uri())
+        assert not page.is_visible("form.search")  # no search without the script
+        assert page.is_visible("nav.toc")
+        page.click("nav.toc >> text=Ⅲ リスク対策")
+        assert page.url.endswith("#s3-1")
+        page.click("text=評価書の一覧へ戻る")
+        assert page.url.endswith("/index.html")
+        assert page.is_visible("table.assessments")
+        context.close()
+
+
+@pytest.mark.slow
+def test_focus_is_visible(site: Path) -> None:
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto((site / "index.html").as_uri())
+        page.keyboard.press("Tab")  # the skip link comes first and shows itself
+        assert page.evaluate("document.activeElement.className") == "skip-link"
+        assert page.evaluate("document.activeElement.getBoundingClientRect().top") >= 0
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        style = page.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]; })()"
+        )
+        assert style[0] == "solid" and style[1] == "3px", style
+
+
+# ---------------------------------------------------------------------------
+# The real examples
+
+
+@pytest.mark.slow
+def test_site_of_the_examples(tmp_path: Path, axe_script: str) -> None:
+    """Acceptance: ``hyoka site sources`` links every example assessment; axe finds nothing."""
+    result = run_cli("site", "sources", "--out", tmp_path / "site", "--build", tmp_path / "out")
+    assert result.code == 0, result.describe()
+    site = tmp_path / "site"
+    examples = sorted(p.name for p in SOURCES.iterdir() if p.is_dir() and p.name != "blocks")
+    links = {a.get("href") for a in _tree(site / "index.html").iter("a")}
+    for name in examples:
+        assert f"{name}/index.html" in links and (site / name / "index.html").is_file()
+    with chromium() as browser:
+        page = browser.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        problems = {}
+        for path in _pages(site):
+            page.goto(path.as_uri())
+            violations = _axe(page, axe_script)
+            if violations:
+                problems[path.name if path.parent == site else path.parent.name] = violations
+        assert _search(page, "ガバメントクラウド")
+    assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
+    assert all(r.startswith("file://") for r in requests)
+    assert EXAMPLE.name in examples
