@@ -20,12 +20,16 @@ import openpyxl
 import pytest
 
 from generator.layout.ir import (
+    Cell,
     Document,
     Heading,
+    Para,
     Paragraph,
     Part,
     Row,
+    Run,
     Table,
+    TextContent,
     plain,
     text_cell,
 )
@@ -40,16 +44,21 @@ LONG_LABEL = "長文の記載"
 LONG_NAME = "合成評価書"
 LONG_RIGHT = "右隣の欄"
 LONG_TABLE = "長文の表"
+STACK_LABEL = "段落の多い記載"
+HUGE_LABEL = "巨大な段落を含む記載"
+HUGE_BEFORE = "前置きの段落。"
+HUGE_AFTER = "結びの段落。"
+TALL_LABEL = "二つの段落の横に立つ長い見出し。" * 12
 
 
-def long_text(length: int = 3000) -> str:
+def long_text(length: int = 3000, counter: str = "項") -> str:
     """Japanese prose with explicit line breaks; every sentence numbered, so any slice is unique."""
     sentences = []
     i = 0
     while sum(map(len, sentences)) < length:
         i += 1
         sentences.append(
-            f"第{i}項として特定個人情報ファイルの取扱いに係る安全管理措置を講じ記録を{i}年間保存する。"
+            f"第{i}{counter}として特定個人情報ファイルの取扱いに係る安全管理措置を講じ記録を{i}年間保存する。"
         )
         if i % 9 == 0:
             sentences.append("\n")
@@ -57,14 +66,35 @@ def long_text(length: int = 3000) -> str:
 
 
 LONG = long_text()
+# one paragraph taller than Excel's largest row, its lines broken by hand
+HUGE = long_text(counter="節")
+# paragraphs of one to four sentences, together well over two printed pages
+STACK_PARAS = tuple(
+    f"第{i}段落。" + f"段落{i}では職員への研修を行い、受講の記録を文書で保存する。" * (1 + i % 4)
+    for i in range(1, 61)
+)
+
+
+def paras(*texts: str) -> Cell:
+    return Cell((TextContent(tuple(Para((Run(t),)) for t in texts)),), colspan=2)
 
 
 def long_document(rows: int = 0) -> Document:
-    """A 3,000-character cell between a label and another cell, a tall group label over two rows,
-    then ``rows`` rows."""
+    """A 3,000-character cell of several paragraphs between a label and another cell; rightmost
+    cells of 60 paragraphs, of one huge paragraph between two short ones, and of two short
+    paragraphs beside a tall label; a tall group label over two rows; then ``rows`` rows."""
     body = [
         Row((text_cell(LONG_TABLE, "heading", colspan=4),), kind="heading"),
-        Row((text_cell(LONG_LABEL, "label", colspan=2), text_cell(LONG), text_cell(LONG_RIGHT))),
+        Row(
+            (
+                text_cell(LONG_LABEL, "label", colspan=2),
+                text_cell(LONG.replace("\n", "\n\n")),  # a paragraph per line
+                text_cell(LONG_RIGHT),
+            )
+        ),
+        Row((text_cell(STACK_LABEL, "label", colspan=2), paras(*STACK_PARAS))),
+        Row((text_cell(HUGE_LABEL, "label", colspan=2), paras(HUGE_BEFORE, HUGE, HUGE_AFTER))),
+        Row((text_cell(TALL_LABEL, "label", colspan=2), paras("短い一。", "短い二。"))),
         Row(
             (
                 text_cell("縦に長い区分" * 20, "group", rowspan=2),
@@ -227,14 +257,91 @@ def raw_borders(data: bytes, sheet: int) -> dict[str, tuple[str | None, ...]]:
     return {c.get("r"): borders[xfs[int(c.get("s", 0))]] for c in xml.iter(f"{{{NS['m']}}}c")}
 
 
-def test_every_table_cell_has_thin_borders(book, sample_bytes) -> None:
+# The sample's rightmost cells of several units, each stacked on a sheet row per unit
+S1_STACKS = {
+    "②事務の内容": (
+        "本市では健康増進法に基づきがん検診を実施している。",
+        "(1) 受診勧奨",
+        "　1. 一行目\n二行目 <script>alert(1)</script>",
+        "強調と普通",
+    ),
+    "③他のシステムとの接続": (
+        "[ ○ ] 情報提供ネットワークシステム　[ ] 庁内連携システム",
+        "[ ] 住民基本台帳ネットワークシステム　[ ○ ] 既存住民基本台帳システム",
+        "[ ○ ] その他 （ 中間サーバーコネクタ ）",
+    ),
+    "主な記録項目　※": (
+        "・識別情報\n[ ○ ] 個人番号　[ ] 個人番号対応符号",
+        "・業務関係情報\n[ ] 国税関係情報　[ ] その他 （  ）",
+    ),
+}
+
+
+def stack_rows(ws, label: str, units: tuple[str, ...]) -> range:
+    """The sheet rows of a stacked cell: its units one to a row, in order, in the same columns
+    reaching the right edge, the label merged over exactly those rows."""
+    cells = [find(ws, unit) for unit in units]
+    top = cells[0].row
+    rows = range(top, top + len(units))
+    assert [c.row for c in cells] == list(rows), label
+    for cell in cells:
+        rng = merged_range_of(ws, cell)
+        assert (rng.min_row, rng.max_row, rng.max_col) == (cell.row, cell.row, 24), (label, cell.value)
+        assert cell.column == cells[0].column
+    head = find(ws, label)
+    rng = merged_range_of(ws, head)
+    assert (head.row, rng.min_row, rng.max_row) == (top, top, rows[-1]), label
+    assert rng.max_col == cells[0].column - 1  # the label stands right beside the stack
+    return rows
+
+
+def test_rightmost_cell_stacks_a_unit_per_row(book) -> None:
+    ws = book["Ⅰ 基本情報"]
+    for label, units in S1_STACKS.items():
+        stack_rows(ws, label, units)
+    # every unit stands alone in its cell: no stacked text is left whole anywhere
+    whole = "\n".join(S1_STACKS["②事務の内容"])
+    assert not any(c.value == whole for row in ws.iter_rows() for c in row)
+    # the choice and options of one item stay two cells on one row
+    assert find(ws, "[ 10万人以上30万人未満 ]").row == find(ws, "③対象人数").row
+
+
+def test_paragraph_block_is_a_row_per_paragraph(book) -> None:
+    ws = book["表紙"]
+    first, second = find(ws, "・ Ⅰ　基本情報"), find(ws, "Ⅱ　特定個人情報ファイルの概要")
+    assert second.row == first.row + 1
+    for cell in (first, second):
+        rng = merged_range_of(ws, cell)
+        assert (rng.min_col, rng.max_col, rng.min_row, rng.max_row) == (1, 24, cell.row, cell.row)
+
+
+def test_table_cells_have_thin_borders_and_stacks_print_as_one_box(book, sample_bytes) -> None:
     ws = book["Ⅰ 基本情報"]
     table_top = find(ws, "１．特定個人情報ファイルを取り扱う事務").row
     written = raw_borders(sample_bytes, 2)
+    # a stack's columns, row by row: open at the top below its first row, at the bottom above its last
+    open_sides: dict[int, tuple[int, bool, bool]] = {}
+    for label, units in S1_STACKS.items():
+        rows = stack_rows(ws, label, units)
+        left = find(ws, units[0]).column
+        for row in rows:
+            open_sides[row] = (left, row != rows[0], row != rows[-1])
+    thin = "thin"
     for row in range(table_top, ws.max_row + 1):
         for col in range(1, 25):
             coordinate = f"{openpyxl.utils.get_column_letter(col)}{row}"
-            assert written.get(coordinate) == ("thin",) * 4, coordinate
+            left, open_top, open_bottom = open_sides.get(row, (25, False, False))
+            expected = (thin,) * 4
+            if col >= left:
+                expected = (thin, thin, None if open_top else thin, None if open_bottom else thin)
+            assert written.get(coordinate) == expected, coordinate
+    # first, middle and last row of the four-paragraph stack, as the reader sees them
+    rows = stack_rows(ws, "②事務の内容", S1_STACKS["②事務の内容"])
+    column = openpyxl.utils.get_column_letter(find(ws, S1_STACKS["②事務の内容"][0]).column)
+    assert written[f"{column}{rows[0]}"] == (thin, thin, thin, None)
+    assert written[f"{column}{rows[1]}"] == (thin, thin, None, None)
+    assert written[f"X{rows[2]}"] == (thin, thin, None, None)
+    assert written[f"{column}{rows[-1]}"] == (thin, thin, None, thin)
     assert written["A1"] == (None,) * 4  # the part heading above the table
 
 
@@ -263,23 +370,7 @@ def test_cell_text_from_content(book) -> None:
     )
     find(ws, "[ 委託する ]（ 2 ）件")
     find(ws, "[ 　 ]")
-    find(
-        ws,
-        "[ ○ ] 情報提供ネットワークシステム　[ ] 庁内連携システム\n"
-        "[ ] 住民基本台帳ネットワークシステム　[ ○ ] 既存住民基本台帳システム\n"
-        "[ ○ ] その他 （ 中間サーバーコネクタ ）",
-    )
-    find(
-        ws,
-        "・識別情報\n[ ○ ] 個人番号　[ ] 個人番号対応符号\n・業務関係情報\n[ ] 国税関係情報　[ ] その他 （  ）",
-    )
-    find(
-        ws,
-        "本市では健康増進法に基づきがん検診を実施している。\n(1) 受診勧奨\n"
-        "　1. 一行目\n二行目 <script>alert(1)</script>\n強調と普通",
-    )
-    cover = book["表紙"]
-    find(cover, "・ Ⅰ　基本情報\nⅡ　特定個人情報ファイルの概要")
+    find(ws, "健康増進事業に関する事務")
 
 
 def test_values_are_strings_never_formulas(sample_bytes, book) -> None:
@@ -362,29 +453,41 @@ def test_deterministic_across_processes(sample_bytes) -> None:
 # Row heights
 
 
+def check_heights(ws) -> None:
+    """Every cell's rows are at least as tall as its estimated text."""
+    widths = [ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width for c in range(1, 25)]
+    spans = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
+    for row in ws.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str) or cell.alignment.textRotation == 255:
+                continue
+            rng = spans.get((cell.row, cell.column))
+            cols = range(rng.min_col, rng.max_col + 1) if rng else [cell.column]
+            rows = range(rng.min_row, rng.max_row + 1) if rng else [cell.row]
+            width = sum(widths[c - 1] for c in cols) * xw.UNIT_PT
+            need = lines_height(len(wrap(cell.value, width, cell.font.sz)), cell.font.sz)
+            have = sum(ws.row_dimensions[r].height for r in rows)
+            assert have >= need - 0.05, (ws.title, cell.coordinate)
+
+
 def test_row_heights_fit_the_estimated_text(book) -> None:
     for ws in book.worksheets:
-        widths = [ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width for c in range(1, 25)]
-        spans = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
-        for row in ws.iter_rows():
-            for cell in row:
-                if not isinstance(cell.value, str) or cell.alignment.textRotation == 255:
-                    continue
-                rng = spans.get((cell.row, cell.column))
-                cols = range(rng.min_col, rng.max_col + 1) if rng else [cell.column]
-                rows = range(rng.min_row, rng.max_row + 1) if rng else [cell.row]
-                width = sum(widths[c - 1] for c in cols) * xw.UNIT_PT
-                need = lines_height(len(wrap(cell.value, width, cell.font.sz)), cell.font.sz)
-                have = sum(ws.row_dimensions[r].height for r in rows)
-                assert have >= need - 0.05, (ws.title, cell.coordinate)
+        check_heights(ws)
 
 
-def test_long_cell_is_one_cell_over_several_rows(tmp_path) -> None:
-    data = xw.render(long_document())
+@pytest.fixture(scope="module")
+def long_bytes() -> bytes:
+    return xw.render(long_document())
+
+
+def test_long_cell_with_a_cell_to_its_right_is_one_cell_over_several_rows(tmp_path, long_bytes) -> None:
+    """Not stacked, though of many paragraphs: the cell to its right would come between them."""
+    data = long_bytes
     ws = load(data).active
     cell = find(ws, LONG)
     holders = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and LONG[:40] in c.value]
     assert holders == [cell]  # the whole text, in one cell and nowhere else
+    assert LONG.count("\n") >= 5  # ... of several paragraphs
     rng = merged_range_of(ws, cell)
     rows = range(rng.min_row, rng.max_row + 1)
     assert len(rows) >= 2
@@ -415,6 +518,68 @@ def test_long_cell_is_one_cell_over_several_rows(tmp_path) -> None:
     need = lines_height(len(wrap(group.value, width, 9)), 9)
     assert sum(ws.row_dimensions[r].height for r in range(rng.min_row, rng.max_row + 1)) >= need
     assert ws.print_title_rows == "$5:$5"
+
+
+def test_stacked_rows_take_their_units_heights(long_bytes) -> None:
+    ws = load(long_bytes).active
+    rows = stack_rows(ws, STACK_LABEL, STACK_PARAS)
+    first = find(ws, STACK_PARAS[0])
+    width = sum(
+        ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width for c in range(first.column, 25)
+    )
+    floor = lines_height(1, 9)
+    for row, text in zip(rows, STACK_PARAS, strict=True):
+        need = lines_height(len(wrap(text, width * xw.UNIT_PT, 9)), 9)
+        assert ws.row_dimensions[row].height == xw.quantise(max(need, floor)), text
+    assert sum(ws.row_dimensions[r].height for r in rows) > 2 * 842  # more than two pages
+    # a label taller than its stack spreads what the stack lacks over the stack's rows
+    label = find(ws, TALL_LABEL)
+    rng = merged_range_of(ws, label)
+    short = [ws.row_dimensions[r].height for r in range(rng.min_row, rng.max_row + 1)]
+    assert len(short) == 2 and short[0] == short[1] > lines_height(1, 9) + 1
+    check_heights(ws)
+
+
+def test_huge_paragraph_in_a_stack_is_one_cell_over_several_rows(long_bytes) -> None:
+    data = long_bytes
+    ws = load(data).active
+    before, huge, after = find(ws, HUGE_BEFORE), find(ws, HUGE), find(ws, HUGE_AFTER)
+    rng = merged_range_of(ws, huge)
+    width = sum(
+        ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width
+        for c in range(rng.min_col, rng.max_col + 1)
+    )
+    need = lines_height(len(wrap(HUGE, width * xw.UNIT_PT, 9)), 9)
+    assert rng.max_row - rng.min_row + 1 == math.ceil(need / SHEET_ROW_PT) >= 2
+    assert before.row == rng.min_row - 1 and after.row == rng.max_row + 1
+    label = merged_range_of(ws, find(ws, HUGE_LABEL))
+    assert (label.min_row, label.max_row) == (before.row, after.row)
+    # the huge paragraph is the middle of the box: open above and below
+    written = raw_borders(data, 1)
+    column = openpyxl.utils.get_column_letter(rng.min_col)
+    for row in range(rng.min_row, rng.max_row + 1):
+        assert written[f"{column}{row}"] == ("thin", "thin", None, None), row
+    assert written[f"{column}{before.row}"] == ("thin", "thin", "thin", None)
+    assert written[f"{column}{after.row}"] == ("thin", "thin", None, "thin")
+
+
+def test_row_by_row_reading_gives_the_label_then_the_units_in_order(
+    tmp_path, sample_bytes, long_bytes
+) -> None:
+    reader = fidelity_tool().xlsx_blocks
+    path = tmp_path / "sample.xlsx"
+    path.write_bytes(sample_bytes)
+    blocks = reader(path)
+    for label, units in S1_STACKS.items():
+        start = blocks.index(label)
+        assert blocks[start : start + 1 + len(units)] == [label, *units], label
+    path = tmp_path / "long.xlsx"
+    path.write_bytes(long_bytes)
+    blocks = reader(path)
+    start = blocks.index(STACK_LABEL)
+    assert blocks[start : start + 1 + len(STACK_PARAS)] == [STACK_LABEL, *STACK_PARAS]
+    start = blocks.index(HUGE_LABEL)
+    assert blocks[start : start + 4] == [HUGE_LABEL, HUGE_BEFORE, HUGE, HUGE_AFTER]
 
 
 def test_many_rows_render_quickly() -> None:
@@ -497,3 +662,33 @@ def test_libreoffice_prints_a_3000_character_cell_over_pages(tmp_path) -> None:
         found = text.find(sentence, position)
         assert found >= 0, (number, sentence)
         position = found + len(sentence)
+
+
+@pytest.mark.slow
+def test_libreoffice_prints_a_stacked_cell_with_pages_breaking_between_paragraphs(
+    tmp_path, long_bytes
+) -> None:
+    """Every paragraph of the 60-paragraph cell prints exactly once, whole and in order.
+
+    LibreOffice draws a merged cell on each page it reaches and clips it there, and pdftotext
+    reports the clipped glyphs too: a line cut by a page break comes out twice. A stacked cell
+    breaks between its rows, so no paragraph text repeats."""
+    path = tmp_path / "long.xlsx"
+    path.write_bytes(long_bytes)
+    pdf = to_pdf(path, tmp_path)
+    pages = pdf_pages(pdf)
+    assert len(pages) >= 4  # the stacked cell alone is over two pages
+    for width, height in pages:
+        assert abs(width - 595) <= 2 and abs(height - 842) <= 2
+    text = compact(pdf_text(pdf))
+    position = 0
+    for number, paragraph in enumerate(STACK_PARAS):
+        found = text.find(compact(paragraph), position)
+        assert found >= 0, (number, paragraph)
+        assert text.count(compact(paragraph)) == 1, (number, paragraph)
+        position = found + len(compact(paragraph))
+    # the stack spans pages: its label's page is not its last paragraph's
+    page_texts = [compact(t) for t in pdf_text(pdf).split("\f")]
+    first = next(i for i, t in enumerate(page_texts) if compact(STACK_PARAS[0]) in t)
+    last = next(i for i, t in enumerate(page_texts) if compact(STACK_PARAS[-1]) in t)
+    assert last - first >= 2

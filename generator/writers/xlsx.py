@@ -8,8 +8,11 @@ centred); each IR table maps its relative widths onto the grid, and a cell spann
 or rows becomes a merged range. Headings and paragraphs are rows merged across the grid.
 
 Excel does not grow a row for text in a merged range, so row heights come from an estimate of
-the wrapped text (``xlsx_metrics``); a cell taller than Excel's largest row is merged over as many
-sheet rows as it needs, its text whole in one cell.
+the wrapped text (``xlsx_metrics``). The rightmost cell of a row is stacked: a sheet row per
+paragraph (check-box grid row, options box), bordered as one cell, the cells to its left merged
+over the stack, so that printed pages break between paragraphs and never through a line. Any
+other cell taller than Excel's largest row is merged over as many sheet rows as it needs, its
+text whole in one cell.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import re
 import zipfile
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Literal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -44,6 +48,7 @@ from generator.layout.ir import (
     Flow,
     Heading,
     Options,
+    Para,
     Paragraph,
     Part,
     Table,
@@ -135,38 +140,48 @@ def look_of(key: str) -> Look:
 # Cell text
 
 
+def para_line(para: Para) -> str:
+    marker = para.marker + " " if para.marker else ""
+    return FULL_SPACE * para.level + marker + para.text
+
+
 def flow_lines(flow: Flow) -> str:
-    lines = []
-    for para in flow:
-        marker = para.marker + " " if para.marker else ""
-        lines.append(FULL_SPACE * para.level + marker + para.text)
-    return "\n".join(lines)
+    return "\n".join(para_line(para) for para in flow)
 
 
-def content_text(content: Content) -> str:
+def content_units(content: Content) -> list[str]:
+    """The pieces a cell's content is stacked in, one sheet row each: a paragraph, a check-box
+    grid row (its caption included), the whole options box, the chosen value."""
     if isinstance(content, TextContent):
-        return flow_lines(content.flow)
+        return [para_line(para) for para in content.flow]
     if isinstance(content, ChoiceValue):
-        return f"[ {content.value or FULL_SPACE} ]{content.suffix}"
+        return [f"[ {content.value or FULL_SPACE} ]{content.suffix}"]
     if isinstance(content, Options):
         numbered = content.numbered()
         per_line = max(1, content.columns)
         rows = [FULL_SPACE.join(numbered[i : i + per_line]) for i in range(0, len(numbered), per_line)]
-        return "\n".join([content.heading, *rows])
+        return ["\n".join([content.heading, *rows])]
     if isinstance(content, CheckGrid):
-        lines: list[str] = []
+        units: list[str] = []
         for row in content.rows():
-            lines.extend(item.text for item in row if isinstance(item, CheckCaption))
+            lines = [item.text for item in row if isinstance(item, CheckCaption)]
             items = [check_line(item) for item in row if isinstance(item, CheckItem)]
             if items:
                 lines.append(FULL_SPACE.join(items))
-        return "\n".join(lines)
+            units.append("\n".join(lines))
+        return units
     raise TypeError(f"未対応のセル内容です: {type(content).__name__}")
 
 
+def cell_units(cell: Cell) -> list[str]:
+    """The cell's text in stackable pieces, never none (an empty cell is one empty piece)."""
+    # control characters cannot be stored in XML
+    units = [ILLEGAL_CHARACTERS_RE.sub("", u) for c in cell.content for u in content_units(c)]
+    return [u for u in units if u] or [""]
+
+
 def cell_text(cell: Cell) -> str:
-    text = "\n".join(content_text(c) for c in cell.content)
-    return ILLEGAL_CHARACTERS_RE.sub("", text)  # control characters cannot be stored in XML
+    return "\n".join(cell_units(cell))
 
 
 # ---------------------------------------------------------------------------
@@ -218,16 +233,33 @@ def grid_spans(widths: tuple[int, ...], grid: int) -> list[int]:
 # Sheet layout: blocks placed as ranges on sheet rows, before openpyxl sees any of it
 
 
+Edges = Literal["box", "top", "middle", "bottom"]
+# The borders of each edge kind (left, right, top, bottom): the rows of a stacked cell print as
+# one box, open between them.
+EDGE_SIDES: dict[Edges, tuple[bool, bool, bool, bool]] = {
+    "box": (True, True, True, True),
+    "top": (True, True, True, False),
+    "middle": (True, True, False, False),
+    "bottom": (True, True, False, True),
+}
+
+
 @dataclass(slots=True)
 class Slot:
-    """A cell of a block on logical rows, with its sheet columns."""
+    """A cell of a block on logical rows, with its sheet columns. A ``stacked`` slot prints its
+    units on consecutive sheet rows, one (or, for a unit taller than a row, several) each."""
 
     row: int
     rows: int
     left: int
     right: int
-    text: str
+    units: list[str]
     look: str
+    stacked: bool = False
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.units)
 
 
 @dataclass(slots=True)
@@ -241,6 +273,7 @@ class Range:
     text: str
     look: str
     need: float  # height in points the text needs over rows top..bottom
+    edges: Edges = "box"  # where it stands in a stacked cell
 
 
 class SheetLayout:
@@ -263,7 +296,9 @@ class SheetLayout:
             if isinstance(block, Heading):
                 self.add_line(block.text, HEADING_LOOKS.get(block.level, "h3"))
             elif isinstance(block, Paragraph):
-                self.add_line(flow_lines(block.flow), block.style)
+                # a sheet row per paragraph, so that page breaks fall between paragraphs
+                for para in block.flow or (Para(()),):
+                    self.add_line(para_line(para), block.style)
             elif isinstance(block, Table):
                 # Print titles repeat on every page of the sheet, so only the header of the last
                 # table may repeat: above any later table it would be wrong.
@@ -271,7 +306,7 @@ class SheetLayout:
 
     def add_line(self, text: str, look: str) -> None:
         text = ILLEGAL_CHARACTERS_RE.sub("", text)
-        self.place([Slot(0, 1, 1, self.columns, text, look)], 1)
+        self.place([Slot(0, 1, 1, self.columns, [text], look)], 1)
 
     def add_table(self, table: Table, repeat_header: bool = False) -> None:
         if table.caption:
@@ -295,7 +330,12 @@ class SheetLayout:
                 for rr in range(r, r + rows):
                     taken[rr].update(range(c, last + 1))
                 look = ROLE_LOOKS[cell.role] + ("+stacked" if cell.vertical else "")
-                slots.append(Slot(r, rows, starts[c], starts[last + 1] - 1, cell_text(cell), look))
+                units = cell_units(cell)
+                # Only the rightmost cell of a row is stacked: read row by row (text extraction,
+                # a city copying cells), the pieces of a cell with another to its right would
+                # interleave with that cell's. Such a cell stays one range over all the rows.
+                stacked = rows == 1 and last == len(spans) - 1 and not cell.vertical and len(units) > 1
+                slots.append(Slot(r, rows, starts[c], starts[last + 1] - 1, units, look, stacked))
                 c = last + 1
         row_starts = self.place(slots, count)
         header = min(table.header_rows, count)
@@ -306,16 +346,27 @@ class SheetLayout:
         """Put ``count`` logical rows of slots on sheet rows; returns each logical row's first sheet
         row (and the row after the last).
 
-        A logical row taller than Excel's largest row takes several sheet rows, and each of its
-        cells is ONE range merged over all of them, its text whole. (Cutting the text into a cell
-        per sheet row interleaved the pieces with the cells to their right for anyone reading row
-        by row, text extraction included, and gave a city copying the cell a fragment.) LibreOffice
-        prints a merged cell over a page break by continuing its text on the next page; the line
-        at the break can print split across the two pages."""
-        needs = [self.need(slot) for slot in slots]
+        A stacked cell takes a sheet row per unit; the cells to its left are merged over all of
+        them. LibreOffice never splits a row across pages, so the page breaks fall between units
+        and no printed line is cut in two. Each unit's row has its own padding (ROW_PADDING_PT):
+        the small gap that sets paragraphs apart where one cell had none.
+
+        Any other cell taller than Excel's largest row, and a single unit that tall, is ONE range
+        merged over as many sheet rows as it needs, its text whole. (Cutting the text into a cell
+        per sheet row gave a city copying the cell a fragment.) LibreOffice prints a merged cell
+        over a page break by continuing its text on the next page; the line at the break can
+        print split across the two pages."""
+        # a stacked slot's pieces are its units; any other slot is one piece, its whole text
+        pieces = [slot.units if slot.stacked else [slot.text] for slot in slots]
+        needs = [[self.need(text, slot) for text in texts] for slot, texts in zip(slots, pieces, strict=True)]
         sheet_rows = [1] * count
+        for slot, piece_needs in zip(slots, needs, strict=True):
+            if slot.stacked:
+                stack = sum(sheet_rows_for(n) for n in piece_needs)
+                sheet_rows[slot.row] = max(sheet_rows[slot.row], stack)
         # single-row cells first: a cell over several logical rows adds only what they still lack
-        for slot, need in sorted(zip(slots, needs, strict=True), key=lambda pair: pair[0].rows):
+        merged = [(slot, n[0]) for slot, n in zip(slots, needs, strict=True) if not slot.stacked]
+        for slot, need in sorted(merged, key=lambda pair: pair[0].rows):
             span = range(slot.row, slot.row + slot.rows)
             missing = sheet_rows_for(need) - sum(sheet_rows[r] for r in span)
             if missing > 0:
@@ -323,18 +374,26 @@ class SheetLayout:
         starts = [self.next_row]
         for n in sheet_rows:
             starts.append(starts[-1] + n)
-        for slot, need in zip(slots, needs, strict=True):
+        for slot, texts, piece_needs in zip(slots, pieces, needs, strict=True):
             top, bottom = starts[slot.row], starts[slot.row + slot.rows] - 1
-            self.ranges.append(Range(top, slot.left, bottom, slot.right, slot.text, slot.look, need))
+            last = len(texts) - 1
+            for i, (text, need) in enumerate(zip(texts, piece_needs, strict=True)):
+                # the last piece takes any rows that a taller cell to the left added
+                end = bottom if i == last else top + sheet_rows_for(need) - 1
+                edges: Edges = "box"
+                if slot.stacked:
+                    edges = "top" if i == 0 else "bottom" if i == last else "middle"
+                self.ranges.append(Range(top, slot.left, end, slot.right, text, slot.look, need, edges))
+                top = end + 1
         self.next_row = starts[-1]
         return starts
 
-    def need(self, slot: Slot) -> float:
-        """The height in points a slot's text needs."""
+    def need(self, text: str, slot: Slot) -> float:
+        """The height in points ``text`` needs in the slot's cell."""
         look = look_of(slot.look)
         if look.stacked:
-            return stacked_height(slot.text, look.size)
-        return lines_height(len(wrap(slot.text, self.width_pt(slot), look.size)), look.size)
+            return stacked_height(text, look.size)
+        return lines_height(len(wrap(text, self.width_pt(slot), look.size)), look.size)
 
     def width_pt(self, slot: Slot) -> float:
         return (slot.right - slot.left + 1) * self.column_units * UNIT_PT
@@ -373,18 +432,18 @@ def quantise(height: float) -> float:
 
 
 class Styles:
-    """Named styles, made once per look, so each cell takes one assignment."""
+    """Named styles, made once per look and edge kind, so each cell takes one assignment."""
 
     def __init__(self, wb: Workbook) -> None:
         self.wb = wb
-        self.names: dict[str, str] = {}
+        self.names: dict[tuple[str, Edges], str] = {}
 
-    def name(self, key: str) -> str:
-        found = self.names.get(key)
+    def name(self, key: str, edges: Edges = "box") -> str:
+        found = self.names.get((key, edges))
         if found:
             return found
         look = look_of(key)
-        name = f"hyoka {key}"
+        name = f"hyoka {key}" if edges == "box" else f"hyoka {key} stack-{edges}"
         style = NamedStyle(name=name)
         style.font = font(look.size, look.bold)
         style.alignment = Alignment(
@@ -397,9 +456,10 @@ class Styles:
             style.fill = PatternFill(fill_type="solid", start_color=GREY, end_color=GREY)
         if look.boxed:
             thin = Side(style="thin")
-            style.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            left, right, top, bottom = (thin if on else Side() for on in EDGE_SIDES[edges])
+            style.border = Border(left=left, right=right, top=top, bottom=bottom)
         self.wb.add_named_style(style)
-        self.names[key] = name
+        self.names[(key, edges)] = name
         return name
 
 
@@ -417,7 +477,7 @@ def write_sheet(ws: Worksheet, layout: SheetLayout, styles: Styles, doc: Documen
     for col in range(1, layout.columns + 1):
         ws.column_dimensions[get_column_letter(col)].width = layout.column_units
     for rng in layout.ranges:
-        name = styles.name(rng.look)
+        name = styles.name(rng.look, rng.edges)
         if rng.top != rng.bottom or rng.left != rng.right:
             # Not ws.merge_cells: it tests each new range against all earlier ones (quadratic; 40 s
             # for 2,000 rows) and rebuilds borders that are set below anyway. Ranges here never
