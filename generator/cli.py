@@ -1,201 +1,271 @@
-"""The ``hyoka`` command: a thin typer layer over generator.commands.*."""
+"""The ``hyoka`` command: a thin argparse layer over generator.commands.*.
+
+argparse, not typer: typer (0.2x) validates every option through pydantic TypeAdapters, which
+cost about 0.25 s on every run (imports and schema building), a third of an HTML build. A
+command's module, and so its libraries, is imported only when that command runs.
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
-
-import typer
 
 from .diagnostics import HyokaError, SourceError
 
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    help="特定個人情報保護評価書（重点項目評価書）を YAML から HTML・DOCX・XLSX に組版します。",
+DESCRIPTION = "特定個人情報保護評価書（重点項目評価書）を YAML から HTML・DOCX・XLSX に組版します。"
+BLOCKS_DESCRIPTION = (
+    "共通記載ブロック（中間サーバー、ガバメントクラウドなどの標準的な記載）を一覧・表示・更新します。"
 )
+PATHS_HELP = "評価書のフォルダ（または評価書フォルダを含む sources/）"
+OPTIONAL_PATHS_HELP = "評価書のフォルダ（または sources/）。省略すると sources"
+SOURCES_HELP = "市独自のブロック（blocks/）を含む sources フォルダ（既定: sources）"
+SINCE_HELP = "比べる git のリビジョン（例: HEAD、v1.0、HEAD~3、コミット ID）"
+
+Handler = Callable[[argparse.Namespace], int]
 _state = {"traceback": False}
 
 
-@app.callback()
-def _options(
-    traceback: Annotated[
-        bool, typer.Option("--traceback", help="内部エラーの詳細（開発者向け）を表示します。")
-    ] = False,
-) -> None:
-    _state["traceback"] = traceback
-
-
-Paths = Annotated[list[Path], typer.Argument(help="評価書のフォルダ（または評価書フォルダを含む sources/）")]
-
-
-@app.command()
-def check(
-    paths: Paths,
-    strict: Annotated[bool, typer.Option("--strict", help="警告もエラーとして扱います。")] = False,
-) -> None:
-    """評価書の YAML を検査し、問題をすべて表示します。"""
-    from .commands import check as command
-
-    raise typer.Exit(command.run(paths, strict))
-
-
-@app.command()
-def build(
-    paths: Paths,
-    out: Annotated[Path, typer.Option("--out", "-o", help="出力先フォルダ")] = Path("out"),
-    format: Annotated[
-        str, typer.Option("--format", "-f", help="出力形式（カンマ区切り）: html, docx, xlsx, pdf, md")
-    ] = "html,docx,xlsx",
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="進み具合と書き出したファイルを表示しません。")
-    ] = False,
-    jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="同時に組版する評価書の数（既定: CPU の数）")
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="最新の出力も作り直します。")] = False,
-) -> None:
-    """評価書を組版して out/<フォルダ名>/ に書き出します（変わったものだけ）。"""
-    from .commands import build as command
-
-    raise typer.Exit(command.run(paths, out, command.parse_formats(format), quiet, jobs, force))
-
-
-blocks_app = typer.Typer(
-    no_args_is_help=True,
-    help="共通記載ブロック（中間サーバー、ガバメントクラウドなどの標準的な記載）を一覧・表示・更新します。",
-)
-app.add_typer(blocks_app, name="blocks")
-SourcesOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--sources", "-s", help="市独自のブロック（blocks/）を含む sources フォルダ（既定: sources）"
-    ),
-]
-UsagePaths = Annotated[
-    list[Path] | None, typer.Argument(help="評価書のフォルダ（または sources/）。省略すると sources")
-]
-
-
-@blocks_app.command("list")
-def blocks_list(sources: SourcesOption = None) -> None:
-    """ブロックの ID、表題、最新版、様式の位置を一覧します（市独自のブロックには印を付けます）。"""
-    from .commands import blocks as command
-
-    raise typer.Exit(command.run_list(sources))
-
-
-@blocks_app.command("show")
-def blocks_show(
-    block_id: Annotated[str, typer.Argument(metavar="ID", help="ブロックの ID（例: chukan-platform/hokan）")],
-    version: Annotated[str | None, typer.Option("--version", "-v", help="表示する版（既定: 最新版）")] = None,
-    sources: SourcesOption = None,
-) -> None:
-    """ブロックの本文、パラメータ、版の一覧を表示します。"""
-    from .commands import blocks as command
-
-    raise typer.Exit(command.run_show(block_id, version, sources))
-
-
-@blocks_app.command("usage")
-def blocks_usage(paths: UsagePaths = None) -> None:
-    """どの評価書のどの項目がどのブロックのどの版を使っているかを表示します。"""
-    from .commands import blocks as command
-
-    raise typer.Exit(command.run_usage(paths or []))
-
-
-@blocks_app.command("upgrade")
-def blocks_upgrade(
-    block_id: Annotated[str, typer.Argument(metavar="ID", help="更新するブロックの ID")],
-    paths: UsagePaths = None,
-) -> None:
-    """ブロックへの参照の version を最新版に書き換えます（その行以外は変えません）。"""
-    from .commands import blocks as command
-
-    raise typer.Exit(command.run_upgrade(block_id, paths or []))
-
-
-@app.command()
-def deps(
-    paths: Paths,
-    out: Annotated[Path, typer.Option("--out", "-o", help="hyoka build の出力先フォルダ")] = Path("out"),
-    format: Annotated[
-        str, typer.Option("--format", "-f", help="出力形式（カンマ区切り）")
-    ] = "html,docx,xlsx",
-    output: Annotated[
-        Path | None, typer.Option("--output", help="標準出力の代わりに書き出すファイル（例: out/deps.mk）")
-    ] = None,
-) -> None:
-    """出力ファイルごとの依存関係を Makefile の規則で書き出します（make が変わったものだけ作り直すため）。"""
-    from .commands import build as build_command
-    from .commands import deps as command
-
-    raise typer.Exit(command.run(paths, out, build_command.parse_formats(format), output))
-
-
-@app.command()
-def site(
-    paths: Paths,
-    out: Annotated[Path, typer.Option("--out", "-o", help="サイトの出力先フォルダ")] = Path("out/site"),
-    build_dir: Annotated[
-        Path, typer.Option("--build", help="DOCX・XLSX・PDF を組版する（してある）hyoka build の出力先")
-    ] = Path("out"),
-    profile: Annotated[
-        Path | None,
-        typer.Option("--profile", help="団体の情報（既定: 評価書フォルダを含むフォルダの city.yaml）"),
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="書き出したファイルを表示しません。")] = False,
-) -> None:
-    """公開用のサイト（一覧、評価書ごとのページ、検索）を書き出します。"""
-    from .commands import site as command
-
-    raise typer.Exit(command.run(paths, out, build_dir, profile, quiet))
-
-
-ChangePaths = Annotated[
-    list[Path] | None, typer.Argument(help="評価書のフォルダ（または sources/）。省略すると sources")
-]
-SinceOption = Annotated[
-    str | None, typer.Option("--since", help="比べる git のリビジョン（例: HEAD、v1.0、HEAD~3、コミット ID）")
-]
-
-
-@app.command()
-def changes(
-    paths: ChangePaths = None,
-    since: SinceOption = None,
-    date: Annotated[
-        str | None, typer.Option("--date", help="変更日（2025-12-01 または 令和7年12月1日。既定: 今日）")
-    ] = None,
-    write: Annotated[
-        bool, typer.Option("--write", help="提案した行を 9_変更箇所.yaml に追記します。")
-    ] = False,
-) -> None:
-    """リビジョンからの変更を項目ごとに求め、（別添２）変更箇所の行を提案します。"""
-    from .commands import changes as command
-
-    raise typer.Exit(command.run(paths or [Path("sources")], since, date, write))
-
-
-@app.command()
-def diff(
-    paths: ChangePaths = None,
-    since: SinceOption = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="出力先フォルダ")] = Path("out"),
-) -> None:
-    """リビジョンからの変更を、変わった文字に印を付けて確認するページ（out/<フォルダ名>/diff.html）を書き出します。"""
-    from .commands import diff as command
-
-    raise typer.Exit(command.run(paths or [Path("sources")], since, out))
-
-
-def main() -> None:
+def _jobs(text: str) -> int:
     try:
-        # without standalone mode click returns typer.Exit's code instead of exiting
-        code = app(standalone_mode=False)
-        sys.exit(code if isinstance(code, int) else 0)
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"「{text}」は整数ではありません。") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("1 以上の整数を指定してください。")
+    return value
+
+
+def _parser(prog: str, description: str, handler: Handler) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=description, allow_abbrev=False)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+# -- commands: each imports its module only when it runs --------------------------------
+
+
+def _check(a: argparse.Namespace) -> int:
+    from .commands import check
+
+    return check.run(a.paths, a.strict)
+
+
+def _build(a: argparse.Namespace) -> int:
+    from .commands import build
+
+    return build.run(a.paths, a.out, build.parse_formats(a.format), a.quiet, a.jobs, a.force)
+
+
+def _deps(a: argparse.Namespace) -> int:
+    from .commands import build, deps
+
+    return deps.run(a.paths, a.out, build.parse_formats(a.format), a.output)
+
+
+def _site(a: argparse.Namespace) -> int:
+    from .commands import site
+
+    return site.run(a.paths, a.out, a.build_dir, a.profile, a.quiet)
+
+
+def _changes(a: argparse.Namespace) -> int:
+    from .commands import changes
+
+    return changes.run(a.paths or [Path("sources")], a.since, a.date, a.write)
+
+
+def _diff(a: argparse.Namespace) -> int:
+    from .commands import diff
+
+    return diff.run(a.paths or [Path("sources")], a.since, a.out)
+
+
+def _blocks_list(a: argparse.Namespace) -> int:
+    from .commands import blocks
+
+    return blocks.run_list(a.sources)
+
+
+def _blocks_show(a: argparse.Namespace) -> int:
+    from .commands import blocks
+
+    return blocks.run_show(a.block_id, a.version, a.sources)
+
+
+def _blocks_usage(a: argparse.Namespace) -> int:
+    from .commands import blocks
+
+    return blocks.run_usage(a.paths)
+
+
+def _blocks_upgrade(a: argparse.Namespace) -> int:
+    from .commands import blocks
+
+    return blocks.run_upgrade(a.block_id, a.paths)
+
+
+# -- parsers --------------------------------------------------------------------------
+
+
+def _commands() -> dict[str, argparse.ArgumentParser]:
+    commands: dict[str, argparse.ArgumentParser] = {}
+
+    p = commands["check"] = _parser("hyoka check", "評価書の YAML を検査し、問題をすべて表示します。", _check)
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATHS", help=PATHS_HELP)
+    p.add_argument("--strict", action="store_true", help="警告もエラーとして扱います。")
+
+    p = commands["build"] = _parser(
+        "hyoka build", "評価書を組版して out/<フォルダ名>/ に書き出します（変わったものだけ）。", _build
+    )
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATHS", help=PATHS_HELP)
+    p.add_argument("--out", "-o", type=Path, default=Path("out"), help="出力先フォルダ")
+    p.add_argument(
+        "--format",
+        "-f",
+        default="html,docx,xlsx",
+        help="出力形式（カンマ区切り）: html, docx, xlsx, pdf, md（既定: html,docx,xlsx）",
+    )
+    p.add_argument("--quiet", "-q", action="store_true", help="進み具合と書き出したファイルを表示しません。")
+    p.add_argument("--jobs", "-j", type=_jobs, help="同時に組版する評価書の数（既定: CPU の数）")
+    p.add_argument("--force", action="store_true", help="最新の出力も作り直します。")
+
+    p = commands["deps"] = _parser(
+        "hyoka deps",
+        "出力ファイルごとの依存関係を Makefile の規則で書き出します（make が変わったものだけ作り直すため）。",
+        _deps,
+    )
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATHS", help=PATHS_HELP)
+    p.add_argument("--out", "-o", type=Path, default=Path("out"), help="hyoka build の出力先フォルダ")
+    p.add_argument("--format", "-f", default="html,docx,xlsx", help="出力形式（カンマ区切り）")
+    p.add_argument("--output", type=Path, help="標準出力の代わりに書き出すファイル（例: out/deps.mk）")
+
+    p = commands["site"] = _parser(
+        "hyoka site", "公開用のサイト（一覧、評価書ごとのページ、検索）を書き出します。", _site
+    )
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATHS", help=PATHS_HELP)
+    p.add_argument("--out", "-o", type=Path, default=Path("out/site"), help="サイトの出力先フォルダ")
+    p.add_argument(
+        "--build",
+        dest="build_dir",
+        type=Path,
+        default=Path("out"),
+        help="DOCX・XLSX・PDF を組版する（してある）hyoka build の出力先",
+    )
+    p.add_argument(
+        "--profile", type=Path, help="団体の情報（既定: 評価書フォルダを含むフォルダの city.yaml）"
+    )
+    p.add_argument("--quiet", "-q", action="store_true", help="書き出したファイルを表示しません。")
+
+    p = commands["changes"] = _parser(
+        "hyoka changes",
+        "リビジョンからの変更を項目ごとに求め、（別添２）変更箇所の行を提案します。",
+        _changes,
+    )
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATHS", help=OPTIONAL_PATHS_HELP)
+    p.add_argument("--since", help=SINCE_HELP)
+    p.add_argument("--date", help="変更日（2025-12-01 または 令和7年12月1日。既定: 今日）")
+    p.add_argument("--write", action="store_true", help="提案した行を 9_変更箇所.yaml に追記します。")
+
+    p = commands["diff"] = _parser(
+        "hyoka diff",
+        "リビジョンからの変更を、変わった文字に印を付けて確認するページ（out/<フォルダ名>/diff.html）を書き出します。",
+        _diff,
+    )
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATHS", help=OPTIONAL_PATHS_HELP)
+    p.add_argument("--since", help=SINCE_HELP)
+    p.add_argument("--out", "-o", type=Path, default=Path("out"), help="出力先フォルダ")
+    return commands
+
+
+def _blocks_commands() -> dict[str, argparse.ArgumentParser]:
+    commands: dict[str, argparse.ArgumentParser] = {}
+    p = commands["list"] = _parser(
+        "hyoka blocks list",
+        "ブロックの ID、表題、最新版、様式の位置を一覧します（市独自のブロックには印を付けます）。",
+        _blocks_list,
+    )
+    p.add_argument("--sources", "-s", type=Path, help=SOURCES_HELP)
+
+    p = commands["show"] = _parser(
+        "hyoka blocks show", "ブロックの本文、パラメータ、版の一覧を表示します。", _blocks_show
+    )
+    p.add_argument("block_id", metavar="ID", help="ブロックの ID（例: chukan-platform/hokan）")
+    p.add_argument("--version", "-v", help="表示する版（既定: 最新版）")
+    p.add_argument("--sources", "-s", type=Path, help=SOURCES_HELP)
+
+    p = commands["usage"] = _parser(
+        "hyoka blocks usage",
+        "どの評価書のどの項目がどのブロックのどの版を使っているかを表示します。",
+        _blocks_usage,
+    )
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATHS", help=OPTIONAL_PATHS_HELP)
+
+    p = commands["upgrade"] = _parser(
+        "hyoka blocks upgrade",
+        "ブロックへの参照の version を最新版に書き換えます（その行以外は変えません）。",
+        _blocks_upgrade,
+    )
+    p.add_argument("block_id", metavar="ID", help="更新するブロックの ID")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATHS", help=OPTIONAL_PATHS_HELP)
+    return commands
+
+
+def _dispatcher(
+    prog: str, description: str, commands: dict[str, str], top: bool = False
+) -> argparse.ArgumentParser:
+    """A parser of ``[options] COMMAND ARGS…``; the command's own parser reads ARGS, so that its
+    options may stand between its arguments (``build a -f html b``), as with click."""
+    listing = "\n".join(f"  {name:<10}{text}" for name, text in commands.items())
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description=description,
+        epilog=f"commands:\n{listing}\n\n「{prog} COMMAND --help」でコマンドごとの説明を表示します。",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    if top:
+        parser.add_argument(
+            "--traceback", action="store_true", help="内部エラーの詳細（開発者向け）を表示します。"
+        )
+    parser.add_argument("command", nargs="?", choices=list(commands), metavar="COMMAND", help="下のいずれか")
+    parser.add_argument("args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    return parser
+
+
+def _descriptions(commands: dict[str, argparse.ArgumentParser]) -> dict[str, str]:
+    return {name: parser.description or "" for name, parser in commands.items()}
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` (default: the command line) and run its command; returns the exit status.
+    A usage error exits with status 2 (argparse), after printing the usage."""
+    commands = _commands()
+    top = _dispatcher(
+        "hyoka", DESCRIPTION, {**_descriptions(commands), "blocks": BLOCKS_DESCRIPTION}, top=True
+    )
+    ns = top.parse_args(list(sys.argv[1:] if argv is None else argv))
+    _state["traceback"] = ns.traceback
+    if ns.command is None:  # no command: the help, as a usage error
+        top.print_help()
+        return 2
+    rest = ns.args
+    if ns.command == "blocks":
+        commands = _blocks_commands()
+        group = _dispatcher("hyoka blocks", BLOCKS_DESCRIPTION, _descriptions(commands))
+        sub = group.parse_args(rest)
+        if sub.command is None:
+            group.print_help()
+            return 2
+        ns, rest = sub, sub.args
+    options = commands[ns.command].parse_intermixed_args(rest)
+    return options.handler(options)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        sys.exit(run(argv))
     except HyokaError as exc:
         if _state["traceback"]:
             raise
@@ -204,15 +274,10 @@ def main() -> None:
         else:
             print(str(exc), file=sys.stderr)
         sys.exit(exc.exit_code)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except (typer.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
         print("中断しました。", file=sys.stderr)
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - last resort: never show a traceback unless asked
-        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click's usage errors (vendored by typer)
-            exc.show()
-            sys.exit(exc.exit_code)
         if _state["traceback"]:
             raise
         print(

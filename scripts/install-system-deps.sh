@@ -9,8 +9,10 @@ command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v chromium >/dev/null || need+=(chromium)
 command -v pandoc >/dev/null || need+=(pandoc)
 command -v npm >/dev/null || need+=(npm)  # the site tests install axe-core with it
-fc-list 2>/dev/null | grep -qi ipaex || need+=(fonts-ipaexfont)
-fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
+# read the font list once: `fc-list | grep -q` fails under pipefail when grep closes the pipe early
+fonts=$(fc-list : family 2>/dev/null || true)
+grep -qi ipaex <<<"$fonts" || need+=(fonts-ipaexfont)
+grep -qi "noto sans cjk" <<<"$fonts" || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -143,10 +143,11 @@ def test_noop_check_parses_nothing_and_imports_no_writer(tmp_path: Path) -> None
     ok(hyoka(proj, "build", "sources", "--out", "out"))
     probe = (
         "import sys\n"
-        "from generator.cli import app\n"
-        "code = app(['build', 'sources', '--out', 'out', '--quiet'], standalone_mode=False)\n"
+        "from generator.cli import run\n"
+        "code = run(['build', 'sources', '--out', 'out', '--quiet'])\n"
         "heavy = ['docx', 'openpyxl', 'jinja2', 'generator.reader', 'generator.pipeline',"
-        " 'generator.blocks.library', 'generator.writers.html', 'generator.layout.builder']\n"
+        " 'generator.blocks.library', 'generator.writers.html', 'generator.layout.builder',"
+        " 'typer', 'pydantic', 'markdown_it', 'yaml']\n"
         "print(code, [m for m in heavy if m in sys.modules])\n"
     )
     proc = subprocess.run(

@@ -17,25 +17,11 @@ text whole in one cell.
 
 from __future__ import annotations
 
-import io
 import math
 import re
-import zipfile
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Literal
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.indexed_list import IndexedList
-from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.merge import MergedCellRange
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from generator.layout.ir import (
     Cell,
@@ -55,6 +41,7 @@ from generator.layout.ir import (
     TextContent,
     check_line,
 )
+from generator.writers import xlsx_xml as sml
 from generator.writers.xlsx_metrics import (
     MAX_ROW_PT,
     UNIT_PT,
@@ -176,7 +163,7 @@ def content_units(content: Content) -> list[str]:
 def cell_units(cell: Cell) -> list[str]:
     """The cell's text in stackable pieces, never none (an empty cell is one empty piece)."""
     # control characters cannot be stored in XML
-    units = [ILLEGAL_CHARACTERS_RE.sub("", u) for c in cell.content for u in content_units(c)]
+    units = [sml.clean(u) for c in cell.content for u in content_units(c)]
     return [u for u in units if u] or [""]
 
 
@@ -187,7 +174,7 @@ def cell_text(cell: Cell) -> str:
 # ---------------------------------------------------------------------------
 # Sheet names and the column grid
 
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\ud800-\udfff\ufffe\uffff]")
 SHEET_TITLE_MAX = 31
 
 
@@ -230,7 +217,7 @@ def grid_spans(widths: tuple[int, ...], grid: int) -> list[int]:
 
 
 # ---------------------------------------------------------------------------
-# Sheet layout: blocks placed as ranges on sheet rows, before openpyxl sees any of it
+# Sheet layout: blocks placed as ranges on sheet rows, before any XML is written
 
 
 Edges = Literal["box", "top", "middle", "bottom"]
@@ -305,7 +292,7 @@ class SheetLayout:
                 self.add_table(block, repeat_header=i == tables[-1])
 
     def add_line(self, text: str, look: str) -> None:
-        text = ILLEGAL_CHARACTERS_RE.sub("", text)
+        text = sml.clean(text)
         self.place([Slot(0, 1, 1, self.columns, [text], look)], 1)
 
     def add_table(self, table: Table, repeat_header: bool = False) -> None:
@@ -428,44 +415,36 @@ def quantise(height: float) -> float:
 
 
 # ---------------------------------------------------------------------------
-# openpyxl
+# Writing: each sheet's XML in one pass (xlsx_xml), the package written whole
+
+APPLICATION = "hyoka"
 
 
-class Styles:
-    """Named styles, made once per look and edge kind, so each cell takes one assignment."""
+class Formats:
+    """The cell format of each look and edge kind, registered once in the workbook's styles."""
 
-    def __init__(self, wb: Workbook) -> None:
-        self.wb = wb
-        self.names: dict[tuple[str, Edges], str] = {}
+    def __init__(self) -> None:
+        # The default font sets the unit of column widths (UNIT_PT).
+        self.styles = sml.Styles(sml.Font(DEFAULT_FONT_NAME, 11.0, family=3))
+        self.indices: dict[tuple[str, Edges], int] = {}
 
-    def name(self, key: str, edges: Edges = "box") -> str:
-        found = self.names.get((key, edges))
-        if found:
-            return found
-        look = look_of(key)
-        name = f"hyoka {key}" if edges == "box" else f"hyoka {key} stack-{edges}"
-        style = NamedStyle(name=name)
-        style.font = font(look.size, look.bold)
-        style.alignment = Alignment(
-            horizontal=look.horizontal,
-            vertical=look.vertical,
-            wrap_text=not look.stacked,  # LibreOffice sets wrapped stacked text flush left
-            text_rotation=255 if look.stacked else 0,
-        )
-        if look.fill:
-            style.fill = PatternFill(fill_type="solid", start_color=GREY, end_color=GREY)
-        if look.boxed:
-            thin = Side(style="thin")
-            left, right, top, bottom = (thin if on else Side() for on in EDGE_SIDES[edges])
-            style.border = Border(left=left, right=right, top=top, bottom=bottom)
-        self.wb.add_named_style(style)
-        self.names[(key, edges)] = name
-        return name
-
-
-def font(size: float, bold: bool = False, name: str = FONT_NAME) -> Font:
-    # charset 128 (Shift_JIS) and family 1 (roman) steer Excel's substitute to a Japanese Mincho
-    return Font(name=name, size=size, bold=bold, charset=128, family=1 if name == FONT_NAME else 3)
+    def index(self, key: str, edges: Edges = "box") -> int:
+        found = self.indices.get((key, edges))
+        if found is None:
+            look = look_of(key)
+            found = self.indices[(key, edges)] = self.styles.index(
+                sml.CellFormat(
+                    name=f"hyoka {key}" if edges == "box" else f"hyoka {key} stack-{edges}",
+                    font=sml.Font(FONT_NAME, look.size, look.bold),
+                    fill=GREY if look.fill else None,
+                    horizontal=look.horizontal,
+                    vertical=look.vertical,
+                    wrap=not look.stacked,  # LibreOffice sets wrapped stacked text flush left
+                    rotation=255 if look.stacked else 0,
+                    borders=EDGE_SIDES[edges] if look.boxed else (False, False, False, False),
+                )
+            )
+        return found
 
 
 def header_text(text: str) -> str:
@@ -473,53 +452,38 @@ def header_text(text: str) -> str:
     return text[:HEADER_LIMIT].replace("&", "&&")
 
 
-def write_sheet(ws: Worksheet, layout: SheetLayout, styles: Styles, doc: Document) -> None:
-    for col in range(1, layout.columns + 1):
-        ws.column_dimensions[get_column_letter(col)].width = layout.column_units
-    for rng in layout.ranges:
-        name = styles.name(rng.look, rng.edges)
-        if rng.top != rng.bottom or rng.left != rng.right:
-            # Not ws.merge_cells: it tests each new range against all earlier ones (quadratic; 40 s
-            # for 2,000 rows) and rebuilds borders that are set below anyway. Ranges here never
-            # overlap, by construction.
-            ref = CellRange(min_col=rng.left, min_row=rng.top, max_col=rng.right, max_row=rng.bottom).coord
-            ws.merged_cells.ranges.add(MergedCellRange(ws, ref))
-        if look_of(rng.look).boxed:
-            # every cell of a merged range gets the border, or print shows it broken
-            for row in range(rng.top, rng.bottom + 1):
-                for col in range(rng.left, rng.right + 1):
-                    ws.cell(row, col).style = name
-        else:
-            ws.cell(rng.top, rng.left).style = name
-        cell = ws.cell(rng.top, rng.left)
-        if rng.text:
-            cell.value = rng.text
-            cell.data_type = "s"  # text is text: never a formula, whatever it begins with
-    for row, height in layout.row_heights().items():
-        ws.row_dimensions[row].height = height
+# The running head: centred (&C), in the body font (&"name,style"), 9 pt (&9); the space keeps a
+# name beginning with a digit from reading as part of the size.
+RUNNING = f'&C&"{FONT_NAME},Regular"&9 '
 
-    ws.sheet_view.showGridLines = False
-    setup = ws.page_setup
-    setup.paperSize = ws.PAPERSIZE_A4
-    setup.orientation = ws.ORIENTATION_PORTRAIT
-    setup.fitToWidth = 1
-    setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins = PageMargins(
-        left=MARGIN_INCH, right=MARGIN_INCH, top=0.75, bottom=0.75, header=0.3, footer=0.3
+
+def sheet_entry(
+    title: str, layout: SheetLayout, formats: Formats, doc: Document, first: bool
+) -> sml.SheetEntry:
+    ranges = [
+        sml.Placed(
+            rng.top,
+            rng.left,
+            rng.bottom,
+            rng.right,
+            rng.text,
+            formats.index(rng.look, rng.edges),
+            # every cell of a boxed range gets the border, or print shows it broken
+            look_of(rng.look).boxed,
+        )
+        for rng in layout.ranges
+    ]
+    setup = sml.PageSetup(
+        margins=(MARGIN_INCH, MARGIN_INCH, 0.75, 0.75, 0.3, 0.3),
+        header=RUNNING + header_text(doc.name),
+        footer=RUNNING + "&P / &N",
     )
-    ws.print_options.horizontalCentered = True
-    last_row = max(layout.next_row - 1, 1)
-    ws.print_area = f"A1:{get_column_letter(layout.columns)}{last_row}"
-    if layout.title_rows:
-        ws.print_title_rows = f"{layout.title_rows[0]}:{layout.title_rows[1]}"
-    header_font = f"{FONT_NAME},Regular"
-    ws.oddHeader.center.text = header_text(doc.name)
-    ws.oddHeader.center.font = header_font
-    ws.oddHeader.center.size = 9
-    ws.oddFooter.center.text = "&P / &N"
-    ws.oddFooter.center.font = header_font
-    ws.oddFooter.center.size = 9
+    xml = sml.worksheet_xml(
+        layout.columns, layout.column_units, layout.row_heights(), ranges, setup, selected=first
+    )
+    last = sml.column_letter(layout.columns)
+    titles = f"${layout.title_rows[0]}:${layout.title_rows[1]}" if layout.title_rows else None
+    return sml.SheetEntry(title, xml, f"$A$1:${last}${max(layout.next_row - 1, 1)}", titles)
 
 
 def sheet_columns(part: Part) -> int:
@@ -528,30 +492,19 @@ def sheet_columns(part: Part) -> int:
 
 
 def render(doc: Document) -> bytes:
-    wb = Workbook()
-    # The default font sets the unit of column widths; openpyxl has no public setter for it.
-    default = font(11.0, name=DEFAULT_FONT_NAME)
-    wb._fonts = IndexedList([default])
-    wb._named_styles["Normal"].font = default
-    styles = Styles(wb)
-    wb.remove(wb.active)
-    for part, title in zip(doc.parts, sheet_titles(doc.parts), strict=True):
+    formats = Formats()
+    sheets = []
+    for number, (part, title) in enumerate(zip(doc.parts, sheet_titles(doc.parts), strict=True)):
         layout = SheetLayout(sheet_columns(part))
         layout.add_part(part)
-        write_sheet(wb.create_sheet(title), layout, styles, doc)
-    if not wb.worksheets:
-        wb.create_sheet("Sheet1")
+        sheets.append(sheet_entry(title, layout, formats, doc, first=number == 0))
+    if not sheets:  # a workbook needs a sheet
+        sheets.append(sheet_entry("Sheet1", SheetLayout(GRID_COLUMNS), formats, doc, first=True))
 
     when = datetime.fromisoformat(doc.timestamp.replace("Z", "+00:00"))
     if when.tzinfo is not None:
         when = when.astimezone(UTC).replace(tzinfo=None)
-    props = wb.properties
-    props.created = props.modified = when
-    props.creator = props.lastModifiedBy = "hyoka"
-    props.title = doc.name
-
-    buffer = io.BytesIO()
-    # ExcelWriter directly: openpyxl's save() would stamp the current time as the modified date
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).write_data()
-    return normalise_zip(buffer.getvalue(), doc.timestamp)
+    parts = sml.package(
+        sheets, formats.styles, doc.name, "hyoka", APPLICATION, when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
+    return normalise_zip(sml.stored_zip(parts), doc.timestamp)

@@ -28,6 +28,7 @@ NARROW_EM = 0.6  # Latin letters and digits, a little wider than half an em for 
 # (kana, kanji, full-width punctuation) may break before any character.
 _TOKEN = re.compile(r"[!-~]+| +|.", re.S)
 _EM: dict[str, float] = {}
+_TOKEN_EM: dict[str, float] = {}  # text_em of each token met, the same sum in the same order
 
 
 def char_em(ch: str) -> float:
@@ -57,10 +58,15 @@ def wrap(text: str, width_pt: float, size_pt: float) -> list[str]:
     capacity = max(1.0, (width_pt - CELL_INSET_PT) / size_pt - 1.0)
     lines: list[str] = []
     for source in text.split("\n"):
+        if len(source) <= capacity:  # no character is wider than an em: the line fits as it is
+            lines.append(source)
+            continue
         current: list[str] = []
         used = 0.0
         for token in _TOKEN.findall(source):
-            em = text_em(token)
+            em = _TOKEN_EM.get(token)
+            if em is None:
+                em = _TOKEN_EM[token] = text_em(token)
             if used + em <= capacity or token[0] == " ":
                 current.append(token)
                 used += em

@@ -1,0 +1,381 @@
+"""SpreadsheetML for the XLSX writer: the whole package written as XML text, each sheet in one pass.
+
+openpyxl's object API costs about 30 µs a cell to build and as much again to save, and the
+largest example has 32,000 cells (most of them the blank cells that carry a merged range's
+borders): a second. Here each sheet is one string of rows and cells referencing cell formats
+defined once in styles.xml, and the package (workbook, styles, relationships, properties) is a
+handful of short fixed parts. Nothing here knows the form: ``generator.writers.xlsx`` lays the
+sheets out and says what each range looks like.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+# Characters XML 1.0 cannot hold (controls other than tab and newlines, surrogates, U+FFFE/U+FFFF)
+ILLEGAL_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Excel reads "_x" + four hex digits + "_" in any string as an escaped character (_x000D_ is a
+# CR), so a literal one has its underscore escaped as _x005F_.
+_EXCEL_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def clean(text: str) -> str:
+    return ILLEGAL_XML.sub("", text)
+
+
+def escape(text: str) -> str:
+    """Element text: illegal characters dropped, markup characters escaped."""
+    return clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def attribute(text: str) -> str:
+    return escape(text).replace('"', "&quot;")
+
+
+def column_letter(column: int) -> str:
+    """1 → A, 26 → Z, 27 → AA."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def number(value: float) -> str:
+    """A size as Excel writes it: 3, 20.25, 2.88."""
+    return format(value, ".10g")
+
+
+def string_xml(text: str) -> str:
+    """An inline string's <is> element: text is text, never a formula, whatever it begins with."""
+    text = escape(text)
+    if "_x" in text:
+        text = _EXCEL_ESCAPE.sub("_x005F_", text)
+    # openpyxl's rule: keep the whitespace at either end (Python's strip knows U+3000)
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f"<is><t{space}>{text}</t></is>"
+
+
+# ---------------------------------------------------------------------------
+# Styles
+
+
+@dataclass(frozen=True, slots=True)
+class Font:
+    name: str
+    size: float
+    bold: bool = False
+    charset: int = 128  # Shift_JIS: steers Excel's substitute for a missing font to a Japanese one
+    family: int = 1  # 1 roman (明朝), 3 modern (ゴシック)
+
+    def xml(self) -> str:
+        bold = "<b/>" if self.bold else ""
+        return (
+            f'<font>{bold}<sz val="{number(self.size)}"/><name val="{attribute(self.name)}"/>'
+            f'<family val="{self.family}"/><charset val="{self.charset}"/></font>'
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CellFormat:
+    """A named cell style, and the format of every cell that has it."""
+
+    name: str  # shown in Excel's cell style gallery
+    font: Font
+    fill: str | None = None  # RGB of a solid fill
+    horizontal: str = "left"
+    vertical: str = "top"
+    wrap: bool = True
+    rotation: int = 0  # 255: characters set one under another
+    borders: tuple[bool, bool, bool, bool] = (False, False, False, False)  # thin left, right, top, bottom
+
+
+class Styles:
+    """styles.xml: fonts, fills, borders and cell formats, each defined once, numbered in order of
+    first use. Every format is also a named cell style, so a city can restyle all cells of a kind."""
+
+    def __init__(self, default_font: Font) -> None:
+        self.fonts: dict[Font, int] = {default_font: 0}
+        self.fills: dict[str | None, int] = {None: 0}  # 1 is Excel's reserved gray125
+        self.borders: dict[tuple[bool, bool, bool, bool], int] = {(False, False, False, False): 0}
+        self.formats: dict[CellFormat, int] = {}
+
+    def index(self, fmt: CellFormat) -> int:
+        """The format's cellXfs index (0 is the Normal style), as a cell's ``s``."""
+        found = self.formats.get(fmt)
+        if found is None:
+            self.fonts.setdefault(fmt.font, len(self.fonts))
+            self.fills.setdefault(fmt.fill, len(self.fills) + 1)
+            self.borders.setdefault(fmt.borders, len(self.borders))
+            found = self.formats[fmt] = len(self.formats) + 1
+        return found
+
+    def _xf(self, fmt: CellFormat, style_id: int | None) -> str:
+        font, fill, border = self.fonts[fmt.font], self.fills[fmt.fill], self.borders[fmt.borders]
+        # a cell format repeats its style's parts and says it applies them
+        link = f' xfId="{style_id}" applyFont="1" applyFill="1" applyBorder="1"' if style_id else ""
+        align = f'horizontal="{fmt.horizontal}" vertical="{fmt.vertical}"'
+        if fmt.wrap:
+            align += ' wrapText="1"'
+        if fmt.rotation:
+            align += f' textRotation="{fmt.rotation}"'
+        return (
+            f'<xf numFmtId="0" fontId="{font}" fillId="{fill}" borderId="{border}"{link} applyAlignment="1">'
+            f"<alignment {align}/></xf>"
+        )
+
+    def xml(self) -> str:
+        fonts = "".join(font.xml() for font in self.fonts)
+        fills = [
+            '<fill><patternFill patternType="none"/></fill>',
+            '<fill><patternFill patternType="gray125"/></fill>',
+        ]
+        for rgb in list(self.fills)[1:]:
+            fills.append(
+                f'<fill><patternFill patternType="solid"><fgColor rgb="FF{rgb}"/>'
+                '<bgColor indexed="64"/></patternFill></fill>'
+            )
+        borders = []
+        for sides in self.borders:
+            parts = [
+                f'<{side} style="thin"/>' if on else f"<{side}/>"
+                for side, on in zip(("left", "right", "top", "bottom"), sides, strict=True)
+            ]
+            borders.append(f"<border>{''.join(parts)}<diagonal/></border>")
+        normal = '<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+        style_xfs = normal + "".join(self._xf(fmt, None) for fmt in self.formats)
+        cell_xfs = normal.replace("/>", ' xfId="0"/>') + "".join(
+            self._xf(fmt, i) for fmt, i in self.formats.items()
+        )
+        cell_styles = '<cellStyle name="Normal" xfId="0" builtinId="0"/>' + "".join(
+            f'<cellStyle name="{attribute(fmt.name)}" xfId="{i}"/>' for fmt, i in self.formats.items()
+        )
+        count = len(self.formats) + 1
+        return (
+            f'{_DECLARATION}<styleSheet xmlns="{MAIN_NS}">'
+            f'<fonts count="{len(self.fonts)}">{fonts}</fonts>'
+            f'<fills count="{len(fills)}">{"".join(fills)}</fills>'
+            f'<borders count="{len(borders)}">{"".join(borders)}</borders>'
+            f'<cellStyleXfs count="{count}">{style_xfs}</cellStyleXfs>'
+            f'<cellXfs count="{count}">{cell_xfs}</cellXfs>'
+            f'<cellStyles count="{count}">{cell_styles}</cellStyles>'
+            '<dxfs count="0"/><tableStyles count="0"/></styleSheet>'
+        )
+
+
+# ---------------------------------------------------------------------------
+# Worksheets
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A range of cells (1-based, inclusive) with its text in the top-left cell. ``every_cell``
+    gives each cell of a merged range the format, as borders need: Excel and LibreOffice draw a
+    merged range's border from its cells' own."""
+
+    top: int
+    left: int
+    bottom: int
+    right: int
+    text: str
+    style: int
+    every_cell: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PageSetup:
+    """Printing: A4 portrait, as wide as the page and as many pages tall as it takes, centred."""
+
+    margins: tuple[float, float, float, float, float, float]  # inches: left right top bottom header footer
+    header: str  # header/footer codes (&C, &P …), unescaped
+    footer: str
+    paper: int = 9  # A4
+    orientation: str = "portrait"
+
+
+def worksheet_xml(
+    columns: int,
+    column_width: float,
+    heights: Mapping[int, float],
+    ranges: Iterable[Placed],
+    setup: PageSetup,
+    selected: bool = False,
+) -> str:
+    """A sheet in one pass: cells are gathered per row as runs, then each row's runs sorted by
+    column, so the cells come in the order Excel requires whatever order the ranges came in."""
+    letters = [""] + [column_letter(c) for c in range(1, columns + 1)]
+    runs: dict[int, list[tuple[int, str]]] = {}
+    merges: list[str] = []
+    for rng in ranges:
+        top, left, bottom, right, s = rng.top, rng.left, rng.bottom, rng.right, rng.style
+        if bottom != top or right != left:
+            merges.append(f'<mergeCell ref="{letters[left]}{top}:{letters[right]}{bottom}"/>')
+        first = f'<c r="{letters[left]}{top}" s="{s}"'
+        first += f' t="inlineStr">{string_xml(rng.text)}</c>' if rng.text else "/>"
+        if rng.every_cell:
+            rest = range(left + 1, right + 1)
+            runs.setdefault(top, []).append(
+                (left, first + "".join(f'<c r="{letters[c]}{top}" s="{s}"/>' for c in rest))
+            )
+            for row in range(top + 1, bottom + 1):
+                blanks = "".join(f'<c r="{letters[c]}{row}" s="{s}"/>' for c in range(left, right + 1))
+                runs.setdefault(row, []).append((left, blanks))
+        else:
+            runs.setdefault(top, []).append((left, first))
+    rows = []
+    for row in sorted(heights.keys() | runs.keys()):
+        height = heights.get(row)
+        attrs = f' ht="{number(height)}" customHeight="1"' if height is not None else ""
+        cells = "".join(run for _, run in sorted(runs.get(row, ())))
+        rows.append(f'<row r="{row}"{attrs}>{cells}</row>')
+    last_row = max(max(heights, default=1), max(runs, default=1))
+    merged = f'<mergeCells count="{len(merges)}">{"".join(merges)}</mergeCells>' if merges else ""
+    left, right, top, bottom, header, footer = (number(m) for m in setup.margins)
+    view = ' tabSelected="1"' if selected else ""
+    return (
+        f'{_DECLARATION}<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
+        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+        f'<dimension ref="A1:{letters[columns]}{last_row}"/>'
+        f'<sheetViews><sheetView showGridLines="0"{view} workbookViewId="0"/></sheetViews>'
+        '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>'
+        f'<cols><col min="1" max="{columns}" width="{number(column_width)}" customWidth="1"/></cols>'
+        f"<sheetData>{''.join(rows)}</sheetData>{merged}"
+        '<printOptions horizontalCentered="1"/>'
+        f'<pageMargins left="{left}" right="{right}" top="{top}" bottom="{bottom}" header="{header}" footer="{footer}"/>'
+        f'<pageSetup paperSize="{setup.paper}" orientation="{setup.orientation}" fitToWidth="1" fitToHeight="0"/>'
+        f"<headerFooter><oddHeader>{escape(setup.header)}</oddHeader>"
+        f"<oddFooter>{escape(setup.footer)}</oddFooter></headerFooter></worksheet>"
+    )
+
+
+# ---------------------------------------------------------------------------
+# The package
+
+
+@dataclass(frozen=True, slots=True)
+class SheetEntry:
+    title: str  # already a valid sheet name
+    xml: str
+    print_area: str  # A1:X99
+    print_titles: str | None = None  # rows, $3:$3
+
+
+def _quoted(title: str) -> str:
+    """A sheet name in a reference: always quoted, an apostrophe doubled."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def workbook_xml(sheets: list[SheetEntry]) -> str:
+    listed = "".join(
+        f'<sheet name="{attribute(s.title)}" sheetId="{i}" r:id="rId{i}"/>' for i, s in enumerate(sheets, 1)
+    )
+    # Excel keeps defined names sorted by name, then sheet
+    names = [
+        f'<definedName name="_xlnm.Print_Area" localSheetId="{i}">{escape(_quoted(s.title))}!{s.print_area}</definedName>'
+        for i, s in enumerate(sheets)
+    ] + [
+        f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">{escape(_quoted(s.title))}!{s.print_titles}</definedName>'
+        for i, s in enumerate(sheets)
+        if s.print_titles
+    ]
+    return (
+        f'{_DECLARATION}<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><workbookPr/>'
+        '<bookViews><workbookView activeTab="0"/></bookViews>'
+        f"<sheets>{listed}</sheets><definedNames>{''.join(names)}</definedNames></workbook>"
+    )
+
+
+def _relationships(targets: list[tuple[str, str]]) -> str:
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="{kind}" Target="{target}"/>'
+        for i, (kind, target) in enumerate(targets, 1)
+    )
+    return f'{_DECLARATION}<Relationships xmlns="{PKG_REL_NS}">{rels}</Relationships>'
+
+
+_OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_CT = "application/vnd.openxmlformats-"
+
+
+def content_types_xml(sheet_count: int) -> str:
+    overrides = [
+        ("/xl/workbook.xml", f"{_CT}officedocument.spreadsheetml.sheet.main+xml"),
+        ("/xl/styles.xml", f"{_CT}officedocument.spreadsheetml.styles+xml"),
+        *(
+            (f"/xl/worksheets/sheet{i}.xml", f"{_CT}officedocument.spreadsheetml.worksheet+xml")
+            for i in range(1, sheet_count + 1)
+        ),
+        ("/docProps/core.xml", f"{_CT}package.core-properties+xml"),
+        ("/docProps/app.xml", f"{_CT}officedocument.extended-properties+xml"),
+    ]
+    return (
+        f'{_DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        f'<Default Extension="rels" ContentType="{_CT}package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        + "".join(f'<Override PartName="{name}" ContentType="{kind}"/>' for name, kind in overrides)
+        + "</Types>"
+    )
+
+
+def core_xml(title: str, creator: str, when: str) -> str:
+    """Core properties; ``when`` is a W3CDTF UTC time (2025-08-26T00:00:00Z)."""
+    return (
+        f"{_DECLARATION}<cp:coreProperties"
+        ' xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
+        ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(title)}</dc:title><dc:creator>{escape(creator)}</dc:creator>"
+        f"<cp:lastModifiedBy>{escape(creator)}</cp:lastModifiedBy>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified></cp:coreProperties>'
+    )
+
+
+def app_xml(application: str) -> str:
+    return (
+        f'{_DECLARATION}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        f"<Application>{escape(application)}</Application></Properties>"
+    )
+
+
+def package(
+    sheets: list[SheetEntry], styles: Styles, title: str, creator: str, application: str, when: str
+) -> list[tuple[str, bytes]]:
+    """The package's parts, in the order they go into the zip (content types first)."""
+    count = len(sheets)
+    workbook_rels = [(f"{_OFFICE_REL}worksheet", f"worksheets/sheet{i}.xml") for i in range(1, count + 1)]
+    workbook_rels.append((f"{_OFFICE_REL}styles", "styles.xml"))
+    root_rels = [
+        (f"{_OFFICE_REL}officeDocument", "xl/workbook.xml"),
+        (f"{PKG_REL_NS}/metadata/core-properties", "docProps/core.xml"),
+        (f"{_OFFICE_REL}extended-properties", "docProps/app.xml"),
+    ]
+    parts = [
+        ("[Content_Types].xml", content_types_xml(count)),
+        ("_rels/.rels", _relationships(root_rels)),
+        ("docProps/app.xml", app_xml(application)),
+        ("docProps/core.xml", core_xml(title, creator, when)),
+        ("xl/workbook.xml", workbook_xml(sheets)),
+        ("xl/_rels/workbook.xml.rels", _relationships(workbook_rels)),
+        ("xl/styles.xml", styles.xml()),
+        *((f"xl/worksheets/sheet{i}.xml", s.xml) for i, s in enumerate(sheets, 1)),
+    ]
+    return [(name, text.encode("utf-8")) for name, text in parts]
+
+
+def stored_zip(parts: list[tuple[str, bytes]]) -> bytes:
+    """The parts as an uncompressed zip, for ``normalise_zip`` to compress once with fixed times."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in parts:
+            archive.writestr(name, data)
+    return buffer.getvalue()
