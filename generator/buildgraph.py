@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .blocks.library import Library
     from .model import Assessment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +37,7 @@ SOURCE_SUFFIXES = (".yaml", ".yml")
 
 # Modules that never shape an output's bytes: working on the CLI, the site or the build's own
 # bookkeeping must not rebuild every document. Everything else under generator/ counts.
-_NOT_SHAPING = ("cli.py", "buildgraph.py", "manifest.py", "progress.py", "commands/", "site/")
+_NOT_SHAPING = ("cli.py", "buildgraph.py", "manifest.py", "progress.py", "cachedir.py", "commands/", "site/")
 
 # Writers whose bytes come from another format's writer (PDF is the XLSX printed by LibreOffice).
 _TEMPLATE_FORMAT = {"pdf": "xlsx"}
@@ -77,12 +78,8 @@ def generator_files() -> list[Path]:
 
 @cache
 def generator_fingerprint() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from . import __version__ as package
 
-    try:
-        package = version("hyoka")
-    except PackageNotFoundError:
-        package = "0+unknown"
     digest = hashlib.sha256()
     for path in generator_files():
         digest.update(path.relative_to(GENERATOR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
@@ -135,13 +132,17 @@ def locate_block(block_id: str, sources_root: Path) -> Path | None:
     return next((p for p in block_candidates(block_id, sources_root) if p.is_file()), None)
 
 
-def used_blocks(assessment: Assessment) -> tuple[dict[str, str], list[BlockFile]]:
+def used_blocks(
+    assessment: Assessment, library: Library | None = None
+) -> tuple[dict[str, str], list[BlockFile]]:
     """Inputs from the blocks an assessment uses (``block:id@version`` → version and content
-    hash) and the block files read, from generator.blocks' usage records."""
+    hash) and the block files read, from generator.blocks' usage records; ``library``: the one
+    its references were resolved from (else it is loaded again)."""
     from .blocks.library import sources_root
     from .blocks.usage import references
 
-    library = _library(sources_root(assessment.folder))
+    if library is None:
+        library = _library(sources_root(assessment.folder))
     inputs: dict[str, str] = {}
     files: dict[str, BlockFile] = {}
     for used in references(assessment, library):
@@ -158,7 +159,7 @@ def _library(root: Path):  # noqa: ANN202 - generator.blocks is imported only wh
     from .diagnostics import Reporter
 
     # a build reports the library's problems through load_all; here they were seen already
-    return load_library(root, Reporter())
+    return load_library(root, Reporter(), lazy=True)
 
 
 def current_block_inputs(

@@ -41,11 +41,13 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from generator.layout.ir import Flow, Para, Run, flow_text
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 __all__ = ["plain_text", "render_markdown"]
 
@@ -55,16 +57,52 @@ _IDEOGRAPHIC_SPACE = "\u3000"
 
 @functools.cache
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # 25 ms of imports, for the few texts with Markdown syntax
+
     # The commonmark preset has no tables, strikethrough or linkify; html=False keeps tags as text.
     return MarkdownIt("commonmark", {"html": False, "breaks": True})
 
 
+@functools.lru_cache(maxsize=4096)
 def render_markdown(text: str) -> Flow:
-    """The text's paragraphs and list items as a flow; () for empty or blank text."""
+    """The text's paragraphs and list items as a flow; () for empty or blank text.
+
+    Cached: a flow is immutable, and block texts recur in every file of an assessment."""
     if not text or not text.strip():
         return ()
     source = re.sub(r"\r\n?", "\n", text)  # as markdown-it normalises, so token line maps match
+    if not _MAYBE_SYNTAX.search(source):
+        return _plain_flow(source)
     return _FlowBuilder(source).build(_parser().parse(source))
+
+
+# Anything CommonMark (as configured above) could read as syntax: every inline and block marker
+# character, tabs and NUL, a line indented four spaces (code) or starting with a number and 「.」
+# or 「)」 (ordered list). Most cells of an assessment are plain Japanese text with none of these;
+# they take the short way of ``_plain_flow``, which tests/test_markup.py checks against
+# markdown-it on generated texts.
+_MAYBE_SYNTAX = re.compile(r"[\\`*_\[\]<>&#~=+\-|!\t\0]|^ {4}|^ *\d+[.)]", re.M)
+
+
+def _plain_flow(source: str) -> Flow:
+    """What markdown-it and ``_FlowBuilder`` make of text without syntax: one paragraph per run of
+    non-blank lines, the paragraph trimmed (full-width indentation put back) and each line break
+    kept, without the ASCII spaces around it."""
+    lines = source.split("\n")
+    builder = _FlowBuilder(source)
+    paras: list[Para] = []
+    start = None
+    for i, line in enumerate([*lines, ""]):
+        if line.strip(" ") and start is None:
+            start = i
+        elif not line.strip(" ") and start is not None:
+            content = "\n".join(lines[start:i]).strip()
+            if content:
+                text = "\n".join(part.strip(" ") for part in content.split("\n"))
+                indent = builder._leading_ideographic_space(start, content)
+                paras.append(Para((Run(indent + text),)))
+            start = None
+    return tuple(paras)
 
 
 def plain_text(flow: Flow) -> str:

@@ -19,22 +19,28 @@ class Loaded:
     folder: Path
     assessment: Assessment | None
     blocks: Resolved = field(default_factory=Resolved)  # rendered block references
+    library: Library | None = None  # the blocks the references were resolved from
 
 
-def load_all(folders: list[Path], reporter: Reporter) -> list[Loaded]:
-    """Read and check every folder, collecting every problem before anyone fails."""
+def load_all(folders: list[Path], reporter: Reporter, *, every_block: bool = True) -> list[Loaded]:
+    """Read and check every folder, collecting every problem before anyone fails.
+
+    ``every_block``: read and check every block file of the library (``hyoka check``); else only
+    the files of the blocks referenced, which is all a build needs."""
     loaded = []
     libraries: dict[Path, Library] = {}  # one per sources root, so its errors show once
     for folder in folders:
         assessment = read_assessment(folder, reporter)
         resolved = Resolved()
+        library = None
         if assessment is not None:
             check_consistency(assessment, reporter)
             root = sources_root(folder)
             if root not in libraries:
-                libraries[root] = load_library(root, reporter)
-            resolved = resolve_assessment(assessment, libraries[root], reporter)
-        loaded.append(Loaded(folder, assessment, resolved))
+                libraries[root] = load_library(root, reporter, lazy=not every_block)
+            library = libraries[root]
+            resolved = resolve_assessment(assessment, library, reporter)
+        loaded.append(Loaded(folder, assessment, resolved, library))
     return loaded
 
 
@@ -44,8 +50,7 @@ def layout(assessment: Assessment, blocks: Resolved | None = None) -> ir.Documen
 
     if blocks is None:
         reporter = Reporter()
-        blocks = resolve_assessment(
-            assessment, load_library(sources_root(assessment.folder), reporter), reporter
-        )
+        library = load_library(sources_root(assessment.folder), reporter, lazy=True)
+        blocks = resolve_assessment(assessment, library, reporter)
         reporter.raise_if_errors()
     return build_document(assessment, blocks.text)

@@ -24,6 +24,7 @@ from generator.blocks.resolve import resolve_assessment
 from generator.blocks.usage import references
 from generator.commands import build
 from generator.diagnostics import Reporter, Severity
+from generator.pipeline import load_all
 from generator.reader import read_assessment
 from generator.sources import assessment_folders
 from tests.conftest import (
@@ -205,12 +206,66 @@ def test_a_bad_block_file_is_an_error_at_its_line(
     assert library.get("bad") is None and "bad" in library.broken
 
 
+def test_a_build_reads_only_the_blocks_it_uses_and_check_reads_them_all(example_copy: Path) -> None:
+    path = write_block(example_copy.parent / "blocks", "unused", "title: x\nversions: nope\n")
+    (loaded,) = load_all([example_copy], Reporter(), every_block=False)
+    library = loaded.library
+    assert library is not None and {ref.id for ref in loaded.blocks.texts} == set(library.blocks)
+    assert "unused" in library.pending  # never read
+    # the broken file no assessment uses: hyoka check reports it, a build does without it
+    checked = cli(example_copy, "check", f"sources/{EXAMPLE_NAME}")
+    assert checked.code == 1 and [e.file for e in errors(checked)] == [shown(path)], checked.describe()
+    built = cli(example_copy, "build", f"sources/{EXAMPLE_NAME}", "--out", "out", "-f", "html", "-q")
+    assert built.code == 0, built.describe()
+
+
 def test_a_city_block_overrides_a_shipped_id(tmp_path: Path) -> None:
     city = TWO_VERSIONS.replace("新文言。", "市の文言。")
     library, reporter = library_of(tmp_path, {"t": TWO_VERSIONS}, city={"t": city, "own/x": TWO_VERSIONS})
     assert not reporter.diagnostics
     assert library.get("t").city and "市の文言。" in library.get("t").newest.text
     assert library.get("own/x").city
+
+
+def _through_jinja(text: str, params: dict[str, str]) -> tuple[str, frozenset[str]]:
+    from jinja2 import meta
+
+    return render._template(text).render(params), frozenset(
+        meta.find_undeclared_variables(render._env().parse(text))
+    )
+
+
+def test_plain_and_name_only_texts_render_as_jinja_renders_them() -> None:
+    """Texts whose only syntax is ``{{ name }}`` are substituted without Jinja: same text, same names."""
+    library = load_library(SOURCES, Reporter())
+    texts = [v.text for block_id in library.ids() for v in library.get(block_id).versions]
+    texts += [
+        "{{ 団体 }}{{団体}}と{{\t事務 }}。\n",
+        "前 {{ 団体 }} 後\n\n",
+        "}} {{ 団体 }} }",
+        "{ {{ 団体 }} {",
+    ]
+    simple = [t for t in texts if render._simple(t) is not None]
+    assert len(simple) > 100 and any(render._simple(t) for t in simple)  # with and without names
+    for text in simple:
+        params = {name: f"«{name}»" for name in render.variables(text)}
+        assert (render.render(text, params), render.variables(text)) == _through_jinja(text, params), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{ 団体|upper }}",
+        "{{{ 団体 }}",
+        "{% if x %}a{% endif %}",
+        "{# c #}",
+        "{{ 1 + 1 }}",
+        "{{ true }}",
+        "a\r\n{{ b }}",
+    ],
+)
+def test_other_jinja_syntax_still_goes_through_jinja(text: str) -> None:
+    assert render._simple(text) is None
 
 
 def test_the_sandbox_refuses_attribute_tricks() -> None:

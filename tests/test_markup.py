@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import random
+from pathlib import Path
+
 import pytest
 
 from generator.layout.ir import Para, Run, flow_text, plain
-from generator.markup import plain_text, render_markdown
+from generator.markup import _MAYBE_SYNTAX, _FlowBuilder, _parser, plain_text, render_markdown
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def texts(text: str) -> list[str]:
@@ -219,3 +224,72 @@ def test_seed_numbered_lines_stay_one_paragraph() -> None:
 
 def test_plain_text_keeps_markers() -> None:
     assert plain_text(render_markdown("前文\n\n1. 一\n2. 二\n- 点")) == "前文\n1. 一\n2. 二\n・ 点"
+
+
+# ---------------------------------------------------------------------------
+# The short way for text without Markdown syntax gives markdown-it's flow exactly
+
+
+def _through_markdown_it(text: str):  # noqa: ANN202 - a Flow
+    source = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _FlowBuilder(source).build(_parser().parse(source))
+
+
+# pieces of plain Japanese cells, and every kind of white space around line breaks
+_PIECES = (
+    "本市",
+    "・",
+    "（1）",
+    "①",
+    "令和7年",
+    "1　",
+    "１．",
+    "a",
+    "x y",
+    ":",
+    "%",
+    "@",
+    "(2)",
+    "「番号法」",
+    "。",
+)
+_SPACES = ("", " ", "  ", "   ", "    ", "　", "　　", "\xa0", " 　 ")
+_BREAKS = ("\n", "\n\n", " \n", "  \n", "\n   \n", "\n　\n", "\r\n", "\n\n\n")
+
+
+def _generated(count: int) -> list[str]:
+    rng = random.Random(20251201)  # fixed: the same texts every run
+    out = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            parts += [rng.choice(_SPACES), rng.choice(_PIECES), rng.choice(_SPACES), rng.choice(_BREAKS)]
+        out.append("".join(parts[: rng.randint(1, len(parts))]))
+    return out
+
+
+def _example_texts() -> list[str]:
+    from generator.blocks.usage import texts
+    from generator.diagnostics import Reporter
+    from generator.pipeline import load_all
+    from generator.sources import assessment_folders
+
+    found = []
+    for loaded in load_all(assessment_folders([REPO / "sources"]), Reporter()):
+        for text in texts(loaded.assessment):
+            found += [p if isinstance(p, str) else loaded.blocks.text(p) for p in text.parts]
+    return found
+
+
+def test_text_without_syntax_takes_the_short_way_to_markdown_its_flow() -> None:
+    candidates = _generated(3000) + _example_texts()
+    plain_ones = [t for t in candidates if t.strip() and not _MAYBE_SYNTAX.search(t.replace("\r", ""))]
+    assert len(plain_ones) > 2000  # the check covers many texts, not a handful
+    for text in plain_ones:
+        assert render_markdown(text) == _through_markdown_it(text), repr(text)
+
+
+def test_text_with_syntax_still_goes_through_markdown_it() -> None:
+    for text in ("a\n- b", "1. a", "   1) a", "*注*", "a\n===", "    code", "a\tb", "&amp;", "<b>"):
+        assert _MAYBE_SYNTAX.search(text), text
+        assert render_markdown(text) == _through_markdown_it(text)

@@ -7,6 +7,7 @@ import re
 import struct
 import timeit
 import zlib
+from pathlib import Path
 
 import lxml.html
 import pytest
@@ -87,6 +88,34 @@ def test_deterministic() -> None:
     first = writer.render(sample_document())
     writer.render(_doc(Part("x", "x", "x", (Heading("別の文書", 1, "x"),))))  # caches in between
     assert writer.render(sample_document()) == first
+
+
+def _fresh_render(monkeypatch: pytest.MonkeyPatch, cache_home: Path) -> bytes:
+    """The sample rendered by a new template environment, its cache under ``cache_home``."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+    writer._environment.cache_clear()
+    try:
+        return writer.render(sample_document())
+    finally:
+        writer._environment.cache_clear()
+
+
+def test_compiled_templates_are_cached_and_change_nothing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    first = _fresh_render(monkeypatch, tmp_path)
+    cached = sorted((tmp_path / "hyoka" / "jinja").iterdir())
+    assert len(cached) == 2  # document.html.j2 and macros.html.j2
+    assert _fresh_render(monkeypatch, tmp_path) == first  # the second environment loads them
+    for path in cached:
+        path.write_bytes(b"not bytecode")  # a damaged cache is compiled again, not trusted
+    assert _fresh_render(monkeypatch, tmp_path) == first
+
+
+def test_a_cache_that_cannot_be_made_is_done_without(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache folder would go", encoding="utf-8")
+    assert _fresh_render(monkeypatch, blocked) == _fresh_render(monkeypatch, tmp_path / "ok")
 
 
 # ---------------------------------------------------------------------------

@@ -80,11 +80,28 @@ class Block:
 class Library:
     blocks: dict[str, Block] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)  # ids whose file has errors (already reported)
+    # a lazy library's files not read yet (id → path, city's): read, and their problems reported
+    # to ``reporter``, when first asked for
+    pending: dict[str, tuple[Path, bool]] = field(default_factory=dict)
+    reporter: Reporter = field(default_factory=Reporter)
 
     def get(self, block_id: str) -> Block | None:
-        return self.blocks.get(unicodedata.normalize("NFC", block_id.strip()))
+        key = unicodedata.normalize("NFC", block_id.strip())
+        if key in self.pending:
+            self._read(key)
+        return self.blocks.get(key)
+
+    def _read(self, block_id: str) -> None:
+        path, city = self.pending.pop(block_id)
+        block = load_block(block_id, path, city, self.reporter)
+        if block is None:
+            self.broken.add(block_id)
+        else:
+            self.blocks[block_id] = block
 
     def ids(self) -> list[str]:
+        for block_id in list(self.pending):  # only for hints: a broken file is no usable id
+            self._read(block_id)
         return sorted(self.blocks)
 
     def suggest(self, block_id: str) -> str:
@@ -111,15 +128,24 @@ def block_files(root: Path) -> dict[str, Path]:
     return found
 
 
-def load_library(sources: Path | None, reporter: Reporter, shipped: Path | None = None) -> Library:
+def load_library(
+    sources: Path | None, reporter: Reporter, shipped: Path | None = None, *, lazy: bool = False
+) -> Library:
     """Shipped blocks (``templates/blocks`` unless given), then the city's from
-    ``<sources>/blocks``, overriding by id."""
-    library = Library()
+    ``<sources>/blocks``, overriding by id.
+
+    Every file is read and checked now, unless ``lazy``: then a block's file is read when the
+    block is first asked for, so a build reads the few dozen blocks it uses, not all of them
+    (and reports the problems of those files only)."""
+    library = Library(reporter=reporter)
     roots: list[tuple[Path, bool]] = [(shipped or SHIPPED, False)]
     if sources is not None:
         roots.append((sources / CITY_FOLDER, True))
     for root, city in roots:
         for block_id, path in block_files(root).items():
+            if lazy:
+                library.pending[block_id] = (path, city)  # the city's file replaces the shipped one
+                continue
             block = load_block(block_id, path, city, reporter)
             if block is None:
                 library.broken.add(block_id)

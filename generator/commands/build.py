@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,7 +66,8 @@ def render(task: Task) -> Rendered:
     from ..writers import writer
 
     reporter = Reporter()
-    (loaded,) = load_all([task.folder], reporter)
+    # only the blocks used: a broken block file that no assessment uses is hyoka check's to report
+    (loaded,) = load_all([task.folder], reporter, every_block=False)
     if reporter.errors or loaded.assessment is None:
         return Rendered(task.folder, reporter.diagnostics)
     doc = layout(loaded.assessment, loaded.blocks)
@@ -80,7 +80,7 @@ def render(task: Task) -> Rendered:
         if f".{fmt}" != module.EXTENSION:
             raise RuntimeError(f"writer {fmt}: EXTENSION {module.EXTENSION!r} is not '.{fmt}'")
         outputs[fmt] = module.render(doc)
-    block_inputs, block_files = used_blocks(loaded.assessment)
+    block_inputs, block_files = used_blocks(loaded.assessment, loaded.library)
     return Rendered(task.folder, reporter.diagnostics, outputs, block_inputs, block_files)
 
 
@@ -98,6 +98,8 @@ def _rendered(tasks: list[Task], jobs: int) -> Iterator[Rendered]:
     if jobs <= 1 or len(tasks) <= 1:
         yield from map(render, tasks)
         return
+    from concurrent.futures import ProcessPoolExecutor  # 20 ms of imports a one-process build skips
+
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
         futures = [pool.submit(render, t) for t in tasks]
         try:

@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from generator.cachedir import jinja_bytecode_cache
 from generator.layout.ir import (
     CheckCaption,
     CheckGrid,
@@ -278,6 +279,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=jinja_bytecode_cache(),
     )
     env.filters["flow"] = _flow_html
     env.filters["css_string"] = _css_string

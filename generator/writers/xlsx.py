@@ -13,6 +13,8 @@ paragraph (check-box grid row, options box), bordered as one cell, the cells to 
 over the stack, so that printed pages break between paragraphs and never through a line. Any
 other cell taller than Excel's largest row is merged over as many sheet rows as it needs, its
 text whole in one cell.
+
+The layout is plain data (``SheetLayout``); ``xlsx_xml`` writes it out, each sheet as one string.
 """
 
 from __future__ import annotations
@@ -417,7 +419,7 @@ def quantise(height: float) -> float:
 # ---------------------------------------------------------------------------
 # Writing: each sheet's XML in one pass (xlsx_xml), the package written whole
 
-APPLICATION = "hyoka"
+APPLICATION = "hyoka"  # docProps/app.xml: the program that wrote the file
 
 
 class Formats:

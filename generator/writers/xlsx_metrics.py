@@ -28,7 +28,6 @@ NARROW_EM = 0.6  # Latin letters and digits, a little wider than half an em for 
 # (kana, kanji, full-width punctuation) may break before any character.
 _TOKEN = re.compile(r"[!-~]+| +|.", re.S)
 _EM: dict[str, float] = {}
-_TOKEN_EM: dict[str, float] = {}  # text_em of each token met, the same sum in the same order
 
 
 def char_em(ch: str) -> float:
@@ -64,9 +63,9 @@ def wrap(text: str, width_pt: float, size_pt: float) -> list[str]:
         current: list[str] = []
         used = 0.0
         for token in _TOKEN.findall(source):
-            em = _TOKEN_EM.get(token)
+            em = _EM.get(token)  # most tokens are one character, met before
             if em is None:
-                em = _TOKEN_EM[token] = text_em(token)
+                em = text_em(token)
             if used + em <= capacity or token[0] == " ":
                 current.append(token)
                 used += em

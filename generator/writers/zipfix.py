@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable
 from datetime import datetime
 
 
@@ -15,15 +16,22 @@ def zip_time(timestamp: str) -> tuple[int, int, int, int, int, int]:
     return (dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second - dt.second % 2)
 
 
-def normalise_zip(data: bytes, timestamp: str) -> bytes:
-    """Rewrite a zip with fixed entry times and attributes, keeping the entry order."""
+def zip_entries(entries: Iterable[tuple[str, bytes]], timestamp: str) -> bytes:
+    """A zip of ``(name, bytes)`` entries in their order, each deflated once, with fixed entry
+    times and attributes."""
     when = zip_time(timestamp)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=when)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in entries:
+            fixed = zipfile.ZipInfo(name, date_time=when)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             fixed.create_system = 0
-            dst.writestr(fixed, src.read(info.filename))
+            dst.writestr(fixed, data)
     return out.getvalue()
+
+
+def normalise_zip(data: bytes, timestamp: str) -> bytes:
+    """Rewrite a zip with fixed entry times and attributes, keeping the entry order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return zip_entries(((info.filename, src.read(info.filename)) for info in src.infolist()), timestamp)
