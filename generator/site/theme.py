@@ -9,6 +9,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..buildgraph import TEMPLATES
+from ..templating import html_environment
 
 FOLDER = TEMPLATES / "site"
 STATIC = ("site.css", "search.js")  # copied to the site's root as they are
@@ -21,15 +22,7 @@ def _lines(text: str) -> Markup:
 
 @cache
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(FOLDER),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-    )
+    env = html_environment(FOLDER)
     env.filters["lines"] = _lines
     return env
 

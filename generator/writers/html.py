@@ -16,7 +16,6 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from generator.cachedir import jinja_bytecode_cache
 from generator.layout.ir import (
     CheckCaption,
     CheckGrid,
@@ -32,6 +31,7 @@ from generator.layout.ir import (
     Table,
     TextContent,
 )
+from generator.templating import html_environment
 
 EXTENSION = ".html"
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "html"
@@ -271,16 +271,7 @@ def _css_string(text: str) -> Markup:
 
 @cache
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-        bytecode_cache=jinja_bytecode_cache(),
-    )
+    env = html_environment(TEMPLATES)
     env.filters["flow"] = _flow_html
     env.filters["css_string"] = _css_string
     env.tests.update(
