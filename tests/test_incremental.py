@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import EXAMPLE, REPO, SOURCES, CliResult
+from tests.conftest import EXAMPLE, REPO, SOURCES, CliResult, run_cli
 
 FAST = "html,docx"  # two formats of different writers, without XLSX's cost
 
@@ -45,22 +45,7 @@ def project(root: Path, *names: str) -> Path:
 
 def hyoka(proj: Path, *args: str | Path, env: dict[str, str] | None = None) -> CliResult:
     """The CLI of the project copy, in ``proj``, in a fresh process."""
-    full = dict(os.environ)
-    full.pop("SOURCE_DATE_EPOCH", None)
-    full["PYTHONPATH"] = str(proj)
-    full["PYTHONIOENCODING"] = "utf-8"
-    full.update(env or {})
-    argv = tuple(str(a) for a in args)
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator.cli", *argv],
-        cwd=proj,
-        env=full,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=600,
-    )
-    return CliResult(argv, proc.returncode, proc.stdout, proc.stderr)
+    return run_cli(*args, cwd=proj, env={"PYTHONPATH": str(proj), **(env or {})})
 
 
 def ok(result: CliResult) -> CliResult:
