@@ -24,6 +24,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .sources import CITY_BLOCKS, SUFFIXES
+
 if TYPE_CHECKING:
     from .blocks.library import Library
     from .model import Assessment
@@ -32,8 +34,6 @@ ROOT = Path(__file__).resolve().parents[1]
 GENERATOR = ROOT / "generator"
 TEMPLATES = ROOT / "templates"
 SHIPPED_BLOCKS = TEMPLATES / "blocks"
-CITY_BLOCKS = "blocks"  # under the folder holding the assessment folders (generator.blocks.library)
-SOURCE_SUFFIXES = (".yaml", ".yml")
 
 # Modules that never shape an output's bytes: working on the CLI, the site or the build's own
 # bookkeeping must not rebuild every document. Everything else under generator/ counts.
@@ -54,9 +54,7 @@ def file_hash(path: Path) -> str:
 def source_files(folder: Path) -> list[Path]:
     """The YAML files the reader reads: every non-hidden .yaml/.yml file of the folder."""
     return sorted(
-        p
-        for p in folder.iterdir()
-        if p.suffix in SOURCE_SUFFIXES and not p.name.startswith(".") and p.is_file()
+        p for p in folder.iterdir() if p.suffix in SUFFIXES and not p.name.startswith(".") and p.is_file()
     )
 
 
@@ -124,7 +122,7 @@ def block_candidates(block_id: str, sources_root: Path) -> list[Path]:
     return [
         root / f"{block_id}{suffix}"
         for root in (sources_root / CITY_BLOCKS, SHIPPED_BLOCKS)
-        for suffix in SOURCE_SUFFIXES
+        for suffix in SUFFIXES
     ]
 
 
@@ -211,5 +209,5 @@ def all_block_files(folder: Path) -> list[Path]:
     files = []
     for root in (folder.resolve().parent / CITY_BLOCKS, SHIPPED_BLOCKS):
         if root.is_dir():
-            files.extend(sorted(p for p in root.rglob("*") if p.suffix in SOURCE_SUFFIXES and p.is_file()))
+            files.extend(sorted(p for p in root.rglob("*") if p.suffix in SUFFIXES and p.is_file()))
     return files

@@ -29,10 +29,10 @@ from .model import (
     Text,
     TextPart,
 )
+from .sources import SUFFIXES
 from .yamlsource import YMap, YNode, YScalar, YSeq, load, scalar_bool
 
 _PER_FILE = re.compile(r"^(?P<stem>.+)_(?P<n>[0-9]+)$")
-SUFFIXES = (".yaml", ".yml")
 
 
 def _norm(text: str) -> str:

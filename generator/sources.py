@@ -6,7 +6,8 @@ from pathlib import Path
 
 from .diagnostics import UsageError
 
-SUFFIXES = (".yaml", ".yml")
+SUFFIXES = (".yaml", ".yml")  # of every file hyoka reads: sources and blocks
+CITY_BLOCKS = "blocks"  # the city's blocks, beside the assessment folders (generator.blocks.library)
 
 
 def is_assessment(folder: Path) -> bool:
@@ -27,7 +28,7 @@ def assessment_folders(paths: list[Path]) -> list[Path]:
             found.append(path)
             continue
         # sources/blocks holds the city's shared texts (共通記載ブロック), never an assessment
-        children = sorted(p for p in path.iterdir() if p.name != "blocks" and is_assessment(p))
+        children = sorted(p for p in path.iterdir() if p.name != CITY_BLOCKS and is_assessment(p))
         if not children:
             raise UsageError(f"{path}: 評価書の YAML（0_表紙.yaml など）が見つかりません。")
         found.extend(children)

@@ -19,12 +19,11 @@ from pathlib import Path
 
 from ..diagnostics import Location, Reporter
 from ..reader import suggest
+from ..sources import CITY_BLOCKS, SUFFIXES
 from ..yamlsource import YMap, YNode, YScalar, YSeq, load
 from . import render
 
 SHIPPED = Path(__file__).resolve().parents[2] / "templates" / "blocks"
-CITY_FOLDER = "blocks"  # under the sources root
-SUFFIXES = (".yaml", ".yml")
 
 _TOP_KEYS = ("title", "where", "params", "versions")
 _VERSION_KEYS = ("version", "effective", "note", "text")
@@ -140,7 +139,7 @@ def load_library(
     library = Library(reporter=reporter)
     roots: list[tuple[Path, bool]] = [(shipped or SHIPPED, False)]
     if sources is not None:
-        roots.append((sources / CITY_FOLDER, True))
+        roots.append((sources / CITY_BLOCKS, True))
     for root, city in roots:
         for block_id, path in block_files(root).items():
             if lazy:

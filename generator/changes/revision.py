@@ -17,11 +17,11 @@ import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from ..blocks.library import CITY_FOLDER
 from ..diagnostics import Diagnostic, HyokaError, Location, Reporter, Severity, UsageError, display_path
 from ..form import schema as s
 from ..layout.items import PrintedItem, printed_items
 from ..pipeline import Loaded, load_all
+from ..sources import CITY_BLOCKS
 from .git import Repository, TreeEntry
 from .pinning import library_of, pinned
 
@@ -52,14 +52,14 @@ def revision_side(repo: Repository, rev: str, commit: str, folder: Path) -> Side
             f"{display_path(folder)}: リビジョン「{rev}」の時点には、この評価書（{rel}）がありません。"
             "評価書を追加する前のリビジョンとは比べられません。"
         )
-    entries += repo.tree(commit, rel.parent / CITY_FOLDER)
+    entries += repo.tree(commit, rel.parent / CITY_BLOCKS)
     name = f"{rev}（{commit[:7]}）"
     with tempfile.TemporaryDirectory(prefix="hyoka-rev-") as tmp:
         root = Path(tmp) / "tree"  # the repository's root; its parent stands for what is outside
         _materialise(repo, commit, entries, root, rev)
-        if rel == PurePosixPath(".") and (folder.parent / CITY_FOLDER).is_dir():
+        if rel == PurePosixPath(".") and (folder.parent / CITY_BLOCKS).is_dir():
             # the assessment is the repository: its city blocks beside it are not in git, use them as they are
-            shutil.copytree(folder.parent / CITY_FOLDER, root.parent / CITY_FOLDER)
+            shutil.copytree(folder.parent / CITY_BLOCKS, root.parent / CITY_BLOCKS)
         reporter = Reporter()
         [loaded] = load_all([root / rel], reporter)
         if reporter.errors:
