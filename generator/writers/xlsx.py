@@ -52,7 +52,7 @@ from generator.writers.xlsx_metrics import (
     stacked_height,
     wrap,
 )
-from generator.writers.zipfix import normalise_zip
+from generator.writers.zipfix import zip_entries
 
 EXTENSION = ".xlsx"
 
@@ -509,4 +509,4 @@ def render(doc: Document) -> bytes:
     parts = sml.package(
         sheets, formats.styles, doc.name, "hyoka", APPLICATION, when.strftime("%Y-%m-%dT%H:%M:%SZ")
     )
-    return normalise_zip(sml.stored_zip(parts), doc.timestamp)
+    return zip_entries(parts, doc.timestamp)

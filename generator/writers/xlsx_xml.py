@@ -9,9 +9,7 @@ sheets out and says what each range looks like.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -376,12 +374,3 @@ def package(
         *((f"xl/worksheets/sheet{i}.xml", s.xml) for i, s in enumerate(sheets, 1)),
     ]
     return [(name, text.encode("utf-8")) for name, text in parts]
-
-
-def stored_zip(parts: list[tuple[str, bytes]]) -> bytes:
-    """The parts as an uncompressed zip, for ``normalise_zip`` to compress once with fixed times."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for name, data in parts:
-            archive.writestr(name, data)
-    return buffer.getvalue()

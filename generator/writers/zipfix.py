@@ -29,9 +29,3 @@ def zip_entries(entries: Iterable[tuple[str, bytes]], timestamp: str) -> bytes:
             fixed.create_system = 0
             dst.writestr(fixed, data)
     return out.getvalue()
-
-
-def normalise_zip(data: bytes, timestamp: str) -> bytes:
-    """Rewrite a zip with fixed entry times and attributes, keeping the entry order."""
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        return zip_entries(((info.filename, src.read(info.filename)) for info in src.infolist()), timestamp)
