@@ -9,7 +9,6 @@ from pathlib import Path
 
 from .diagnostics import HyokaError, ToolMissingError
 from .layout import ir
-from .output import write_atomic
 
 INSTALL_HINT = (
     "PDF の出力には LibreOffice が必要です。Debian/Ubuntu では "
@@ -25,12 +24,13 @@ def soffice_path() -> str:
     return path
 
 
-def print_pdf(doc: ir.Document, target: Path) -> Path:
+def print_pdf(doc: ir.Document, name: str) -> bytes:
+    """The document's XLSX, saved as ``<name>.xlsx``, printed to PDF by LibreOffice."""
     from .writers import xlsx
 
     soffice = soffice_path()
     with tempfile.TemporaryDirectory() as work:
-        src = Path(work) / (target.stem + ".xlsx")
+        src = Path(work) / (name + ".xlsx")
         src.write_bytes(xlsx.render(doc))
         proc = subprocess.run(
             [
@@ -47,10 +47,9 @@ def print_pdf(doc: ir.Document, target: Path) -> Path:
             text=True,
             timeout=900,
         )
-        pdf = Path(work) / (target.stem + ".pdf")
+        pdf = Path(work) / (name + ".pdf")
         if proc.returncode != 0 or not pdf.exists():
             raise HyokaError(
                 f"LibreOffice が PDF に変換できませんでした: {proc.stderr.strip() or proc.stdout.strip()}"
             )
-        write_atomic(target, pdf.read_bytes())
-    return target
+        return pdf.read_bytes()

@@ -74,7 +74,9 @@ def render(task: Task) -> Rendered:
     outputs = {}
     for fmt in task.formats:
         if fmt == "pdf":
-            outputs[fmt] = _pdf(doc, task.folder.name)
+            from ..pdf import print_pdf
+
+            outputs[fmt] = print_pdf(doc, task.folder.name)
             continue
         module = writer(fmt)
         if f".{fmt}" != module.EXTENSION:
@@ -82,15 +84,6 @@ def render(task: Task) -> Rendered:
         outputs[fmt] = module.render(doc)
     block_inputs, block_files = used_blocks(loaded.assessment, loaded.library)
     return Rendered(task.folder, reporter.diagnostics, outputs, block_inputs, block_files)
-
-
-def _pdf(doc, name: str) -> bytes:  # noqa: ANN001 - ir.Document, imported lazily
-    import tempfile
-
-    from ..pdf import print_pdf
-
-    with tempfile.TemporaryDirectory() as work:
-        return print_pdf(doc, Path(work) / f"{name}.pdf").read_bytes()
 
 
 def _rendered(tasks: list[Task], jobs: int) -> Iterator[Rendered]:
