@@ -23,6 +23,25 @@ OPTIONAL_PATHS_HELP = "評価書のフォルダ（または sources/）。省略
 SOURCES_HELP = "市独自のブロック（blocks/）を含む sources フォルダ（既定: sources）"
 SINCE_HELP = "比べる git のリビジョン（例: HEAD、v1.0、HEAD~3、コミット ID）"
 
+# argparse's own words, in Japanese: it looks each message up through the module-global gettext
+# function ``_`` when printing, so replacing that function translates usage lines and errors.
+_ARGPARSE_JA = {
+    "usage: ": "使い方:   ",  # as long as "usage: ": argparse slices the wrapped usage by that length
+    "positional arguments": "引数",
+    "options": "オプション",
+    "show this help message and exit": "この説明を表示して終了します。",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: エラー: %(message)s\n",
+    "the following arguments are required: %s": "次の引数を指定してください: %s",
+    "unrecognized arguments: %s": "知らない引数です: %s",
+    "argument %(argument_name)s: %(message)s": "引数 %(argument_name)s: %(message)s",
+    "expected one argument": "値を 1 つ指定してください",
+    "invalid choice: %(value)r (choose from %(choices)s)": "選べない値です: %(value)r（選べるのは %(choices)s）",
+    "invalid %(type)s value: %(value)r": "%(type)s として読めない値です: %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "あいまいなオプションです: %(option)s（候補: %(matches)s）",
+    "not allowed with argument %s": "引数 %s と一緒には使えません",
+}
+argparse._ = lambda message: _ARGPARSE_JA.get(message, message)  # type: ignore[attr-defined]
+
 Handler = Callable[[argparse.Namespace], int]
 _state = {"traceback": False}
 
