@@ -12,6 +12,7 @@ from .layout import ir
 from .model import Assessment
 from .reader import read_assessment
 from .rules import run_rules
+from .rules.sections import form_of
 
 
 @dataclass
@@ -35,7 +36,7 @@ def load_all(folders: list[Path], reporter: Reporter, *, every_block: bool = Tru
         resolved = Resolved()
         library = None
         if assessment is not None:
-            run_rules(assessment, None, reporter)  # None: the 重点 form until folders name theirs
+            run_rules(assessment, form_of(assessment, None), reporter)
             root = sources_root(folder)
             if root not in libraries:
                 libraries[root] = load_library(root, reporter, lazy=not every_block)
