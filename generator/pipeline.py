@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import acknowledge
 from .blocks.library import Library, load_library, sources_root
 from .blocks.resolve import Resolved, resolve_assessment
 from .diagnostics import Reporter
@@ -43,6 +44,7 @@ def load_all(folders: list[Path], reporter: Reporter, *, every_block: bool = Tru
             library = libraries[root]
             resolved = resolve_assessment(assessment, library, reporter)
         loaded.append(Loaded(folder, assessment, resolved, library))
+    acknowledge.apply(folders, reporter)
     return loaded
 
 

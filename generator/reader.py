@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import dates
+from .acknowledge import ACK_FILE
 from .diagnostics import Location, Reporter, display_path
 from .form import schema as s
 from .model import (
@@ -423,8 +424,8 @@ def _section_files(folder: Path, reporter: Reporter) -> dict[str, list[tuple[int
     known = {sec.file: sec for sec in s.SECTIONS} | {s.ANNEX2_FILE: None}
     found: dict[str, list[tuple[int, Path]]] = {}
     for path in sorted(folder.iterdir()):
-        if path.suffix not in SUFFIXES or path.name.startswith("."):
-            continue
+        if path.suffix not in SUFFIXES or path.name.startswith(".") or path.stem == ACK_FILE:
+            continue  # 確認済み.yaml: acknowledgements, read by generator.acknowledge
         stem = unicodedata.normalize("NFC", path.stem)
         m = _PER_FILE.match(stem)
         per_file = {sec.file for sec in s.SECTIONS if sec.per_file}
