@@ -61,3 +61,14 @@ def defined_rules(a: Assessment, form: object, report: Reporter) -> None:
 def incident(a: Assessment, form: object, report: Reporter) -> None:
     for f in a.files:
         _companions(f, _R10, report)
+        path, _, companions = _R10[0]
+        choice = f.risks.get(*path)
+        if isinstance(choice, Choice) and choice.value == "発生なし":
+            for companion in companions:
+                text = f.risks.text(*path[:-1], companion)
+                if not blank(text) and text is not None:
+                    report.warning(
+                        text.loc,
+                        f"Ⅲ（ファイル{f.number}） ７．② {companion}",
+                        "「発生なし」なら、この項目は空欄（または「－」）にしてください。",
+                    )

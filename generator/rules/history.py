@@ -13,15 +13,15 @@ import difflib
 from ..diagnostics import Reporter
 from ..layout.items import PrintedItem
 from ..model import Assessment, ChangeRow
-from .printed import Printed, normal_text, path_key
+from .printed import Printed, normal_text, path_key, printed
 from .registry import rule
 from .values import blank, plain
 
 _MARKERS = ("(新設)", "(削除)", "(記載なし)", "（新設）", "（削除）", "（記載なし）")
 
 
-def placed_rows(a: Assessment, printed: Printed) -> list[tuple[int, ChangeRow, PrintedItem]]:
-    paths = printed.by_path()
+def placed_rows(a: Assessment, doc: Printed) -> list[tuple[int, ChangeRow, PrintedItem]]:
+    paths = doc.by_path()
     out = []
     for i, row in enumerate(a.changes, 1):
         found = paths.get(path_key(plain(row.item)), [])
@@ -34,7 +34,7 @@ def placed_rows(a: Assessment, printed: Printed) -> list[tuple[int, ChangeRow, P
 def timing(a: Assessment, form: object, report: Reporter) -> None:
     if not a.changes:
         return
-    placed = {i: item for i, _, item in placed_rows(a, Printed(a))}
+    placed = {i: item for i, _, item in placed_rows(a, printed(a))}
     for i, row in enumerate(a.changes, 1):
         label = f"（別添２） {i}行目 提出時期"
         if not row.timing.value:
@@ -61,16 +61,16 @@ def timing(a: Assessment, form: object, report: Reporter) -> None:
 def latest_row(a: Assessment, form: object, report: Reporter) -> None:
     if not a.changes:
         return
-    printed = Printed(a)
+    doc = printed(a)
     latest: dict[str, tuple[int, ChangeRow, PrintedItem]] = {}
-    for i, row, item in placed_rows(a, printed):
+    for i, row, item in placed_rows(a, doc):
         when = row.date.date.as_date() if row.date.date else None
         known = latest.get(item.label)
         known_when = known[1].date.date.as_date() if known and known[1].date.date else None
         if known is None or (when and (known_when is None or when >= known_when)):
             latest[item.label] = (i, row, item)
     for i, row, item in latest.values():
-        after = printed.text(row.after)
+        after = doc.text(row.after)
         if not after or any(m in after for m in _MARKERS):
             continue
         was, now = normal_text(after), normal_text(item.text)

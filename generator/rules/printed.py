@@ -10,8 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from ..blocks.library import Library
-from ..changes.pinning import library_of
+from ..blocks.library import Library, load_library, sources_root
 from ..layout.builder import Builder
 from ..layout.items import PrintedItem, flow_plain, printed_items
 from ..model import Assessment, BlockRef, Text
@@ -27,11 +26,25 @@ def _block_text(library: Library):
     return text
 
 
+_last: list[tuple[Assessment, Printed]] = []  # the rules of one run share one walk of the document
+
+
+def printed(a: Assessment) -> Printed:
+    """The printed items of ``a``, walked once for all the rules that need them."""
+    if _last and _last[0][0] is a:
+        return _last[0][1]
+    _last[:] = [(a, Printed(a))]
+    return _last[0][1]
+
+
 class Printed:
     """Printed items of one assessment and a printer for other texts (（別添２） cells)."""
 
     def __init__(self, a: Assessment) -> None:
-        self.library = library_of(a.folder)
+        from ..diagnostics import Reporter
+
+        # only the blocks referenced are read; their problems were reported when the folder loaded
+        self.library = load_library(sources_root(a.folder), Reporter(), lazy=True)
         self.builder = Builder(a, _block_text(self.library))
         self.items: list[PrintedItem] = printed_items(a, _block_text(self.library))
 

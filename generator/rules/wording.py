@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from ..diagnostics import Location, Reporter
 from ..model import Assessment, DateValue, Text
-from .printed import Printed
+from .printed import Printed, printed
 from .registry import rule
 
 # 番号法 改正 (令和5年法律第48号, 施行 令和6年5月27日): 別表第一 → 別表, 別表第二 → 主務省令
@@ -53,7 +53,7 @@ def legal_references(a: Assessment, form: object, report: Reporter) -> None:
         return
     if published.date.as_date() < BEPPYO_CHANGE:
         return
-    for label, text, loc in city_texts(a, Printed(a)):
+    for label, text, loc in city_texts(a, printed(a)):
         m = _OLD_TABLES.search(text)
         if m:
             now = "主務省令" if m.group(0)[-1] in "二２2" else "別表"
@@ -67,7 +67,7 @@ def legal_references(a: Assessment, form: object, report: Reporter) -> None:
 
 @rule("G03", title="表記ゆれ（市が書いた文章のみ）")
 def spelling_variants(a: Assessment, form: object, report: Reporter) -> None:
-    texts = list(city_texts(a, Printed(a)))
+    texts = list(city_texts(a, printed(a)))
     for short, pshort, long, plong in VARIANTS:
         uses: dict[str, list[tuple[str, Location]]] = {short: [], long: []}
         for label, text, loc in texts:
