@@ -155,7 +155,8 @@ def test_r02_subcontract_texts_follow_the_choice(asahikawa: Path, atsugi: Path) 
         encoding="utf-8",
     )
     assert any("再委託事項" in d.label and "空欄" in d.message for d in findings(asahikawa, "R02"))
-    assert any("再委託する" in d.message for d in findings(atsugi, "R02"))  # 厚木市 file 6 as published
+    # 厚木市 file 6 as published: 再委託する with ⑥再委託事項 empty (R09, the definition's ``when``)
+    assert any("再委託事項" in d.label and "再委託する" in d.message for d in findings(atsugi, "R09"))
 
 
 def test_r03_guarantee_against_subcontracting(asahikawa: Path) -> None:
@@ -242,14 +243,22 @@ def test_r08_no_recipient_needs_the_box(asahikawa: Path) -> None:
 def test_r09_a_choice_needs_its_text(asahikawa: Path) -> None:
     assert not findings(asahikawa, "R09")
     set_value(asahikawa / RISKS, "具体的な管理方法", '""')
-    assert [d for d in findings(asahikawa, "R09") if "具体的な管理方法" in d.message]
+    assert [d for d in findings(asahikawa, "R09") if d.label.endswith("具体的な管理方法")]
+    text = (asahikawa / OVERVIEW).read_text(encoding="utf-8")
+    (asahikawa / OVERVIEW).write_text(
+        text.replace("再委託の有無: 再委託しない", "再委託の有無: 再委託する", 1), encoding="utf-8"
+    )
+    assert {d.label.rsplit(" ", 1)[-1] for d in findings(asahikawa, "R09")} >= {
+        "⑤再委託の許諾方法",
+        "⑥再委託事項",
+    }
 
 
 def test_r10_an_incident_needs_its_description(asahikawa: Path) -> None:
     assert not findings(asahikawa, "R10")
     replace_once(asahikawa / RISKS, "重大事故が発生したか: 発生なし", "重大事故が発生したか: 発生あり")
-    found = findings(asahikawa, "R10")
-    assert {d.message.split("「")[-1].split("」")[0] for d in found} == {"その内容", "再発防止策の内容"}
+    found = findings(asahikawa, "R09")  # the texts 発生あり asks for: the definition's ``when``
+    assert {d.label.rsplit(" ", 1)[-1] for d in found} == {"その内容", "再発防止策の内容"}
 
 
 def test_r10_no_incident_keeps_the_rows_empty(asahikawa: Path) -> None:

@@ -19,7 +19,7 @@ the answer); a repeated block (システム) with no member is an error unless a
 
 from __future__ import annotations
 
-from ..diagnostics import Reporter
+from ..diagnostics import Reporter, Severity, display_path
 from ..form.definition import FormDefinition
 from ..form.schema import Head, Item, Node, Repeat, RowGroup
 from ..model import Assessment, Checks, Choice, DateValue, Record, Text
@@ -33,8 +33,14 @@ _SKIPPED_KINDS = ("fixed", "derived", "flag")
 @rule("C01", forms=("重点項目評価書", "基礎項目評価書"), title="様式が求める項目の記入漏れ")
 def completeness(a: Assessment, form: FormDefinition | None, report: Reporter) -> None:
     definition = form_of(a, form)
+    # a file the YAML reader could not read is reported once, not as every item it would hold
+    unreadable = {
+        d.location.file for d in report.diagnostics if d.rule == "Y" and d.severity >= Severity.ERROR
+    }
     for placed in placed_sections(a, definition):
         if placed.source is None or OPTIONAL in placed.section.title:
+            continue
+        if display_path(placed.source) in unreadable:
             continue
         _Walk(placed, report).nodes(placed.section.children, placed.record, placed.prefix)
 
