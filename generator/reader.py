@@ -18,7 +18,8 @@ from .diagnostics import Location, Reporter, display_path
 from .form import schema as s
 from .form.definition import EDITION_KEY, FORM_KEY, FormDefinition
 from .form.editions import check_edition
-from .form.registry import UnknownForm, all_forms, get_form
+from .form import registry
+from .form.registry import UnknownForm
 from .form.schema import Annex, Section
 from .model import (
     Annex1Group,
@@ -452,7 +453,7 @@ def _section_files(
 
 
 def _cover_path(folder: Path) -> Path | None:
-    stems = {f.cover.file for f in all_forms()}
+    stems = {f.cover.file for f in registry.all_forms()}
     for path in sorted(folder.iterdir()):
         if path.suffix in SUFFIXES and unicodedata.normalize("NFC", path.stem) in stems:
             return path
@@ -475,7 +476,7 @@ def _form_of(cover: YMap | None, reporter: Reporter) -> FormDefinition | None:
     kind, kind_loc = words.get(FORM_KEY, (None, None))
     edition, edition_loc = words.get(EDITION_KEY, (None, None))
     try:
-        return get_form(kind, edition)
+        return registry.get_form(kind, edition)
     except UnknownForm as exc:
         loc = edition_loc if _is_edition_error(kind) and edition_loc else (kind_loc or edition_loc)
         assert loc is not None  # only a written 様式 or 版 can be unknown
@@ -486,7 +487,7 @@ def _form_of(cover: YMap | None, reporter: Reporter) -> FormDefinition | None:
 def _is_edition_error(kind: str | None) -> bool:
     """Whether the kind is known (so it was the 版 that failed)."""
     try:
-        get_form(kind)
+        registry.get_form(kind)
     except UnknownForm:
         return False
     return True
