@@ -8,10 +8,12 @@ command's module, and so its libraries, is imported only when that command runs.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from . import __version__
 from .diagnostics import HyokaError, SourceError
 
 DESCRIPTION = "特定個人情報保護評価書（重点項目評価書）を YAML から HTML・DOCX・XLSX に組版します。"
@@ -41,6 +43,15 @@ _ARGPARSE_JA = {
     "not allowed with argument %s": "引数 %s と一緒には使えません",
 }
 argparse._ = lambda message: _ARGPARSE_JA.get(message, message)  # type: ignore[attr-defined]
+
+# One table for `hyoka --help` and the README: what a script calling hyoka can rely on.
+EXIT_CODES = (
+    (0, "成功（check: エラーなし）"),
+    (1, "評価書にエラーがある（check --strict では警告も）、必要な外部プログラムがない"),
+    (2, "コマンドの使い方の誤り（知らないオプション、ないフォルダ、知らない出力形式など）"),
+    (3, "内部エラー（hyoka の不具合。--traceback で詳細）"),
+    (130, "Ctrl+C で中断"),
+)
 
 Handler = Callable[[argparse.Namespace], int]
 _state = {"traceback": False}
@@ -237,14 +248,21 @@ def _dispatcher(
     """A parser of ``[options] COMMAND ARGS…``; the command's own parser reads ARGS, so that its
     options may stand between its arguments (``build a -f html b``), as with click."""
     listing = "\n".join(f"  {name:<10}{text}" for name, text in commands.items())
+    epilog = f"コマンド:\n{listing}\n\n「{prog} COMMAND --help」でコマンドごとの説明を表示します。"
+    if top:
+        codes = "\n".join(f"  {code:<5}{text}" for code, text in EXIT_CODES)
+        epilog += f"\n\n終了コード:\n{codes}"
     parser = argparse.ArgumentParser(
         prog=prog,
         description=description,
-        epilog=f"commands:\n{listing}\n\n「{prog} COMMAND --help」でコマンドごとの説明を表示します。",
+        epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
     if top:
+        parser.add_argument(
+            "--version", action="version", version=f"hyoka {__version__}", help="版を表示して終了します。"
+        )
         parser.add_argument(
             "--traceback", action="store_true", help="内部エラーの詳細（開発者向け）を表示します。"
         )
@@ -296,6 +314,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("中断しました。", file=sys.stderr)
         sys.exit(130)
+    except BrokenPipeError:
+        # the reader went away (`hyoka reference | head`): end quietly, as a Unix tool killed by
+        # SIGPIPE does; stdout goes to /dev/null so that flushing it at exit cannot fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)
     except Exception as exc:  # noqa: BLE001 - last resort: never show a traceback unless asked
         if _state["traceback"]:
             raise
