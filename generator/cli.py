@@ -76,10 +76,30 @@ def _parser(prog: str, description: str, handler: Handler) -> argparse.ArgumentP
 # -- commands: each imports its module only when it runs --------------------------------
 
 
+def check_targets(paths: list[Path]) -> list[Path]:
+    """Folders to check for the paths given: a YAML file stands for its assessment folder, and a
+    file of the city's blocks (``sources/blocks/…``) or ``sources/city.yaml`` for every assessment
+    of that sources folder; so that pre-commit can pass the files a commit changes."""
+    from .sources import CITY_BLOCKS, SUFFIXES
+
+    out: list[Path] = []
+    for path in paths:
+        if path.suffix in SUFFIXES and path.is_file():
+            parts = path.parent.parts
+            if CITY_BLOCKS in parts:  # a block may be used by any assessment beside it
+                path = Path(".").joinpath(*parts[: parts.index(CITY_BLOCKS)])
+            else:  # an assessment's file, or city.yaml: the sources folder
+                path = path.parent
+        if path not in out:
+            out.append(path)
+    # a folder inside another one given is checked with it
+    return [p for p in out if not any(o != p and o.resolve() in p.resolve().parents for o in out)]
+
+
 def _check(a: argparse.Namespace) -> int:
     from .commands import check
 
-    return check.run(a.paths, a.strict)
+    return check.run(check_targets(a.paths), a.strict)
 
 
 def _build(a: argparse.Namespace) -> int:
@@ -110,6 +130,36 @@ def _diff(a: argparse.Namespace) -> int:
     from .commands import diff
 
     return diff.run(a.paths or [Path("sources")], a.since, a.out)
+
+
+def _init(a: argparse.Namespace) -> int:
+    from .commands import init
+
+    return init.run(a.folder, a.city)
+
+
+def _new(a: argparse.Namespace) -> int:
+    from .commands import new
+
+    return new.run(a.name, a.form, a.edition)
+
+
+def _schema(a: argparse.Namespace) -> int:
+    from .commands import schema
+
+    return schema.run(a.out)
+
+
+def _reference(a: argparse.Namespace) -> int:
+    from .commands import reference
+
+    return reference.run(a.output)
+
+
+def _serve(a: argparse.Namespace) -> int:
+    from .commands import serve
+
+    return serve.run(a.paths or [Path("sources")], a.port, a.interval)
 
 
 def _blocks_list(a: argparse.Namespace) -> int:
@@ -206,6 +256,50 @@ def _commands() -> dict[str, argparse.ArgumentParser]:
     p.add_argument("paths", nargs="*", type=Path, metavar="PATHS", help=OPTIONAL_PATHS_HELP)
     p.add_argument("--since", help=SINCE_HELP)
     p.add_argument("--out", "-o", type=Path, default=Path("out"), help="出力先フォルダ")
+
+    p = commands["init"] = _parser(
+        "hyoka init",
+        "団体の評価書リポジトリを始めます（sources/、Makefile、CI、pre-commit、エディタの設定、README）。",
+        _init,
+    )
+    p.add_argument("folder", type=Path, metavar="DIR", help="作るフォルダ（空か、まだないフォルダ）")
+    p.add_argument("--city", help="団体名（例: 旭川市）。省略すると尋ねます")
+
+    p = commands["new"] = _parser(
+        "hyoka new",
+        "新しい評価書のフォルダを、様式の全項目（項目名と選択肢のコメント付き）で作ります。",
+        _new,
+    )
+    p.add_argument("name", type=Path, metavar="NAME", help="評価書のフォルダ（名前だけなら sources/ の下に）")
+    p.add_argument("--form", help="様式（重点項目評価書・基礎項目評価書。既定: 重点項目評価書）")
+    p.add_argument("--edition", help="様式の版（既定: 最新の版）")
+
+    p = commands["schema"] = _parser(
+        "hyoka schema",
+        "エディタ（VS Code の YAML 拡張など）の入力補完・検査用の JSON Schema を書き出します。",
+        _schema,
+    )
+    p.add_argument(
+        "--out", "-o", type=Path, default=Path(".hyoka/schema"), help="出力先フォルダ（既定: .hyoka/schema）"
+    )
+
+    p = commands["reference"] = _parser(
+        "hyoka reference",
+        "様式ごとの全項目（キー、項目名、種類、選択肢、※）の一覧を Markdown で表示します。",
+        _reference,
+    )
+    p.add_argument("--output", "-o", type=Path, help="標準出力の代わりに書き出すファイル")
+
+    p = commands["serve"] = _parser(
+        "hyoka serve",
+        "HTML を組版して 127.0.0.1 で表示し、保存するたびに組み直してページを読み込み直します。",
+        _serve,
+    )
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATHS", help=OPTIONAL_PATHS_HELP)
+    p.add_argument(
+        "--port", "-p", type=int, default=8000, help="ポート番号（既定: 8000。0 なら空いている番号）"
+    )
+    p.add_argument("--interval", type=float, default=0.5, help="変更を調べる間隔（秒。既定: 0.5）")
     return commands
 
 
