@@ -70,6 +70,7 @@ def run_cli(
         [sys.executable, "-m", "generator.cli", *argv],
         cwd=cwd or REPO,
         env=full,
+        stdin=subprocess.DEVNULL,  # never a terminal: a command that would ask fails instead
         capture_output=True,
         text=True,
         encoding="utf-8",
