@@ -13,7 +13,6 @@ from .layout import ir
 from .model import Assessment
 from .reader import read_assessment
 from .rules import run_rules
-from .rules.sections import form_of
 
 
 @dataclass
@@ -37,7 +36,7 @@ def load_all(folders: list[Path], reporter: Reporter, *, every_block: bool = Tru
         resolved = Resolved()
         library = None
         if assessment is not None:
-            run_rules(assessment, form_of(assessment, None), reporter)
+            run_rules(assessment, assessment.form, reporter)  # the rules registered for its form
             root = sources_root(folder)
             if root not in libraries:
                 libraries[root] = load_library(root, reporter, lazy=not every_block)

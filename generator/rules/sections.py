@@ -1,8 +1,8 @@
 """Where a form's sections live in the model, and how messages name their items.
 
-The form definition says which model attribute holds a section (``FormDefinition.accessors``:
-``("basic", "s1")``); per-file sections sit on each ``FileSections``. Rules that walk the whole
-form (completeness, 「その他」 boxes) go through here instead of naming sections.
+Single sections are ``Assessment.sections[id]``, per-file ones ``FileSections.records[id]``.
+Rules that walk the whole form (completeness, 「その他」 boxes, R09) go through here instead of
+naming sections.
 """
 
 from __future__ import annotations
@@ -43,22 +43,22 @@ def form_of(a: Assessment, form: FormDefinition | None) -> FormDefinition:
 
 
 def placed_sections(a: Assessment, form: FormDefinition) -> Iterator[Placed]:
-    attribute = {section_id: name for name, section_id in form.accessors}
     for sec in form.sections:
-        name = attribute.get(sec.id)
-        if name is None:
-            continue
         head = sec.path_title.split()[0] if sec.path_title else "表紙"
         if sec.per_file:
             for f in a.files:
-                record = getattr(f, name, None)
-                source = f.overview_file if name == "overview" else getattr(f, f"{name}_file", None)
+                record = f.records.get(sec.id)
                 if isinstance(record, Record):
-                    yield Placed(sec, record, f"{head}（{form.file_word}{f.number}）", f, source)
+                    yield Placed(sec, record, f"{head}（{form.file_word}{f.number}）", f, f.paths.get(sec.id))
         else:
-            record = getattr(a, name, None)
+            record = a.sections.get(sec.id)
             if isinstance(record, Record):
-                yield Placed(sec, record, head, None, a.folder / f"{sec.file}.yaml")
+                yield Placed(sec, record, head, None, _source(a, sec.file))
+
+
+def _source(a: Assessment, stem: str) -> Path | None:
+    """The section's file, None when the folder lacks it (the reader reported that)."""
+    return next((p for p in a.sources if p.stem == stem), None)
 
 
 def clean(label: str) -> str:
