@@ -53,39 +53,94 @@ def wrap(text: str, width_pt: float, size_pt: float) -> list[str]:
 
     One em is held back from every line for kinsoku: a 「。」 or 「）」 that may not begin a line
     pulls the character before it down, so real lines end up to a character shorter.
+
+    Lines fill greedily, token by token, the width summed in floating point in token order. Runs
+    of full-width characters are taken a line's worth at a time while the sum is a whole number
+    (then adding ems of 1 is exact, so the result is the same as one token at a time).
     """
     capacity = max(1.0, (width_pt - CELL_INSET_PT) / size_pt - 1.0)
+    whole = int(capacity)
     lines: list[str] = []
     for source in text.split("\n"):
         if len(source) <= capacity:  # no character is wider than an em: the line fits as it is
             lines.append(source)
             continue
-        current: list[str] = []
+        start = 0  # the line so far is source[start:at]
         used = 0.0
-        for token in _TOKEN.findall(source):
+        end = 0
+        for segment in _SEGMENT.findall(_classes(source)):
+            at = end
+            end += len(segment)
+            if segment[0] == "W":  # full-width characters, each a token of 1 em
+                while at < end:
+                    if used.is_integer():
+                        take = min(whole - int(used), end - at)
+                        if take > 0:
+                            used += take
+                            at += take
+                            continue
+                        lines.append(source[start:at])  # the line is not empty: 0 + 1 fits
+                        start, used = at, 0.0
+                    elif used + 1.0 <= capacity:
+                        used += 1.0
+                        at += 1
+                    else:
+                        lines.append(source[start:at])
+                        start, used = at, 1.0
+                        at += 1
+                continue
+            token = source[at:end]
             em = _EM.get(token)  # most tokens are one character, met before
             if em is None:
-                em = text_em(token)
-            if used + em <= capacity or token[0] == " ":
-                current.append(token)
+                em = _word_em(token)
+            if used + em <= capacity or token[0] == " ":  # spaces hang past the end of a line
                 used += em
                 continue
-            if current:
-                lines.append("".join(current))
-                current, used = [], 0.0
+            if start < at:
+                lines.append(source[start:at])
+                start, used = at, 0.0
             if em <= capacity:
-                current.append(token)
                 used = em
                 continue
-            for ch in token:  # a word longer than the line breaks anywhere, as Excel does
+            for i, ch in enumerate(token, at):  # a word longer than the line breaks anywhere, as Excel does
                 ch_em = char_em(ch)
-                if used + ch_em > capacity and current:
-                    lines.append("".join(current))
-                    current, used = [], 0.0
-                current.append(ch)
+                if used + ch_em > capacity and start < i:
+                    lines.append(source[start:i])
+                    start, used = i, 0.0
                 used += ch_em
-        lines.append("".join(current))
+        lines.append(source[start:])
     return lines
+
+
+# Each character's class, for finding tokens: "a" printable ASCII (runs of them are words), " " a
+# space, "W" one em, "N" narrow, "Z" no width. Filled as characters are met.
+_CLASS: dict[int, str] = {c: "a" for c in range(ord("!"), ord("~") + 1)} | {ord(" "): " "}
+_CLASS_OF_EM = {1.0: "W", NARROW_EM: "N", 0.0: "Z"}
+_UNCLASSED = re.compile(r"[^aWNZ ]")
+_SEGMENT = re.compile(r"a+| +|W+|.", re.S)
+
+
+def _classes(source: str) -> str:
+    classes = source.translate(_CLASS)
+    if _UNCLASSED.search(classes):
+        for ch in set(source):
+            if ord(ch) not in _CLASS:
+                _CLASS[ord(ch)] = _CLASS_OF_EM[char_em(ch)]
+        classes = source.translate(_CLASS)
+    return classes
+
+
+_WORD_EM: dict[str, float] = {}  # words and runs of spaces (bounded below)
+
+
+def _word_em(token: str) -> float:
+    em = _WORD_EM.get(token)
+    if em is None:
+        em = text_em(token)
+        if len(_WORD_EM) > 50_000:
+            _WORD_EM.clear()
+        _WORD_EM[token] = em
+    return em
 
 
 def line_pt(size_pt: float) -> float:
