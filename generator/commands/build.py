@@ -145,6 +145,7 @@ class Stamps:
         self.graph = graph
         self._formats: dict[str, str] = {}
         self._folders: dict[tuple[str, tuple[str, ...]], str | None] = {}
+        self._blocks: dict[tuple[Path, str], str | None] = {}  # (root, id) → "id=file:hash"
 
     def sources_digest(self, sources: dict[str, str]) -> str:
         return _digest(f"{k}={v}" for k, v in sources.items())
@@ -163,19 +164,18 @@ class Stamps:
         part = None if block_shas else self._folders.get(key)
         if part is None:
             root = self.graph.root_of(folder)
-            parts = [sources_digest]
-            for block_id in block_ids:
-                path = self.graph.locate(block_id, root)
-                if block_shas is None:
-                    sha = path and self.graph.sha(path)
-                else:
+            if block_shas is None:
+                parts = [self._block(root, i) for i in block_ids]
+            else:
+                parts = []
+                for block_id in block_ids:
                     read, sha = block_shas[block_id]
-                    if read != path:
-                        return None
-                if not sha:
-                    return None
-                parts.append(f"{block_id}={path}:{sha}")
-            part = _digest(parts)
+                    parts.append(
+                        f"{block_id}={read}:{sha}" if read == self.graph.locate(block_id, root) else None
+                    )
+            if None in parts:
+                return None
+            part = _digest([sources_digest, *parts])  # type: ignore[list-item]
             if block_shas is None:
                 self._folders[key] = part
         if fmt not in self._formats:
@@ -190,6 +190,14 @@ class Stamps:
                 ]
             )
         return _digest([self._formats[fmt], part])
+
+    def _block(self, root: Path, block_id: str) -> str | None:
+        key = (root, block_id)
+        if key not in self._blocks:
+            path = self.graph.locate(block_id, root)
+            sha = path and self.graph.sha(path)
+            self._blocks[key] = f"{block_id}={path}:{sha}" if sha else None
+        return self._blocks[key]
 
 
 def _digest(parts) -> str:  # noqa: ANN001 - any iterable of str
