@@ -15,10 +15,10 @@ from pathlib import Path
 
 from . import dates
 from .diagnostics import Location, Reporter, display_path
+from .form import registry
 from .form import schema as s
 from .form.definition import EDITION_KEY, FORM_KEY, FormDefinition
 from .form.editions import check_edition
-from .form import registry
 from .form.registry import UnknownForm
 from .form.schema import Annex, Section
 from .model import (
