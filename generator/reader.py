@@ -584,7 +584,7 @@ def _read_files(
         reporter.error(
             Location(display_path(folder / f"{first.file}_1.yaml")),
             first.path_title,
-            f"特定個人情報ファイルが 1 つもありません。「{names}」を作ってください。",
+            f"{form.file_noun}が 1 つもありません。「{names}」を作ってください。",
         )
     numerals = " と ".join(sec.path_title.split()[0] for sec in secs)
     word = form.file_word
@@ -629,16 +629,15 @@ def _read_files(
     return result
 
 
-_ANNEX1_KEYS = ("見出し", "小見出し", "項目", "注記")
-
-
 def _read_annex1(node: YNode, annex: Annex, reader: SectionReader, reporter: Reporter) -> list[Annex1Group]:
     label = " ".join(annex.title.split())
+    keys = annex.fields
+    caption_key, subcaption_key, items_key, note_key = keys
     if isinstance(node, YScalar) and node.is_null:
         return []
     if not isinstance(node, YSeq):
         reporter.error(
-            node.loc, label, f"{annex.key}は「- 見出し: 【識別情報】」のようなリストで書いてください。"
+            node.loc, label, f"{annex.key}は「- {caption_key}: 【識別情報】」のようなリストで書いてください。"
         )
         return []
     groups: list[Annex1Group] = []
@@ -647,15 +646,15 @@ def _read_annex1(node: YNode, annex: Annex, reader: SectionReader, reporter: Rep
             reporter.error(
                 entry.loc,
                 label,
-                f"各グループは「項目名: 値」の組で書いてください（{'、'.join(_ANNEX1_KEYS)}）。",
+                f"各グループは「項目名: 値」の組で書いてください（{'、'.join(keys)}）。",
             )
             continue
         for key, (loc, _) in entry.items.items():
-            if key not in _ANNEX1_KEYS:
+            if key not in keys:
                 reporter.error(
                     loc,
                     label,
-                    f"「{key}」は記録項目のグループに書けません。{suggest(key, _ANNEX1_KEYS)} 書ける項目: {'、'.join(_ANNEX1_KEYS)}",
+                    f"「{key}」は{annex.key}のグループに書けません。{suggest(key, keys)} 書ける項目: {'、'.join(keys)}",
                 )
 
         def scalar_text(key: str, entry: YMap = entry) -> str:
@@ -667,9 +666,11 @@ def _read_annex1(node: YNode, annex: Annex, reader: SectionReader, reporter: Rep
             reporter.error(v.loc, label, f"「{key}」には文字列を書いてください。")
             return ""
 
-        items = reader.text(entry.items["項目"][1], label) if "項目" in entry.items else None
-        note = reader.text(entry.items["注記"][1], label) if "注記" in entry.items else None
-        groups.append(Annex1Group(scalar_text("見出し"), scalar_text("小見出し"), items, note, entry.loc))
+        items = reader.text(entry.items[items_key][1], label) if items_key in entry.items else None
+        note = reader.text(entry.items[note_key][1], label) if note_key in entry.items else None
+        groups.append(
+            Annex1Group(scalar_text(caption_key), scalar_text(subcaption_key), items, note, entry.loc)
+        )
     return groups
 
 
