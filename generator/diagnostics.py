@@ -45,14 +45,37 @@ class Diagnostic:
         return f"{self.location} {self.severity.word} {label}{self.message}"
 
 
+MAX_PER_FILE = 100  # messages kept per file: thousands from one file are one mistake repeated
+_MORE = "このファイルにはほかにも問題があります（表示は 1 ファイル {n} 件まで）。上の問題から直してください。"
+
+
 @dataclass
 class Reporter:
     """Collects diagnostics; nothing is raised until the caller asks ``raise_if_errors``."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # per file: how many kept, and the index of the 「ほかにも」 line once the cap is reached
+    _kept: dict[str, int] = field(default_factory=dict, repr=False)
+    _more: dict[str, int] = field(default_factory=dict, repr=False)
 
     def add(self, severity: Severity, location: Location, label: str, message: str) -> None:
-        self.diagnostics.append(Diagnostic(severity, location, label, message))
+        kept = self._kept.get(location.file, 0)
+        if kept < MAX_PER_FILE:
+            self._kept[location.file] = kept + 1
+            self.diagnostics.append(Diagnostic(severity, location, label, message))
+            return
+        # past the cap: one line for the rest, as severe as the worst of them
+        more = Diagnostic(severity, location, "", _MORE.format(n=MAX_PER_FILE))
+        index = self._more.get(location.file)
+        if index is None:
+            self._more[location.file] = len(self.diagnostics)
+            self.diagnostics.append(more)
+        elif self.diagnostics[index].severity < severity:
+            self.diagnostics[index] = more
+
+    def full(self, file: str) -> bool:
+        """Whether messages about ``file`` are no longer shown (callers may stop looking)."""
+        return self._kept.get(file, 0) >= MAX_PER_FILE
 
     def error(self, location: Location, label: str, message: str) -> None:
         self.add(Severity.ERROR, location, label, message)
@@ -61,7 +84,8 @@ class Reporter:
         self.add(Severity.WARNING, location, label, message)
 
     def extend(self, other: Reporter) -> None:
-        self.diagnostics.extend(other.diagnostics)
+        for d in other.diagnostics:
+            self.add(d.severity, d.location, d.label, d.message)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -109,6 +133,13 @@ class ToolMissingError(HyokaError):
 def display_path(path: Path) -> str:
     """A path as the user typed it: relative to the working directory when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(_resolved(path).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # a symlink loop (its own message names the file)
+        return path.parent.resolve() / path.name

@@ -30,7 +30,7 @@ from .model import (
     TextPart,
 )
 from .sources import SUFFIXES
-from .yamlsource import YMap, YNode, YScalar, YSeq, load, scalar_bool
+from .yamlsource import Budget, YMap, YNode, YScalar, YSeq, load, scalar_bool
 
 _PER_FILE = re.compile(r"^(?P<stem>.+)_(?P<n>[0-9]+)$")
 
@@ -88,6 +88,7 @@ class SectionReader:
 
     def __init__(self, reporter: Reporter) -> None:
         self.reporter = reporter
+        self.budget = Budget()  # of the files of one assessment folder, read by this reader
 
     # -- structure --------------------------------------------------------
 
@@ -126,6 +127,11 @@ class SectionReader:
     def unknown_keys(self, ymap: YMap, used: set[str], allowed: list[str], ctx: Ctx) -> None:
         for key, (loc, _) in ymap.items.items():
             if key not in used:
+                if self.reporter.full(loc.file):  # not shown: spare the suggestion (thousands of keys)
+                    self.reporter.error(
+                        loc, ctx.label(key), f"「{key}」はこの位置に書ける項目ではありません。"
+                    )
+                    continue
                 hint = suggest(key, allowed)
                 listed = "、".join(allowed)
                 self.reporter.error(
@@ -459,7 +465,7 @@ def read_assessment(folder: Path, reporter: Reporter) -> Assessment | None:
         )
         if path is not None and ymap is None:
             sources.append(path)
-            root = load(path, reporter)
+            root = load(path, reporter, reader.budget)
             ymap = reader.mapping(root, Ctx(sec, ()), sec.path_title) if root is not None else None
         reader.read(
             sec.children, ymap, Ctx(sec, (sec.path_title.split()[0],) if sec.path_title else ()), record
@@ -538,7 +544,7 @@ def _read_files(
         annex1: list[Annex1Group] = []
         if ov_path is not None:
             sources.append(ov_path)
-            root = load(ov_path, reporter)
+            root = load(ov_path, reporter, reader.budget)
             ctx = Ctx(s.SECTION2, (f"Ⅱ（ファイル{n}）",))
             ymap = reader.mapping(root, ctx, ctx.label("")) if root is not None else None
             if ymap is not None and s.ANNEX1_KEY in ymap.items:
@@ -548,7 +554,7 @@ def _read_files(
         risk = Record(Location(display_path(rk_path) if rk_path else "", 1, 1))
         if rk_path is not None:
             sources.append(rk_path)
-            root = load(rk_path, reporter)
+            root = load(rk_path, reporter, reader.budget)
             ctx = Ctx(s.SECTION3, (f"Ⅲ（ファイル{n}）",))
             ymap = reader.mapping(root, ctx, ctx.label("")) if root is not None else None
             reader.read(s.SECTION3.children, ymap, ctx, risk)
@@ -602,7 +608,7 @@ def _read_annex1(node: YNode, reader: SectionReader, reporter: Reporter) -> list
 
 def _read_changes(path: Path, reader: SectionReader, reporter: Reporter) -> list[ChangeRow]:
     label = "（別添２） 変更箇所"
-    root = load(path, reporter)
+    root = load(path, reporter, reader.budget)
     ctx = Ctx(s.COVER, (label,))
     ymap = reader.mapping(root, ctx, label) if root is not None else None
     if ymap is None:
