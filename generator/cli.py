@@ -296,6 +296,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("中断しました。", file=sys.stderr)
         sys.exit(130)
+    except OSError as exc:  # the file system refused (permissions, a full disk, a file where a folder goes)
+        if _state["traceback"]:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"エラー: {where}ファイルを読み書きできません（{exc.strerror or exc}）。", file=sys.stderr)
+        sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - last resort: never show a traceback unless asked
         if _state["traceback"]:
             raise

@@ -29,10 +29,17 @@ from .model import (
     Text,
     TextPart,
 )
-from .sources import SUFFIXES
+from .sources import SUFFIXES, section_files  # noqa: F401 - SUFFIXES: imported from here elsewhere
 from .yamlsource import Budget, YMap, YNode, YScalar, YSeq, load, scalar_bool
 
 _PER_FILE = re.compile(r"^(?P<stem>.+)_(?P<n>[0-9]+)$")
+_NUMBER_DIGITS = 9
+_NUMBER = re.compile(f"[0-9０-９]{{1,{_NUMBER_DIGITS}}}")
+
+
+def _excerpt(text: str, limit: int = 40) -> str:
+    """A value quoted in a message: a 5,000-character value is shown by its start."""
+    return text if len(text) <= limit else f"{text[:limit]}…（{len(text):,} 文字）"
 
 
 def _norm(text: str) -> str:
@@ -201,6 +208,18 @@ class SectionReader:
             ymember = self.mapping(item, m_ctx, m_ctx.label(""))
             self.read(children, ymember, m_ctx, member)
             members.append(member)
+            if n.extra_count:
+                self._at_least_one(member.text(n.extra_count), m_ctx.label(n.extra_count), n.member)
+
+    def _at_least_one(self, count: Text | None, label: str, member: str) -> None:
+        """A member standing for 0 others would print 「行っていない」 above itself."""
+        written = "".join(p for p in count.parts if isinstance(p, str)) if count else ""
+        if written and int(written) < 1:
+            self.reporter.error(
+                count.loc,  # type: ignore[union-attr]
+                label,
+                f"件数は 1 以上を書いてください（この{member}がいくつを表すか。1 つなら件数は書きません）。",
+            )
 
     # -- values -----------------------------------------------------------
 
@@ -413,10 +432,15 @@ class SectionReader:
         if sc is None or sc.is_null:
             return Text((), node.loc)
         text = sc.text.strip()
-        if not _norm(text).isdigit():
+        if not _NUMBER.fullmatch(text):
+            # NFKC would read 「①」 as 1 and str.isdigit 「²」 as a digit; the writers and the site
+            # need a number they can count and sort, so only the digits 0–9 (half or full width)
             self.reporter.error(
-                sc.loc, label, f"「{text}」は番号として読めません。数字で書いてください（例: 15）。"
+                sc.loc,
+                label,
+                f"「{_excerpt(text)}」は番号として読めません。数字（0～9）だけで {_NUMBER_DIGITS} 桁まで書いてください（例: 15）。",
             )
+            return Text((), sc.loc)
         return Text((text,), sc.loc)
 
 
@@ -428,9 +452,7 @@ def _section_files(folder: Path, reporter: Reporter) -> dict[str, list[tuple[int
     """Files by section stem; per-file sections keep their number (2_ファイル概要_1 → 1)."""
     known = {sec.file: sec for sec in s.SECTIONS} | {s.ANNEX2_FILE: None}
     found: dict[str, list[tuple[int, Path]]] = {}
-    for path in sorted(folder.iterdir()):
-        if path.suffix not in SUFFIXES or path.name.startswith("."):
-            continue
+    for path in section_files(folder, reporter):
         stem = unicodedata.normalize("NFC", path.stem)
         m = _PER_FILE.match(stem)
         per_file = {sec.file for sec in s.SECTIONS if sec.per_file}
