@@ -283,6 +283,11 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    from .terminal import EscapingStream
+
+    # every line printed may hold text from the sources (keys, titles, folder names)
+    sys.stdout = EscapingStream(sys.stdout)  # type: ignore[assignment]
+    sys.stderr = EscapingStream(sys.stderr)  # type: ignore[assignment]
     try:
         sys.exit(run(argv))
     except HyokaError as exc:

@@ -12,6 +12,8 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TextIO
 
+from .terminal import escape
+
 
 class Severity(IntEnum):
     INFO = 0
@@ -98,7 +100,7 @@ class Reporter:
         stream = stream or sys.stderr
         for d in self.sorted():
             if d.severity >= minimum:
-                print(d.format(), file=stream)
+                print(escape(d.format()), file=stream)
 
     def raise_if_errors(self) -> None:
         if self.errors:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,6 +144,12 @@ _ALLOWED_TAGS = frozenset(
 )
 _NULL = _CORE + "null"
 _STR = _CORE + "str"
+# characters no output can hold: C0 controls but tab, line feed and carriage return (XML 1.0
+# refuses them), DEL and C1 controls, bidirectional overrides (they disguise what a page shows),
+# noncharacters U+FFFE/U+FFFF and lone surrogates (only a "\ud800" escape can make one)
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 _REFUSED = ""  # the tag of a value dropped for its tag (read as null)
 _RESOLVER = yaml.resolver.Resolver()
 
@@ -233,6 +240,8 @@ class _Builder:
                 done = self._finish(closed.node, closed.tag, closed.anchor, self.nodes - closed.first)
             elif isinstance(event, yaml.ScalarEvent):
                 self._count(event.start_mark)
+                if bad := _UNPRINTABLE.search(event.value):
+                    self._unprintable(event, bad[0])
                 tag = self._tag(event.tag, yaml.ScalarNode, event.value, event.implicit)
                 done = self._finish(
                     YScalar(self._at(event.start_mark), event.value, tag), tag, event.anchor, 1
@@ -245,6 +254,15 @@ class _Builder:
                 root = done[0]
             else:
                 self._attach(stack[-1], *done)
+
+    def _unprintable(self, event: yaml.ScalarEvent, char: str) -> None:
+        where = event.value.index(char) + 1
+        self.reporter.error(
+            self._at(event.start_mark),
+            "",
+            f"印刷できない文字（制御文字 U+{ord(char):04X}）が {where} 文字目にあります。"
+            "HTML・DOCX・XLSX に書けないため、消してください（「\\」で始まるエスケープで書いていないかも確認してください）。",
+        )
 
     def _count(self, mark: yaml.Mark, size: int = 1) -> None:
         self.nodes += size
