@@ -141,7 +141,8 @@ def display_path(path: Path) -> str:
 
 
 def _resolved(path: Path) -> Path:
-    try:
+    """The folder resolved, the name kept: a message about a link names the link (a dangling
+    link or a symlink loop has no target to name)."""
+    if path.name in ("", ".", ".."):
         return path.resolve()
-    except (RuntimeError, OSError):  # a symlink loop (its own message names the file)
-        return path.parent.resolve() / path.name
+    return path.parent.resolve() / path.name

@@ -124,16 +124,27 @@ def load_text(text: str, shown: str, reporter: Reporter, budget: Budget | None =
 
 
 def _compose(text: str, shown: str, reporter: Reporter, budget: Budget) -> YNode | None:
+    """The tree, its problems reported only once the parse ends: on a syntax error, that error
+    alone is reported (as PyYAML's composer did); on a refusal, everything found up to it."""
     left = budget.nodes
+    found = Reporter()
     try:
-        return _Builder(text, shown, reporter, SAFE_LOADER, budget).build()
-    except yaml.MarkedYAMLError:
-        if len(text) > _REPARSE_LIMIT:
-            raise
-        # libyaml reports some errors (unclosed brackets) at a later mark than the Python parser;
-        # errors are rare, so parse again with the Python loader for its more helpful position.
-        budget.nodes = left
-        return _Builder(text, shown, Reporter(), yaml.SafeLoader, budget).build()
+        try:
+            root = _Builder(text, shown, found, SAFE_LOADER, budget).build()
+        except yaml.MarkedYAMLError:
+            if len(text) > _REPARSE_LIMIT:
+                raise
+            # libyaml reports some errors (unclosed brackets, deep flow nesting) at a later mark
+            # than the Python parser, or sooner than a limit here: errors are rare, so parse again
+            # with the Python parser for its more helpful position.
+            budget.nodes = left
+            found = Reporter()
+            root = _Builder(text, shown, found, yaml.SafeLoader, budget).build()
+    except _Refused:
+        reporter.extend(found)
+        raise
+    reporter.extend(found)
+    return root
 
 
 # Tags the safe loader resolves plain values to. Any other tag (``!!python/object/apply:…``,
