@@ -36,6 +36,7 @@ from .model import (
     TextPart,
 )
 from .sources import SUFFIXES, section_files
+from .textlimits import fits
 from .yamlsource import Budget, YMap, YNode, YScalar, YSeq, load, scalar_bool
 
 _PER_FILE = re.compile(r"^(?P<stem>.+)_(?P<n>[0-9]+)$")
@@ -278,6 +279,9 @@ class SectionReader:
         return None
 
     def text(self, node: YNode, label: str) -> Text:
+        return fits(self._text(node, label), label, self.reporter)
+
+    def _text(self, node: YNode, label: str) -> Text:
         if isinstance(node, YScalar):
             return Text(() if node.is_null else (node.text,), node.loc)
         items = node.items if isinstance(node, YSeq) else [node]
