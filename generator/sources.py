@@ -13,6 +13,7 @@ CITY_BLOCKS = "blocks"  # the city's blocks, beside the assessment folders (gene
 
 
 _NUMBER = re.compile(r"_0*([0-9]+)$")
+MAX_FILES = 500  # YAML files of one assessment folder (the examples: at most 17)
 
 
 def part_key(path: Path) -> str:
@@ -29,9 +30,16 @@ def section_files(folder: Path, reporter: Reporter) -> list[Path]:
     ``.yaml``) would leave one of them unread without a word; the second is an error instead."""
     first: dict[str, Path] = {}
     result = []
-    for path in sorted(folder.iterdir()):
-        if path.suffix not in SUFFIXES or path.name.startswith("."):
-            continue
+    candidates = sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES and not p.name.startswith("."))
+    if len(candidates) > MAX_FILES:
+        reporter.error(
+            Location(display_path(folder), 0, 0),
+            "",
+            f"YAML のファイルが多すぎます（{len(candidates):,} 個。1 つの評価書フォルダに {MAX_FILES} 個まで）。"
+            "評価書ごとにフォルダを分けてください。このフォルダは読んでいません。",
+        )
+        return []
+    for path in candidates:
         key = part_key(path)
         if key in first:
             reporter.error(

@@ -145,3 +145,23 @@ def test_two_files_for_one_part_are_an_error(root: Root, case: str) -> None:
         assert twin in run.output and original in run.output, run.result.describe()
     assert not root.out.exists()
     assert_untouched(root, before)
+
+
+def test_a_folder_of_thousands_of_yaml_files_is_refused_unread(root: Root) -> None:
+    folder = root.folder()
+    for n in range(2, 2002):
+        (folder / f"2_ファイル概要_{n}.yaml").write_text("", encoding="utf-8")
+    before = root.snapshot()
+    run = root.run("check", "sources/c")
+    assert_error(run, "sources/c", "YAML のファイルが多すぎます", "500 個まで")
+    assert_untouched(root, before)
+
+
+def test_links_looping_in_the_blocks_folder_do_not_hang(root: Root) -> None:
+    blocks = root.sources / "blocks"
+    (blocks / "up").symlink_to("..")
+    (blocks / "self").symlink_to("self")
+    before = root.snapshot()
+    for command in (("check", "sources/c"), ("blocks", "list", "--sources", "sources")):
+        assert_clean(root.run(*command), 0)
+    assert_untouched(root, before)
