@@ -412,6 +412,11 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    from .terminal import EscapingStream
+
+    # every line printed may hold text from the sources (keys, titles, folder names)
+    sys.stdout = EscapingStream(sys.stdout)  # type: ignore[assignment]
+    sys.stderr = EscapingStream(sys.stderr)  # type: ignore[assignment]
     try:
         sys.exit(run(argv))
     except HyokaError as exc:
@@ -430,6 +435,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         # SIGPIPE does; stdout goes to /dev/null so that flushing it at exit cannot fail again
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(141)
+    except OSError as exc:  # the file system refused (permissions, a full disk, a file where a folder goes)
+        if _state["traceback"]:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"エラー: {where}ファイルを読み書きできません（{exc.strerror or exc}）。", file=sys.stderr)
+        sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - last resort: never show a traceback unless asked
         if _state["traceback"]:
             raise

@@ -20,7 +20,8 @@ from pathlib import Path
 from .. import manifest
 from ..buildgraph import BlockFile, static_inputs
 from ..diagnostics import Diagnostic, Reporter, UsageError
-from ..output import write_atomic
+from ..epoch import source_date_epoch
+from ..output import inside, output_dir, write_atomic
 from ..progress import progress
 from ..sources import assessment_folders
 from ..writers import WRITERS
@@ -115,7 +116,7 @@ def plan(folders: list[Path], out: Path, formats: list[str], force: bool, say: C
     """Which outputs are stale. Hashes files only: parses no source, imports no writer."""
     result = Plan()
     for folder in folders:
-        target = out / folder.name
+        target = output_dir(out, folder.name)
         names = [output_name(folder.name, fmt) for fmt in formats]
         for leftover in manifest.remove_leftovers(target, names):
             say(f"前回中断したビルドの一時ファイルを削除しました: {leftover}")
@@ -145,6 +146,7 @@ def run(
     jobs: int | None = None,
     force: bool = False,
 ) -> int:
+    source_date_epoch()  # an unusable value fails here, before any work
     folders = assessment_folders(paths)
     _check_names(folders)
     say: Callable[[str], None] = (lambda text: None) if quiet else (lambda text: print(text, flush=True))
@@ -167,10 +169,10 @@ def run(
         reporter.raise_if_errors()
         written = 0
         for result in results:
-            target = out / result.folder.name
+            target = output_dir(out, result.folder.name)
             entries = {}
             for fmt, data in result.outputs.items():
-                path = target / output_name(result.folder.name, fmt)
+                path = inside(out, target / output_name(result.folder.name, fmt))
                 write_atomic(path, data)
                 written += 1
                 inputs = todo.inputs[result.folder, fmt] | result.block_inputs
