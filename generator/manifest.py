@@ -113,7 +113,8 @@ def locked(target: Path, name: str = LOCK) -> Iterator[None]:
     except ImportError:
         yield
         return
-    fd = os.open(target / name, os.O_RDWR | os.O_CREAT, 0o644)
+    # never through a link: a lock file linked elsewhere must not create or open a file there
+    fd = os.open(target / name, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

@@ -26,7 +26,9 @@ from pathlib import Path
 from .. import manifest
 from ..buildgraph import BlockFile, Graph, source_names
 from ..diagnostics import Diagnostic, Reporter, UsageError
+from ..epoch import source_date_epoch
 from ..fileindex import FileIndex
+from ..output import inside, output_dir
 from ..progress import progress
 from ..sources import assessment_folders
 from ..writers import WRITERS
@@ -220,7 +222,7 @@ def plan(
     records: dict[str, Stamp] = graph.index.section(STAMPS)
     result = Plan()
     for folder in folders:
-        target = out / folder.name
+        target = out / folder.name  # checked by output_dir before anything is written there
         base = os.path.abspath(target)
         sources = graph.source_inputs(folder, source_names(folder))
         digest = stamps.sources_digest(sources)
@@ -255,6 +257,7 @@ def _check_manifest(
 ) -> None:
     """The outputs whose stamps did not hold, checked against the manifest by content (a touched
     file, or another version of a block edited, leaves an output current)."""
+    target = output_dir(target.parent, folder.name)
     names = [output_name(folder.name, fmt) for fmt in formats]
     for leftover in manifest.remove_leftovers(target, names):
         say(f"前回中断したビルドの一時ファイルを削除しました: {leftover}")
@@ -293,6 +296,7 @@ def run(
     jobs: int | None = None,
     force: bool = False,
 ) -> int:
+    source_date_epoch()  # an unusable value fails here, before any work
     folders = assessment_folders(paths)
     _check_names(folders)
     say: Callable[[str], None] = (lambda text: None) if quiet else (lambda text: print(text, flush=True))
@@ -345,12 +349,12 @@ def _publish(
     assert index is not None
     written = 0
     for result in results:
-        target = out / result.folder.name
+        target = output_dir(out, result.folder.name)
         block_ids = tuple(b.id for b in result.block_files)
         block_shas = {b.id: (b.path, b.sha256) for b in result.block_files}
         entries = {}
         for fmt, (temp, sha) in list(result.outputs.items()):
-            path = target / output_name(result.folder.name, fmt)
+            path = inside(out, target / output_name(result.folder.name, fmt))
             os.replace(temp, path)
             del result.outputs[fmt]
             written += 1

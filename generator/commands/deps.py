@@ -34,7 +34,7 @@ from ..buildgraph import (
 )
 from ..diagnostics import Reporter
 from ..fileindex import FileIndex
-from ..output import write_atomic
+from ..output import output_dir, write_atomic
 from ..sources import CITY_BLOCKS, assessment_folders
 from .build import KNOWN, STAMPS, Stamps, output_name
 
@@ -207,6 +207,7 @@ def run(paths: list[Path], out: Path, formats: list[str], output: Path | None = 
             continue
         written.append(target)
         if text is not None:
+            output_dir(out, folder.name)  # never written outside out/
             write_atomic(target, text.encode("utf-8"), sync=False)
             index.wrote(os.path.abspath(target), hashlib.sha256(text.encode("utf-8")).hexdigest())
     for note in rules.notes:
