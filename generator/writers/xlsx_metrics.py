@@ -48,13 +48,19 @@ def text_em(text: str) -> float:
     return sum(char_em(ch) for ch in text)
 
 
-def wrap(text: str, width_pt: float, size_pt: float) -> list[str]:
-    """The lines ``text`` takes in a cell ``width_pt`` wide (the cell's full width, padding included).
+# Japanese line breaking (kinsoku, JIS X 4051): characters that may not begin a line, and those
+# that may not end one. A line that would break before a closing mark gives its last character to
+# the next line, and an opening bracket at a line's end goes down with what it opens.
+NO_START = frozenset("。、，．,.）」』】〕〉》］｝〙〗)]}：；:;！？!?・ー…‥々ゝゞ％%")
+NO_END = frozenset("（「『【〔〈《［｛〘〖([{")
 
-    One em is held back from every line for kinsoku: a 「。」 or 「）」 that may not begin a line
-    pulls the character before it down, so real lines end up to a character shorter.
-    """
-    capacity = max(1.0, (width_pt - CELL_INSET_PT) / size_pt - 1.0)
+
+def wrap(text: str, width_pt: float, size_pt: float) -> list[str]:
+    """The lines ``text`` takes in a cell ``width_pt`` wide (the cell's full width, padding included),
+    broken as Japanese is: kinsoku pushes a character down rather than let a line begin with 「。」
+    or end with 「（」. A run of printable ASCII (a word, a number) is never broken, unless it is
+    longer than a line."""
+    capacity = max(1.0, (width_pt - CELL_INSET_PT) / size_pt)
     lines: list[str] = []
     for source in text.split("\n"):
         if len(source) <= capacity:  # no character is wider than an em: the line fits as it is
@@ -71,11 +77,19 @@ def wrap(text: str, width_pt: float, size_pt: float) -> list[str]:
                 used += em
                 continue
             if current:
+                carried: list[str] = []
+                # kinsoku: the line may not end with an opening mark, nor the next begin with a
+                # closing one; take characters down with the token (never the whole line)
+                while len(current) > 1 and (
+                    current[-1][-1] in NO_END or (carried or [token])[0][0] in NO_START
+                ):
+                    carried.insert(0, current.pop())
                 lines.append("".join(current))
-                current, used = [], 0.0
-            if em <= capacity:
+                current = carried
+                used = sum(text_em(t) for t in current)
+            if used + em <= capacity:
                 current.append(token)
-                used = em
+                used += em
                 continue
             for ch in token:  # a word longer than the line breaks anywhere, as Excel does
                 ch_em = char_em(ch)
