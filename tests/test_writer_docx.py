@@ -402,7 +402,7 @@ def test_cell_content_kinds(sample):
         ["・業務関係情報"],
         ["[ ] 国税関係情報", "[ ] その他 （  ）"],
     ]
-    assert grid._tbl.tr_lst[0].tc_lst[0].grid_span == 2
+    assert grid._tbl.tr_lst[0].tc_lst[0].grid_span == len(grid._tbl.tblGrid.gridCol_lst)
     assert grid._tbl.xpath(".//w:r/w:rPr/w:b")  # the captions are bold
     assert s1.rows[-1].cells[0].text == "=1+1"
     empty_value = next(r for r in s1.rows if r.cells[1].text == "⑤再委託の許諾方法").cells[2]
