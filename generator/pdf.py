@@ -53,7 +53,8 @@ def _xml_text(text: str) -> str:
 
 def profile_xcu() -> str:
     """LibreOffice settings for printing the form: the fonts of ``generator.writers.fonts`` replaced
-    by their fallbacks where missing, and Japanese as the default Asian language."""
+    by their fallbacks (always: LibreOffice takes a font it lacks for present, and prints its
+    Latin in DejaVu Serif), and Japanese as the default Asian language."""
     from .writers.fonts import FALLBACKS
 
     def prop(name: str, value: str) -> str:
@@ -62,7 +63,7 @@ def profile_xcu() -> str:
     pairs = "".join(
         '<item oor:path="/org.openoffice.Office.Common/Font/Substitution/FontPairs">'
         f'<node oor:name="hyoka{i}" oor:op="replace">'
-        + prop("Always", "false")
+        + prop("Always", "true")
         + prop("OnScreenOnly", "false")
         + prop("ReplaceFont", font)
         + prop("SubstituteFont", fallback)

@@ -102,18 +102,22 @@ def lines_starting_with_closing(pages: list[str]) -> list[str]:
 
 def heading_texts(doc: ir.Document) -> set[str]:
     """The squashed text of every sub heading and heading/group row (kept with what follows).
-    Part titles are left out: a part starts a page, and the cover lists them."""
-    texts = set()
+    Part titles are left out: a part starts a page, and the cover lists them. A heading over a row
+    that prints nothing (anywhere in the document) cannot be told from a stranded one: left out."""
+    texts, blank = set(), set()
     for part in doc.parts:
         for block in part.blocks:
             if isinstance(block, ir.Heading) and block.level > 2:
                 texts.add(squash(block.text))
             elif isinstance(block, ir.Table):
-                for row in block.rows:
+                rows = block.rows
+                for row, after in zip(rows, rows[1:], strict=False):
+                    # a heading over a row that prints nothing cannot be told from a stranded one
                     if row.kind in ("heading", "group"):
-                        texts.add(squash(" ".join(c.text() for c in row.cells)))
-    texts.discard("")
-    return texts
+                        text = squash(" ".join(c.text() for c in row.cells))
+                        filled = squash(" ".join(c.text() for c in after.cells))
+                        (texts if filled else blank).add(text)
+    return texts - blank - {""}
 
 
 def part_titles(doc: ir.Document) -> set[str]:

@@ -13,9 +13,10 @@ MINCHO = "ＭＳ 明朝"
 # The workbook's default font: Japanese Excel's own default, whose digit width is the unit of
 # column widths (``xlsx_metrics.UNIT_PT``).
 SHEET_DEFAULT = "ＭＳ Ｐゴシック"
-# Printed instead where the font above is missing (Debian's fonts-ipaexfont).
+# Printed instead by LibreOffice (Debian's fonts-ipaexfont). The English family names: its
+# replacement table does not find a font by its Japanese name.
 FALLBACKS: dict[str, str] = {
-    MINCHO: "IPAex明朝",
-    "游明朝": "IPAex明朝",
-    SHEET_DEFAULT: "IPAexゴシック",
+    MINCHO: "IPAexMincho",
+    "游明朝": "IPAexMincho",
+    SHEET_DEFAULT: "IPAexGothic",
 }

@@ -75,7 +75,10 @@ HEADER_LIMIT = 255  # Excel rejects header/footer strings over 255 characters, c
 CELL_LIMIT = 32767  # Excel's most characters in a cell
 # The printed page in LibreOffice (A4, top and bottom margins of 0.75 in holding the running head
 # and foot): the height of sheet rows one page holds, a little held back for rounding.
-PAGE_BODY_PT = 841.89 - 2 * 54.0 - 6.0
+PAGE_BODY_PT = 841.89 - 2 * 54.0 - 12.0
+# A block of several sheet rows (a cell stacked a paragraph a row) taller than this share of a page
+# is broken between its paragraphs rather than moved whole to the next page.
+SPLIT_FRACTION = 0.2
 
 FULL_SPACE = "　"
 GREY = "F2F2F2"
@@ -461,6 +464,15 @@ class SheetLayout:
             capacity = PAGE_BODY_PT - (titles if breaks else 0.0)
             if used + height <= capacity:
                 used += height
+            elif last > first and height > PAGE_BODY_PT * SPLIT_FRACTION and used + heights[first] <= capacity:
+                # a long cell of several paragraphs fills the page and goes on on the next
+                for r in range(first, last + 1):
+                    if used + heights[r] > capacity:
+                        breaks.append(r - 1)
+                        used = 0.0
+                        capacity = PAGE_BODY_PT - titles
+                    used += heights[r]
+                page_first = i
             else:
                 start = i
                 # take the headings (and gaps) above along, unless they fill the page back to its top
