@@ -464,7 +464,9 @@ class SheetLayout:
             capacity = PAGE_BODY_PT - (titles if breaks else 0.0)
             if used + height <= capacity:
                 used += height
-            elif last > first and height > PAGE_BODY_PT * SPLIT_FRACTION and used + heights[first] <= capacity:
+            elif (
+                last > first and height > PAGE_BODY_PT * SPLIT_FRACTION and used + heights[first] <= capacity
+            ):
                 # a long cell of several paragraphs fills the page and goes on on the next
                 for r in range(first, last + 1):
                     if used + heights[r] > capacity:
