@@ -483,6 +483,21 @@ def test_pages_work_without_javascript(site: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("width", [390, 1280])
+def test_index_needs_no_sideways_scrolling(site: Path, width: int) -> None:
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        page.goto((site / "index.html").as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # the sort buttons are there at either width
+        assert page.is_visible("th[data-sort=number] button") and page.is_visible("th[data-sort=date] button")
+        page.goto((site / EXAMPLE_NAME / "index.html").as_uri())
+        for part in ("header.site-header", "nav.toc", "footer.site-footer"):
+            box = page.eval_on_selector(part, "e => e.getBoundingClientRect().right")
+            assert box <= width, part
+
+
+@pytest.mark.slow
 def test_focus_is_visible(site: Path) -> None:
     with chromium() as browser:
         page = browser.new_page()
