@@ -117,7 +117,7 @@ def _deps(a: argparse.Namespace) -> int:
 def _site(a: argparse.Namespace) -> int:
     from .commands import site
 
-    return site.run(a.paths, a.out, a.build_dir, a.profile, a.quiet)
+    return site.run(a.paths, a.out, a.build_dir, a.profile, a.quiet, a.jobs)
 
 
 def _changes(a: argparse.Namespace) -> int:
@@ -243,6 +243,7 @@ def _commands() -> dict[str, argparse.ArgumentParser]:
         "--profile", type=Path, help="団体の情報（既定: 評価書フォルダを含むフォルダの city.yaml）"
     )
     p.add_argument("--quiet", "-q", action="store_true", help="書き出したファイルを表示しません。")
+    p.add_argument("--jobs", "-j", type=_jobs, help="同時に組版する評価書の数（既定: CPU の数）")
 
     p = commands["changes"] = _parser(
         "hyoka changes",
