@@ -1,0 +1,309 @@
+"""Match a document's cells to the form's labels, in the form's order, and collect each item's text.
+
+The document is read row by row. A cell whose text is a section title switches the section; a
+cell whose text is one of the section's labels (numbering, ※ and widths folded) becomes the
+current item; other cells are values of the label beside them in their row (nearest on the
+left, else on the right), of the labels above them when the row before was a header row of
+several labels (「評価書番号 | 評価書名」), or continue the current item (a wide value printed
+below its label, paragraphs on rows of their own).
+
+Labels repeat across the form (「リスクに対する措置の内容」), so a label is looked for forward from
+the current position within the section, preferring slots not filled yet; a member of a
+repeated block (委託事項2) is entered only through its own row or a label after it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..form import schema as s
+from .cells import Cell, Row
+from .labels import fold, label_key
+from .slots import Slot, section_slots
+
+# an annex has no item labels: its rows are read by position
+ANNEX1 = "annex1"
+ANNEX2 = "annex2"
+
+
+@dataclass
+class Found:
+    slot: Slot
+    cells: list[tuple[int, Cell]] = field(default_factory=list)  # (row number, cell)
+    where: str = ""  # of the label cell
+
+
+@dataclass
+class Part:
+    """One section file of the result: a section (and file number for per-file sections)."""
+
+    section: s.Section | str  # a Section, or ANNEX1 / ANNEX2
+    number: int  # per-file sections: 1, 2, …; else 0
+    found: dict[int, Found] = field(default_factory=dict)  # slot index → texts
+    rows: list[list[tuple[str, Cell]]] = field(default_factory=list)  # annex rows: (column key, cell)
+
+
+@dataclass
+class Unplaced:
+    cell: Cell
+    section: str
+
+
+@dataclass
+class _Title:
+    key: str
+    target: s.Section | str
+
+
+TOC = "toc"
+
+
+def _titles() -> list[_Title]:
+    out = [_Title(label_key(sec.title.split("※")[0]), sec) for sec in s.SECTIONS]
+    out.append(_Title(label_key("項目一覧"), TOC))
+    out.append(_Title(label_key(s.ANNEX1_TITLE), ANNEX1))
+    out.append(_Title(label_key(s.ANNEX2_TITLE), ANNEX2))
+    return out
+
+
+_GROUP_ROW = re.compile(r"^(.+?)\d+~\d+$")
+_COUNT = re.compile(r"^\(\d*\)件$")
+_CHOICES = re.compile(r"^[<＜]選択肢[>＞]")
+
+
+class Walker:
+    def __init__(self) -> None:
+        self.titles = _titles()
+        self.slots = {sec.id: section_slots(sec) for sec in s.SECTIONS}
+        self.by_key = {
+            sec.id: _index(self.slots[sec.id]) for sec in s.SECTIONS
+        }  # label key → slot indexes
+        self.parts: list[Part] = []
+        self.unplaced: list[Unplaced] = []
+        self.counts: dict[tuple[int, int], int] = {}  # (part index, slot index) → printed 「（ n ）件」
+        self._file_no: dict[str, int] = {}
+        self._seen_file_section = False
+        self.part: Part | None = None
+        self.pointer = -1
+        self.current: Found | None = None
+        self.entered: set[tuple[str, int]] = set()
+        self.header: list[tuple[int, Found]] | None = None  # the row before: several labels, no values
+        self.annex2_columns: list[tuple[int, str]] = []
+        self.toc: s.Section | str | None = None  # inside 項目一覧: the last title listed
+
+    # -- sections ------------------------------------------------------------------------
+
+    def _switch(self, target: s.Section | str) -> None:
+        if isinstance(target, s.Section) and target.per_file:
+            self._seen_file_section = True
+            self.part = None  # a file starts at its file-name label
+        elif target == ANNEX1:
+            if not self._seen_file_section:
+                self.part = None  # the table of contents
+            else:
+                n = self._file_no.get(ANNEX1, 0) + 1
+                self._file_no[ANNEX1] = n
+                self._open(Part(ANNEX1, n))
+        elif target == ANNEX2:
+            self._open(Part(ANNEX2, 0))
+            self.annex2_columns = []
+        else:
+            self._open(next((p for p in self.parts if p.section is target), None) or Part(target, 0))
+        self.section = target
+        self.pointer = -1
+        self.current = None
+        self.entered = set()
+
+    def _open(self, part: Part) -> None:
+        if part not in self.parts:
+            self.parts.append(part)
+        self.part = part
+
+    def _new_file(self, sec: s.Section) -> None:
+        n = self._file_no.get(sec.id, 0) + 1
+        self._file_no[sec.id] = n
+        self._open(Part(sec, n))
+        self.pointer = -1
+        self.entered = set()
+
+    def _title_of(self, cell: Cell, first: bool) -> s.Section | str | None:
+        if not first:
+            return None
+        key = label_key(cell.text)
+        for t in self.titles:
+            if key == t.key or (key.startswith(t.key) and len(key) <= len(t.key) + 14 and "\n" not in cell.text):
+                return t.target
+        return None
+
+    # -- the walk ------------------------------------------------------------------------
+
+    def run(self, rows: list[Row]) -> None:
+        self.section: s.Section | str = s.COVER
+        self._open(Part(s.COVER, 0))
+        for r, row in enumerate(rows):
+            self._row(r, row)
+
+    def _row(self, r: int, row: Row) -> None:
+        target = self._title_of(row[0], True)
+        if self.toc is not None:
+            # 項目一覧 lists the titles: the last title before the first other row is the real one
+            if target is not None:
+                self.toc = target
+                return
+            target, self.toc = self.toc, None
+            if target is TOC:
+                return
+            self._switch(target)
+        elif target is TOC:
+            self.toc = TOC
+            return
+        elif target is not None and (len(row) == 1 or self.section not in (ANNEX2,)):
+            self._switch(target)
+            row = row[1:]
+            if not row:
+                return
+        if self.section in (ANNEX1, ANNEX2):
+            self._annex_row(r, row)
+            return
+        assert isinstance(self.section, s.Section)
+        labels: list[tuple[int, Found]] = []  # position in row → label found
+        values: list[tuple[int, Cell]] = []
+        for cell in row:
+            pos = cell.col
+            folded = fold(cell.text)
+            if _GROUP_ROW.match(folded) or _CHOICES.match(folded):
+                continue
+            if _COUNT.match(folded):
+                if self.current is not None and self.part is not None:
+                    count = int(folded[1:-2] or 0)
+                    self.counts[(self.parts.index(self.part), self.current.slot.index)] = count
+                continue
+            found = self._label(cell)
+            if found is not None:
+                labels.append((pos, found))
+                continue
+            split = self._label_prefix(cell)
+            if split is not None:
+                found, rest = split
+                labels.append((pos, found))
+                values.append((pos, Cell(rest, cell.where, cell.col)))
+                continue
+            values.append((pos, cell))
+        if labels:
+            for pos, cell in values:
+                left = [f for p, f in labels if p <= pos]
+                target_found = left[-1] if left else labels[0][1]
+                target_found.cells.append((r, cell))
+            self.header = labels if len(labels) >= 2 and not values else None
+            return
+        if self.header:
+            for pos, cell in values:
+                cols = [f for p, f in self.header if p <= pos]
+                (cols[-1] if cols else self.header[0][1]).cells.append((r, cell))
+            self.header = None
+            return
+        for _, cell in values:
+            if self.current is not None:
+                self.current.cells.append((r, cell))
+            else:
+                self.unplaced.append(Unplaced(cell, getattr(self.section, "path_title", "")))
+
+    def _candidates(self, key: str) -> list[int]:
+        sec = self.section
+        assert isinstance(sec, s.Section)
+        return self.by_key[sec.id].get(key, [])
+
+    def _label(self, cell: Cell) -> Found | None:
+        key = label_key(cell.text)
+        if not key or len(key) > 200:
+            return None
+        indexes = self._candidates(key)
+        if not indexes:
+            return None
+        return self._enter(self._choose(indexes), cell)
+
+    def _label_prefix(self, cell: Cell) -> tuple[Found, str] | None:
+        """A label and its value in one cell (「①事務の名称 国民健康保険に関する事務」)."""
+        sec = self.section
+        assert isinstance(sec, s.Section)
+        text = cell.text.strip()
+        first_line = text.split("\n", 1)[0]
+        slots = self.slots[sec.id]
+        for i in range(max(self.pointer + 1, 0), min(self.pointer + 8, len(slots))):
+            slot = slots[i]
+            if len(slot.key) < 3 or slot.item is None:
+                continue
+            for end in range(len(slot.key), min(len(first_line), len(slot.key) * 2 + 8) + 1):
+                if label_key(first_line[:end]) == slot.key:
+                    rest = text[end:].strip()
+                    if rest and label_key(rest[:1]) not in ("",):
+                        return self._enter(i, cell), rest
+                    break
+        return None
+
+    def _choose(self, indexes: list[int]) -> int:
+        """The slot a label cell stands for: the next one forward, not yet filled, not in a member
+        of a repeated block that has not begun; else the nearest before (scrambled order)."""
+        part = self.part
+        filled = part.found if part is not None else {}
+        slots = self.slots[self.section.id]  # type: ignore[union-attr]
+
+        def ok(i: int) -> bool:
+            slot = slots[i]
+            if slot.member is not None and not slot.starts_member and slot.member not in self.entered:
+                return slot.member[1] == 0  # member 1 needs no row of its own (システム1 is optional)
+            return True
+
+        ahead = [i for i in indexes if i > self.pointer and ok(i) and i not in filled]
+        if ahead:
+            return ahead[0]
+        behind = [i for i in indexes if i not in filled and ok(i)]
+        if behind:
+            return min(behind, key=lambda i: abs(i - self.pointer))
+        usable = [i for i in indexes if ok(i)] or indexes
+        return min(usable, key=lambda i: (abs(i - self.pointer), i))
+
+    def _enter(self, index: int, cell: Cell) -> Found:
+        sec = self.section
+        assert isinstance(sec, s.Section)
+        slot = self.slots[sec.id][index]
+        if sec.per_file and (self.part is None or (index == 0 and 0 in self.part.found)):
+            self._new_file(sec)
+        assert self.part is not None
+        if slot.member is not None:
+            self.entered.add(slot.member)
+        self.pointer = index
+        found = self.part.found.get(index)
+        if found is None:
+            found = Found(slot, where=cell.where)
+            self.part.found[index] = found
+        self.current = found
+        return found
+
+    # -- annexes -------------------------------------------------------------------------
+
+    def _annex_row(self, r: int, row: Row) -> None:
+        assert self.part is not None
+        if self.section == ANNEX2:
+            names = [(c.col, label_key(c.text)) for c in row]
+            columns = [label_key(i.label) for i in s.ANNEX2_COLUMNS]
+            if sum(n in columns for _, n in names) >= 3:
+                self.annex2_columns = [(p, n) for p, n in names if n in columns]
+                return
+            if not self.annex2_columns:
+                return
+            mapped: list[tuple[str, Cell]] = []
+            for cell in row:
+                cols = [n for p, n in self.annex2_columns if p <= cell.col] or [self.annex2_columns[0][1]]
+                mapped.append((cols[-1], cell))
+            self.part.rows.append(mapped)
+        else:
+            self.part.rows.append([("", c) for c in row])
+
+
+def _index(slots: list[Slot]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for slot in slots:
+        out.setdefault(slot.key, []).append(slot.index)
+    return out
