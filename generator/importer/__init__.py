@@ -10,8 +10,8 @@ from pathlib import Path
 
 from .assemble import Result, assemble
 from .blockmatch import Matcher
-from .cells import ImportInputError, read_rows
-from .walk import Walker
+from .cells import ImportInputError, Row, read_rows
+from .walk import Walker, labels_found, merge_repeated_files
 
 __all__ = ["ImportInputError", "Result", "import_files"]
 
@@ -20,8 +20,8 @@ def import_files(paths: list[Path], matcher: Matcher | None) -> Result:
     rows = []
     for path in paths:
         rows += read_rows(path)
-    walker = Walker()
-    walker.run(rows)
+    walker = _best_walk(rows)
+    merge_repeated_files(walker)
     result = assemble(walker, matcher)
     if not any(result.files.get(k) for k in result.files if k != "0_表紙"):
         names = "、".join(p.name for p in paths)
@@ -29,3 +29,17 @@ def import_files(paths: list[Path], matcher: Matcher | None) -> Result:
             f"「{names}」に評価書の様式の項目が見つかりませんでした（特定個人情報保護評価書ではないようです）。"
         )
     return result
+
+
+def _best_walk(rows: list[Row]) -> Walker:
+    """The document read as every known form and edition; the one whose labels it prints most."""
+    from ..form.registry import all_forms
+
+    best: Walker | None = None
+    for form in all_forms():
+        walker = Walker(form)
+        walker.run(rows)
+        if best is None or labels_found(walker) > labels_found(best):
+            best = walker
+    assert best is not None
+    return best

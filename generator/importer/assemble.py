@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..form import schema as s
+from ..form.definition import FormDefinition
 from .blockmatch import Matcher
 from .cells import Cell
-from .labels import fold
+from .labels import fold, label_key
 from .values import Box, markdown_text, read_boxes, read_choice
 from .walk import ANNEX1, ANNEX2, Found, Part, Walker
 
@@ -40,6 +41,7 @@ class Result:
 
 
 def assemble(walker: Walker, matcher: Matcher | None) -> Result:
+    form = walker.form
     files: dict[str, dict[str, Any]] = {}
     notes: list[Note] = []
     builder = _Builder(notes, matcher)
@@ -50,7 +52,7 @@ def assemble(walker: Walker, matcher: Matcher | None) -> Result:
             annex1.setdefault(part.number, []).extend(_annex1(part))
             continue
         if part.section == ANNEX2:
-            changes.extend(builder.annex2(part))
+            changes.extend(builder.annex2(part, form))
             continue
         sec = part.section
         assert isinstance(sec, s.Section)
@@ -58,21 +60,32 @@ def assemble(walker: Walker, matcher: Matcher | None) -> Result:
         prefix = f"{sec.path_title.split()[0]}（ファイル{part.number}）" if sec.per_file else sec.path_title
         data = builder.section(part, prefix or "表紙", {k[1]: v for k, v in walker.counts.items() if k[0] == idx})
         files[stem] = data
+    annexed = next((sec for sec in form.per_file_sections if sec.annex is not None), None)
     for n, groups in annex1.items():
-        stem = f"{s.SECTION2.file}_{n}"
+        if annexed is None or annexed.annex is None:
+            break
+        stem = f"{annexed.file}_{n}"
         if groups and stem in files:
-            files[stem][s.ANNEX1_KEY] = groups
-    for sec in s.SECTIONS:
+            files[stem][annexed.annex.key] = groups
+    _every_file_whole(form, files, notes)
+    for sec in form.sections:
         stems = [k for k in files if k == sec.file or k.startswith(sec.file + "_")]
         if not stems:
             notes.append(Note("見つからない", sec.path_title or sec.title, "様式のこの部分が見つかりませんでした。"))
     if changes:
-        files[s.ANNEX2_FILE] = {s.ANNEX2_KEY: changes}
+        files[form.changes.file] = {form.changes.key: changes}
+    _name_form(form, files)
     for u in walker.unplaced:
         notes.append(
             Note("取り込まなかった文字", u.section, f"どの項目にも当てはめられませんでした: 「{_short(u.cell.text)}」", u.cell.where)
         )
     return Result(files, notes)
+
+
+_DATE = re.compile(
+    r"(?:令和|平成|昭和)(?:元|[0-9０-９]{1,2})年[0-9０-９]{1,2}月(?:[0-9０-９]{1,2}日)?"
+    r"|[0-9]{4}[-/年][0-9]{1,2}[-/月][0-9]{1,2}日?"
+)
 
 
 def _short(text: str, n: int = 40) -> str:
@@ -202,13 +215,33 @@ class _Builder:
                 boxes = read_boxes(text, (item.label,), frozenset())
                 return bool(boxes and boxes[0].state)
             case "date":
-                value = _clean_text(text).strip()
-                return value or None
+                return self.date(_clean_text(text).strip(), label, found.where)
             case "number":
                 value = _clean_text(text).strip()
                 return int(value) if value.isascii() and value.isdigit() else (value or None)
             case _:
                 return self.text(_clean_text(text), label, found.where)
+
+    def date(self, text: str, label: str, where: str) -> str | None:
+        """The date in the cell; a cell holding more (a scrambled extraction) keeps only the date."""
+        from .. import dates
+
+        if not text:
+            return None
+        try:
+            dates.parse_date(text)
+            return text
+        except dates.DateError:
+            pass
+        for m in _DATE.finditer(text):
+            try:
+                dates.parse_date(m.group(0))
+            except dates.DateError:
+                continue
+            self.notes.append(Note("推定", label, f"「{_short(text)}」から日付「{m.group(0)}」だけを取りました。", where))
+            return m.group(0)
+        self.notes.append(Note("見つからない", label, f"「{_short(text)}」から日付を読み取れません。", where))
+        return None
 
     def checks(self, item: s.Item, boxes: list[Box], label: str, where: str) -> list[Any]:
         unknown = [b.option for b in boxes if b.state is None]
@@ -275,9 +308,9 @@ class _Builder:
                 )
             )
 
-    def annex2(self, part: Part) -> list[dict[str, Any]]:
+    def annex2(self, part: Part, form: FormDefinition) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
-        keys = {fold(i.label): i for i in s.ANNEX2_COLUMNS}
+        keys = {label_key(i.label): i for i in form.changes.columns}
         for mapped in part.rows:
             row: dict[str, Any] = {}
             for col, cell in mapped:
@@ -406,3 +439,37 @@ def _prune(node: Any) -> None:
     elif isinstance(node, list):
         for v in node:
             _prune(v)
+
+
+def _name_form(form: FormDefinition, files: dict[str, dict[str, Any]]) -> None:
+    """「様式:」 and 「版:」 first on the cover when they are not what a cover without them means."""
+    from ..form.definition import EDITION_KEY, FORM_KEY
+    from ..form.registry import get_form
+
+    head: dict[str, Any] = {}
+    if form.kind != get_form().kind:
+        head[FORM_KEY] = form.kind
+    if form.edition != get_form(form.kind).edition:
+        head[EDITION_KEY] = form.edition
+    if head:
+        stem = form.cover.file
+        files[stem] = {**head, **files.get(stem, {})}
+
+
+def _every_file_whole(form: FormDefinition, files: dict[str, dict[str, Any]], notes: list[Note]) -> None:
+    """Each 特定個人情報ファイル needs every per-file part: one the document lost is started from
+    the file's name, so the folder reads, and the review list says so."""
+    per_file = form.per_file_sections
+    numbers = {int(k.rsplit("_", 1)[1]) for sec in per_file for k in files if k.startswith(sec.file + "_")}
+    for n in sorted(numbers):
+        name = next(
+            (files[f"{sec.file}_{n}"].get(form.file_name_key) for sec in per_file if f"{sec.file}_{n}" in files),
+            None,
+        )
+        for sec in per_file:
+            stem = f"{sec.file}_{n}"
+            if stem not in files:
+                files[stem] = {form.file_name_key: name} if form.file_name_key and name else {}
+                notes.append(
+                    Note("見つからない", f"{sec.path_title}（ファイル{n}）", "この部分が見つからないので、ファイル名だけのファイルを作りました。")
+                )

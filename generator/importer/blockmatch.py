@@ -143,8 +143,9 @@ class Matcher:
                 i += 1
         return found
 
-    def nearest(self, text: str, limit: int = 5, minimum: float = 0.0) -> list[Near]:
-        """Block versions ranked by similarity to ``text`` (folded), with a character diff."""
+    def nearest(self, text: str, limit: int = 5, minimum: float = 0.0, part: bool = False) -> list[Near]:
+        """Block versions ranked by similarity to ``text`` (folded), with a character diff;
+        ``part``: a text that is part of a block ranks by how much of it the block holds."""
         target = fold(text)
         sm = difflib.SequenceMatcher(None, "", target, autojunk=False)  # b's index built once
         scored = []
@@ -153,9 +154,14 @@ class Matcher:
             if 2 * min(len(joined), len(target)) / max(len(joined) + len(target), 1) < minimum:
                 continue  # the ratio cannot reach the minimum with lengths this far apart
             sm.set_seq1(joined)
-            if sm.real_quick_ratio() < max(minimum, 0.3) or sm.quick_ratio() < max(minimum, 0.3):
+            floor = max(minimum, 0.3)
+            if not part and (sm.real_quick_ratio() < floor or sm.quick_ratio() < floor):
                 continue
             ratio = sm.ratio()
+            if part and len(target) < len(joined):
+                # a paragraph pasted from a longer block: how much of it the block holds
+                held = sum(b.size for b in sm.get_matching_blocks()) / max(len(target), 1)
+                ratio = max(ratio, held * 0.99)
             if ratio >= minimum:
                 scored.append((ratio, c))
         scored.sort(key=lambda x: -x[0])

@@ -203,8 +203,10 @@ def _text(path: Path) -> list[Row]:
     if "\x00" in text:
         raise ImportInputError(f"「{path.name}」は文章のファイルではありません。")
     rows: list[Row] = []
+    # cells: tab-separated, or (PDF text laid out in columns) separated by a run of 2+ spaces
+    splitter = re.compile(r"\t" if "\t" in text else r"(?<=\S) {2,}(?=\S)")
     for n, line in enumerate(text.splitlines(), 1):
-        rows.append([Cell(_strip_markup(cell), f"{n} 行目", c) for c, cell in enumerate(line.split("\t"))])
+        rows.append([Cell(_strip_markup(cell), f"{n} 行目", c) for c, cell in enumerate(splitter.split(line))])
     return rows
 
 

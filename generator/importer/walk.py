@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..form import schema as s
+from ..form.definition import FormDefinition
 from .cells import Cell, Row
 from .labels import fold, label_key
 from .slots import Slot, section_slots
@@ -59,11 +60,13 @@ class _Title:
 TOC = "toc"
 
 
-def _titles() -> list[_Title]:
-    out = [_Title(label_key(sec.title.split("※")[0]), sec) for sec in s.SECTIONS]
-    out.append(_Title(label_key("項目一覧"), TOC))
-    out.append(_Title(label_key(s.ANNEX1_TITLE), ANNEX1))
-    out.append(_Title(label_key(s.ANNEX2_TITLE), ANNEX2))
+def _titles(form: FormDefinition) -> list[_Title]:
+    out = [_Title(label_key(sec.title.split("※")[0]), sec) for sec in form.sections]
+    out.append(_Title(label_key(form.toc_caption), TOC))
+    for sec in form.per_file_sections:
+        if sec.annex is not None:
+            out.append(_Title(label_key(sec.annex.title), ANNEX1))
+    out.append(_Title(label_key(form.changes.title), ANNEX2))
     return out
 
 
@@ -73,12 +76,11 @@ _CHOICES = re.compile(r"^[<＜]選択肢[>＞]")
 
 
 class Walker:
-    def __init__(self) -> None:
-        self.titles = _titles()
-        self.slots = {sec.id: section_slots(sec) for sec in s.SECTIONS}
-        self.by_key = {
-            sec.id: _index(self.slots[sec.id]) for sec in s.SECTIONS
-        }  # label key → slot indexes
+    def __init__(self, form: FormDefinition) -> None:
+        self.form = form
+        self.titles = _titles(form)
+        self.slots = {sec.id: section_slots(sec) for sec in form.sections}
+        self.by_key = {sec.id: _index(self.slots[sec.id]) for sec in form.sections}  # label key → slots
         self.parts: list[Part] = []
         self.unplaced: list[Unplaced] = []
         self.counts: dict[tuple[int, int], int] = {}  # (part index, slot index) → printed 「（ n ）件」
@@ -139,8 +141,8 @@ class Walker:
     # -- the walk ------------------------------------------------------------------------
 
     def run(self, rows: list[Row]) -> None:
-        self.section: s.Section | str = s.COVER
-        self._open(Part(s.COVER, 0))
+        self.section: s.Section | str = self.form.cover
+        self._open(Part(self.form.cover, 0))
         for r, row in enumerate(rows):
             self._row(r, row)
 
@@ -198,6 +200,12 @@ class Walker:
             self.header = labels if len(labels) >= 2 and not values else None
             return
         if self.header:
+            if len(values) == 1 and len(self.header) > 1:
+                # one cell under a header of several labels: its words, left to right
+                pos, cell = values[0]
+                words = cell.text.split(maxsplit=len(self.header) - 1)
+                if len(words) == len(self.header):
+                    values = [(p, Cell(w, cell.where, p)) for (p, _), w in zip(self.header, words, strict=True)]
             for pos, cell in values:
                 cols = [f for p, f in self.header if p <= pos]
                 (cols[-1] if cols else self.header[0][1]).cells.append((r, cell))
@@ -287,7 +295,7 @@ class Walker:
         assert self.part is not None
         if self.section == ANNEX2:
             names = [(c.col, label_key(c.text)) for c in row]
-            columns = [label_key(i.label) for i in s.ANNEX2_COLUMNS]
+            columns = [label_key(i.label) for i in self.form.changes.columns]
             if sum(n in columns for _, n in names) >= 3:
                 self.annex2_columns = [(p, n) for p, n in names if n in columns]
                 return
@@ -307,3 +315,40 @@ def _index(slots: list[Slot]) -> dict[str, list[int]]:
     for slot in slots:
         out.setdefault(slot.key, []).append(slot.index)
     return out
+
+
+def labels_found(walker: Walker) -> int:
+    """How many of the form's labels the document printed: picks the form and edition."""
+    return sum(len(p.found) for p in walker.parts)
+
+
+def merge_repeated_files(walker: Walker) -> None:
+    """A file-name label printed again with the same name (a page header of a PDF, a scrambled
+    extraction) continues that file; only a new name starts the next file."""
+    merged: list[Part] = []
+    for part in walker.parts:
+        sec = part.section
+        prev = next((p for p in reversed(merged) if p.section is sec), None) if isinstance(sec, s.Section) else None
+        if prev is not None and sec.per_file and _file_name(part) in ("", _file_name(prev)):  # type: ignore[union-attr]
+            for index, found in part.found.items():
+                if index == 0:
+                    continue
+                if index in prev.found:
+                    prev.found[index].cells.extend(found.cells)
+                else:
+                    prev.found[index] = found
+            continue
+        merged.append(part)
+    # number the files of each section again, in order
+    counters: dict[str, int] = {}
+    for part in merged:
+        sec = part.section
+        if isinstance(sec, s.Section) and sec.per_file:
+            counters[sec.id] = counters.get(sec.id, 0) + 1
+            part.number = counters[sec.id]
+    walker.parts = merged
+
+
+def _file_name(part: Part) -> str:
+    found = part.found.get(0)
+    return fold(" ".join(c.text for _, c in found.cells)) if found else ""
