@@ -8,6 +8,7 @@ from pathlib import Path
 from .blocks.library import Library, load_library, sources_root
 from .blocks.resolve import Resolved, resolve_assessment
 from .diagnostics import Reporter
+from .form.registry import get_form
 from .layout import ir
 from .model import Assessment
 from .reader import read_assessment
@@ -34,7 +35,8 @@ def load_all(folders: list[Path], reporter: Reporter, *, every_block: bool = Tru
         resolved = Resolved()
         library = None
         if assessment is not None:
-            check_consistency(assessment, reporter)
+            if assessment.form.rules == get_form().rules:  # the consistency rules written for that form
+                check_consistency(assessment, reporter)
             root = sources_root(folder)
             if root not in libraries:
                 libraries[root] = load_library(root, reporter, lazy=not every_block)
