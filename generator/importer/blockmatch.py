@@ -165,6 +165,13 @@ class Matcher:
             if ratio >= minimum:
                 scored.append((ratio, c))
         scored.sort(key=lambda x: -x[0])
+        if len(scored) > 1:
+            # variants that fold alike (「＜」, 「<」): the one closer to the text as written first
+            bare = re.sub(r"\s+", "", text)
+            top = scored[0][0]
+            tied = [(r, c) for r, c in scored if top - r < 1e-9]
+            tied.sort(key=lambda x: -difflib.SequenceMatcher(None, re.sub(r"\s+", "", x[1].text), bare).ratio())
+            scored = tied + scored[len(tied) :]
         return [Near(c, ratio, char_diff("".join(c.lines), target)) for ratio, c in scored[:limit]]
 
 
