@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import HyokaError, SourceError
+from .diagnostics import HyokaError, SourceError, UsageError
 
 DESCRIPTION = "特定個人情報保護評価書（重点項目評価書）を YAML から HTML・DOCX・XLSX に組版します。"
 BLOCKS_DESCRIPTION = (
@@ -195,6 +195,10 @@ def _blocks_find(a: argparse.Namespace) -> int:
 def _import(a: argparse.Namespace) -> int:
     from .commands import importer
 
+    if a.into is not None:
+        return importer.run_into(a.files, a.into, a.force)
+    if a.out is None:
+        raise UsageError("--out（新しいフォルダ）か --into（既存のフォルダ）を指定してください。")
     return importer.run_import(a.files, a.out, a.force, a.sources)
 
 
@@ -229,10 +233,31 @@ def _commands() -> dict[str, argparse.ArgumentParser]:
         "確かめる項目の一覧を表示し、取り込み確認.md にも書きます。",
         _import,
     )
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".xlsx .docx .pdf .txt .html（複数なら順に続けて読みます）")
-    p.add_argument("--out", "-o", type=Path, required=True, help="作る評価書のフォルダ（例: sources/kenko）")
-    p.add_argument("--force", action="store_true", help="フォルダに YAML があっても上書きします。")
-    p.add_argument("--sources", type=Path, default=None, help="市独自のブロックを含む sources フォルダ（既定: --out の親）")
+    p.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help=".xlsx .docx .pdf .txt .html（複数なら順に続けて読みます）",
+    )
+    p.add_argument("--out", "-o", type=Path, default=None, help="作る評価書のフォルダ（例: sources/kenko）")
+    p.add_argument(
+        "--into",
+        type=Path,
+        default=None,
+        help="既存の評価書のフォルダ: 編集された Excel などから、変わった項目だけを YAML に書き戻します",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="YAML があっても（--into ではコミット前の変更があっても）書き換えます。",
+    )
+    p.add_argument(
+        "--sources",
+        type=Path,
+        default=None,
+        help="市独自のブロックを含む sources フォルダ（既定: --out の親）",
+    )
 
     p = commands["deps"] = _parser(
         "hyoka deps",

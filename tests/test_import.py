@@ -77,7 +77,11 @@ def test_round_trip_gives_the_same_items(built: Path, tmp_path: Path, name: str,
     assert result.code == 0, result.describe()
     assert (target / "取り込み確認.md").is_file()
     before, after = printed(SOURCES / name), printed(target)
-    differ = {k: (before.get(k), after.get(k)) for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    differ = {
+        k: (before.get(k), after.get(k))
+        for k in before.keys() | after.keys()
+        if before.get(k) != after.get(k)
+    }
     assert not differ, list(differ.items())[:5]
     assert len(before) > 100
 
@@ -133,7 +137,9 @@ def test_a_workbook_of_another_geometry_imports_losslessly(built: Path, tmp_path
     ("seed", "min_recall"),
     [("001_ed1538986043b221", 0.99), ("003_a254beb0297f7ce1", 0.95), ("004_0b28404257a494a0", 0.85)],
 )
-def test_published_extractions_import_and_build(tmp_path: Path, fidelity, seed: str, min_recall: float) -> None:  # noqa: ANN001
+def test_published_extractions_import_and_build(
+    tmp_path: Path, fidelity, seed: str, min_recall: float
+) -> None:  # noqa: ANN001
     root = _sources_root(tmp_path)
     target = root / "imported"
     result = run_cli("import", SEEDS / f"{seed}.txt", "--out", target)
@@ -143,7 +149,9 @@ def test_published_extractions_import_and_build(tmp_path: Path, fidelity, seed: 
     out = tmp_path / "out"
     assert run_cli("build", target, "--out", out, "--format", "html").code == 0
     reference = (SEEDS / f"{seed}.txt").read_text(encoding="utf-8")
-    recall, precision, _ = fidelity.measure(reference, fidelity.output_blocks([out / "imported" / "imported.html"]))
+    recall, precision, _ = fidelity.measure(
+        reference, fidelity.output_blocks([out / "imported" / "imported.html"])
+    )
     assert recall >= min_recall, recall
     assert precision >= 0.97, precision
 
@@ -158,7 +166,9 @@ def test_published_extractions_import_and_build(tmp_path: Path, fidelity, seed: 
         (b"anything", "notes.odt", "取り込めない種類"),
     ],
 )
-def test_bad_input_is_a_clear_message_and_writes_nothing(tmp_path: Path, content: bytes, name: str, says: str) -> None:
+def test_bad_input_is_a_clear_message_and_writes_nothing(
+    tmp_path: Path, content: bytes, name: str, says: str
+) -> None:
     src = tmp_path / name
     src.write_bytes(content)
     target = tmp_path / "sources" / "x"
@@ -195,7 +205,9 @@ def test_an_existing_folder_is_not_overwritten_without_force(built: Path, tmp_pa
 
 
 def test_blocks_find_names_the_block_with_two_characters_changed(tmp_path: Path) -> None:
-    text = (SOURCES.parent / "templates" / "blocks" / "chukan-platform" / "hokan.yaml").read_text(encoding="utf-8")
+    text = (SOURCES.parent / "templates" / "blocks" / "chukan-platform" / "hokan.yaml").read_text(
+        encoding="utf-8"
+    )
     import yaml
 
     newest = max(yaml.safe_load(text)["versions"], key=lambda v: str(v["effective"]))
@@ -208,3 +220,66 @@ def test_blocks_find_names_the_block_with_two_characters_changed(tmp_path: Path)
     first = result.stdout.splitlines()[0]
     assert "chukan-platform/hokan " in first + " " and newest["version"] in first, result.stdout
     assert "{+クラウト+}" in result.stdout or "{+ト+}" in result.stdout
+
+
+def _git(cwd: Path, *args: str) -> str:
+    import subprocess
+
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "t"}
+    env["GIT_COMMITTER_EMAIL"] = "t@example.invalid"
+    import os
+
+    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **env})
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def _edit_cell(ws, old: str, new: str) -> None:  # noqa: ANN001
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str) and old in c.value:
+                c.value = c.value.replace(old, new, 1)
+                return
+    raise AssertionError(f"no cell holds {old!r}")
+
+
+def test_an_edited_workbook_changes_exactly_its_items(tmp_path: Path) -> None:
+    import openpyxl
+
+    root = _sources_root(tmp_path)
+    name = "asahikawa-kenkozoshin"
+    shutil.copytree(SOURCES / name, root / name)
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "start")
+    out = tmp_path / "out"
+    assert run_cli("build", root / name, "--out", out, "--format", "xlsx").code == 0
+    book = out / name / f"{name}.xlsx"
+    wb = openpyxl.load_workbook(book)
+    ws = next(w for w in wb.worksheets if w.title.startswith("Ⅱ"))
+    _edit_cell(ws, "[ 10人未満 ]", "[ 10人以上50人未満 ]")  # 使用者数 (a choice)
+    _edit_cell(
+        ws, "がん検診対象者の把握・管理のため使用する", "がん検診対象者の把握と管理のため使用する"
+    )  # 使用目的
+    _edit_cell(ws, "[ ] 電子メール", "[ ○ ] 電子メール")  # 入手方法 (a check box)
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+
+    result = run_cli("import", "--into", root / name, edited)
+    assert result.code == 0, result.describe()
+    assert result.stdout.count("変更前:") == 3, result.stdout
+    diff = _git(tmp_path, "diff", "--unified=0", "--", "sources")
+    changed = [ln for ln in diff.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+    assert any("使用者数: 10人以上50人未満" in ln for ln in changed), diff
+    assert any("がん検診対象者の把握と管理のため使用する" in ln for ln in changed), diff
+    assert any("- 電子メール" in ln for ln in changed), diff
+    # nothing else: the choice and the text are one line each, the check box one added list line
+    assert len([ln for ln in changed if ln.startswith("-")]) == 2, diff
+    assert len([ln for ln in changed if ln.startswith("+")]) == 3, diff
+    assert run_cli("check", root / name).code == 0
+
+    # a second import of the same workbook changes nothing; uncommitted edits are protected
+    again = run_cli("import", "--into", root / name, edited)
+    assert again.code == 1 and "コミットしていない変更" in again.stderr
+    _git(tmp_path, "commit", "-qam", "edited")
+    assert "変わった項目はありません" in run_cli("import", "--into", root / name, edited).stdout

@@ -25,7 +25,9 @@ def _matcher(sources: Path) -> Matcher:
 
 def run_import(files: list[Path], out: Path, force: bool, sources: Path | None) -> int:
     if out.exists() and not out.is_dir():
-        raise ImportFailed(f"「{out}」はフォルダではありません。取り込み先には新しいフォルダを指定してください。")
+        raise ImportFailed(
+            f"「{out}」はフォルダではありません。取り込み先には新しいフォルダを指定してください。"
+        )
     existing = [p for p in out.iterdir() if p.suffix in SUFFIXES] if out.is_dir() else []
     if existing and not force:
         raise ImportFailed(
@@ -43,8 +45,44 @@ def run_import(files: list[Path], out: Path, force: bool, sources: Path | None) 
     names = "、".join(p.name for p in files)
     write_folder(result, out, names)
     print(review_markdown(result.notes, names).rstrip())
-    print(f"\n{len(result.files)} 個のファイルを {out} に書き出しました。確かめる項目: {len(result.notes)} 件（{out / '取り込み確認.md'}）")
+    print(
+        f"\n{len(result.files)} 個のファイルを {out} に書き出しました。確かめる項目: {len(result.notes)} 件（{out / '取り込み確認.md'}）"
+    )
     return 0
+
+
+def run_into(files: list[Path], folder: Path, force: bool) -> int:
+    from ..importer.into import IntoError, apply, uncommitted
+
+    if not folder.is_dir():
+        raise ImportFailed(
+            f"「{folder}」は評価書のフォルダではありません（--into には既存のフォルダを指定します）。"
+        )
+    dirty = uncommitted(folder)
+    if dirty and not force:
+        raise ImportFailed(
+            f"「{folder}」にはコミットしていない変更があります（{dirty[0]} など）。"
+            "先にコミットするか、上書きしてよければ --force を付けてください。"
+        )
+    try:
+        result = import_files(files, _matcher(folder.resolve().parent))
+        changes = apply(result, folder)
+    except (ImportInputError, IntoError) as exc:
+        raise ImportFailed(str(exc)) from None
+    if not changes:
+        print("変わった項目はありません。YAML は書き換えていません。")
+        return 0
+    for c in changes:
+        print(f"{c.file}: 「{c.label}」")
+        print(f"  変更前: {_one_line(c.before)}")
+        print(f"  変更後: {_one_line(c.after)}")
+    print(f"\n{len(changes)} 項目を書き換えました。git diff で確かめてください。")
+    return 0
+
+
+def _one_line(text: str, n: int = 80) -> str:
+    text = text.replace("\n", " ") or "（空欄）"
+    return text if len(text) <= n else text[:n] + "…"
 
 
 def run_find(text_or_file: str, sources: Path, limit: int) -> int:
@@ -68,7 +106,9 @@ def run_find(text_or_file: str, sources: Path, limit: int) -> int:
         c = n.candidate
         print(f"{n.ratio:6.1%}  {c.block_id}  版 {c.version}（{c.effective} から）")
     best = near[0]
-    print(f"\n最も近い {best.candidate.ref} との違い（[-ブロック-]{{+文章+}}、空白と全角・半角は比べません）:")
+    print(
+        f"\n最も近い {best.candidate.ref} との違い（[-ブロック-]{{+文章+}}、空白と全角・半角は比べません）:"
+    )
     print(best.diff if best.ratio < 1 else "（違いはありません）")
     sys.stdout.flush()
     return 0

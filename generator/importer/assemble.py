@@ -58,7 +58,9 @@ def assemble(walker: Walker, matcher: Matcher | None) -> Result:
         assert isinstance(sec, s.Section)
         stem = f"{sec.file}_{part.number}" if sec.per_file else sec.file
         prefix = f"{sec.path_title.split()[0]}（ファイル{part.number}）" if sec.per_file else sec.path_title
-        data = builder.section(part, prefix or "表紙", {k[1]: v for k, v in walker.counts.items() if k[0] == idx})
+        data = builder.section(
+            part, prefix or "表紙", {k[1]: v for k, v in walker.counts.items() if k[0] == idx}
+        )
         files[stem] = data
     annexed = next((sec for sec in form.per_file_sections if sec.annex is not None), None)
     for n, groups in annex1.items():
@@ -71,13 +73,20 @@ def assemble(walker: Walker, matcher: Matcher | None) -> Result:
     for sec in form.sections:
         stems = [k for k in files if k == sec.file or k.startswith(sec.file + "_")]
         if not stems:
-            notes.append(Note("見つからない", sec.path_title or sec.title, "様式のこの部分が見つかりませんでした。"))
+            notes.append(
+                Note("見つからない", sec.path_title or sec.title, "様式のこの部分が見つかりませんでした。")
+            )
     if changes:
         files[form.changes.file] = {form.changes.key: changes}
     _name_form(form, files)
     for u in walker.unplaced:
         notes.append(
-            Note("取り込まなかった文字", u.section, f"どの項目にも当てはめられませんでした: 「{_short(u.cell.text)}」", u.cell.where)
+            Note(
+                "取り込まなかった文字",
+                u.section,
+                f"どの項目にも当てはめられませんでした: 「{_short(u.cell.text)}」",
+                u.cell.where,
+            )
         )
     return Result(files, notes)
 
@@ -116,7 +125,14 @@ class _Builder:
                     if boxes:
                         state = boxes[0].state
                         if state is None:
-                            self.notes.append(Note("推定", f"{label} {flag.label}", "チェックの有無を読み取れません。チェックなしとしました。", found.where))
+                            self.notes.append(
+                                Note(
+                                    "推定",
+                                    f"{label} {flag.label}",
+                                    "チェックの有無を読み取れません。チェックなしとしました。",
+                                    found.where,
+                                )
+                            )
                         _put(data, (*slot.path, flag.key), bool(state))
                 continue
             item = slot.item
@@ -182,7 +198,12 @@ class _Builder:
                 )
             elif printed != listed:
                 self.notes.append(
-                    Note("件数", label, f"文書の件数（{printed}件）と{repeat.member}の数（{listed}件）が違います。", found.where)
+                    Note(
+                        "件数",
+                        label,
+                        f"文書の件数（{printed}件）と{repeat.member}の数（{listed}件）が違います。",
+                        found.where,
+                    )
                 )
 
     def _missing(self, sec: s.Section, part: Part, prefix: str) -> None:
@@ -193,7 +214,9 @@ class _Builder:
             if item is None or item.kind in ("fixed", "derived") or slot.member is not None:
                 continue
             if slot.index not in part.found:
-                self.notes.append(Note("見つからない", f"{prefix} {slot.printed}", "この項目が見つかりませんでした。"))
+                self.notes.append(
+                    Note("見つからない", f"{prefix} {slot.printed}", "この項目が見つかりませんでした。")
+                )
 
     def value(self, item: s.Item, found: Found, label: str) -> Any:
         text = _joined(found.cells)
@@ -203,10 +226,17 @@ class _Builder:
                 if chosen is None:
                     if fold(text).replace("[]", "").split("<選択肢>")[0]:
                         self.notes.append(
-                            Note("選択肢にない", label, f"「{_short(text)}」から選択肢を読み取れません。選択肢: {'、'.join(item.options)}", found.where)
+                            Note(
+                                "選択肢にない",
+                                label,
+                                f"「{_short(text)}」から選択肢を読み取れません。選択肢: {'、'.join(item.options)}",
+                                found.where,
+                            )
                         )
                     else:
-                        self.notes.append(Note("見つからない", label, "選んだ選択肢が印字されていません。", found.where))
+                        self.notes.append(
+                            Note("見つからない", label, "選んだ選択肢が印字されていません。", found.where)
+                        )
                 return chosen
             case "checks":
                 boxes = read_boxes(text, item.options, item.detail)
@@ -238,7 +268,9 @@ class _Builder:
                 dates.parse_date(m.group(0))
             except dates.DateError:
                 continue
-            self.notes.append(Note("推定", label, f"「{_short(text)}」から日付「{m.group(0)}」だけを取りました。", where))
+            self.notes.append(
+                Note("推定", label, f"「{_short(text)}」から日付「{m.group(0)}」だけを取りました。", where)
+            )
             return m.group(0)
         self.notes.append(Note("見つからない", label, f"「{_short(text)}」から日付を読み取れません。", where))
         return None
@@ -463,7 +495,11 @@ def _every_file_whole(form: FormDefinition, files: dict[str, dict[str, Any]], no
     numbers = {int(k.rsplit("_", 1)[1]) for sec in per_file for k in files if k.startswith(sec.file + "_")}
     for n in sorted(numbers):
         name = next(
-            (files[f"{sec.file}_{n}"].get(form.file_name_key) for sec in per_file if f"{sec.file}_{n}" in files),
+            (
+                files[f"{sec.file}_{n}"].get(form.file_name_key)
+                for sec in per_file
+                if f"{sec.file}_{n}" in files
+            ),
             None,
         )
         for sec in per_file:
@@ -471,5 +507,9 @@ def _every_file_whole(form: FormDefinition, files: dict[str, dict[str, Any]], no
             if stem not in files:
                 files[stem] = {form.file_name_key: name} if form.file_name_key and name else {}
                 notes.append(
-                    Note("見つからない", f"{sec.path_title}（ファイル{n}）", "この部分が見つからないので、ファイル名だけのファイルを作りました。")
+                    Note(
+                        "見つからない",
+                        f"{sec.path_title}（ファイル{n}）",
+                        "この部分が見つからないので、ファイル名だけのファイルを作りました。",
+                    )
                 )

@@ -170,7 +170,9 @@ class Matcher:
             bare = re.sub(r"\s+", "", text)
             top = scored[0][0]
             tied = [(r, c) for r, c in scored if top - r < 1e-9]
-            tied.sort(key=lambda x: -difflib.SequenceMatcher(None, re.sub(r"\s+", "", x[1].text), bare).ratio())
+            tied.sort(
+                key=lambda x: -difflib.SequenceMatcher(None, re.sub(r"\s+", "", x[1].text), bare).ratio()
+            )
             scored = tied + scored[len(tied) :]
         return [Near(c, ratio, char_diff("".join(c.lines), target)) for ratio, c in scored[:limit]]
 
@@ -206,4 +208,3 @@ def char_diff(before: str, after: str) -> str:
             if b1 > b0:
                 out.append(f"{{+{after[b0:b1]}+}}")
     return "".join(out)
-

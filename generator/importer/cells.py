@@ -149,7 +149,9 @@ def _pdf(path: Path) -> list[Row]:
     try:
         import pdfplumber
     except ImportError:  # pragma: no cover - a dependency of the package
-        raise ImportInputError("PDF の取り込みには pdfplumber が必要です（pip install pdfplumber）。") from None
+        raise ImportInputError(
+            "PDF の取り込みには pdfplumber が必要です（pip install pdfplumber）。"
+        ) from None
     rows: list[Row] = []
     try:
         with pdfplumber.open(str(path)) as pdf:
@@ -199,14 +201,18 @@ def _text(path: Path) -> list[Row]:
         except UnicodeDecodeError:
             continue
     else:
-        raise ImportInputError(f"「{path.name}」の文字コードを読めません（UTF-8 か Shift_JIS で保存してください）。")
+        raise ImportInputError(
+            f"「{path.name}」の文字コードを読めません（UTF-8 か Shift_JIS で保存してください）。"
+        )
     if "\x00" in text:
         raise ImportInputError(f"「{path.name}」は文章のファイルではありません。")
     rows: list[Row] = []
     # cells: tab-separated, or (PDF text laid out in columns) separated by a run of 2+ spaces
     splitter = re.compile(r"\t" if "\t" in text else r"(?<=\S) {2,}(?=\S)")
     for n, line in enumerate(text.splitlines(), 1):
-        rows.append([Cell(_strip_markup(cell), f"{n} 行目", c) for c, cell in enumerate(splitter.split(line))])
+        rows.append(
+            [Cell(_strip_markup(cell), f"{n} 行目", c) for c, cell in enumerate(splitter.split(line))]
+        )
     return rows
 
 

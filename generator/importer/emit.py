@@ -12,7 +12,9 @@ from .assemble import FlowRef, Note, Result
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        # lists indented under their key, as the documented examples write them
+        super().increase_indent(flow, False)
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
@@ -41,7 +43,9 @@ def write_folder(result: Result, out: Path, source: str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for stem, data in result.files.items():
-        header = f"# {source} から hyoka import で取り込みました。取り込み確認.md の項目を確かめてください。\n"
+        header = (
+            f"# {source} から hyoka import で取り込みました。取り込み確認.md の項目を確かめてください。\n"
+        )
         path = out / f"{stem}.yaml"
         write_atomic(path, (header + dump(data)).encode("utf-8"))
         written.append(path)

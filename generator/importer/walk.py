@@ -134,7 +134,9 @@ class Walker:
             return None
         key = label_key(cell.text)
         for t in self.titles:
-            if key == t.key or (key.startswith(t.key) and len(key) <= len(t.key) + 14 and "\n" not in cell.text):
+            if key == t.key or (
+                key.startswith(t.key) and len(key) <= len(t.key) + 14 and "\n" not in cell.text
+            ):
                 return t.target
         return None
 
@@ -205,7 +207,9 @@ class Walker:
                 pos, cell = values[0]
                 words = cell.text.split(maxsplit=len(self.header) - 1)
                 if len(words) == len(self.header):
-                    values = [(p, Cell(w, cell.where, p)) for (p, _), w in zip(self.header, words, strict=True)]
+                    values = [
+                        (p, Cell(w, cell.where, p)) for (p, _), w in zip(self.header, words, strict=True)
+                    ]
             for pos, cell in values:
                 cols = [f for p, f in self.header if p <= pos]
                 (cols[-1] if cols else self.header[0][1]).cells.append((r, cell))
@@ -328,7 +332,11 @@ def merge_repeated_files(walker: Walker) -> None:
     merged: list[Part] = []
     for part in walker.parts:
         sec = part.section
-        prev = next((p for p in reversed(merged) if p.section is sec), None) if isinstance(sec, s.Section) else None
+        prev = (
+            next((p for p in reversed(merged) if p.section is sec), None)
+            if isinstance(sec, s.Section)
+            else None
+        )
         if prev is not None and sec.per_file and _file_name(part) in ("", _file_name(prev)):  # type: ignore[union-attr]
             for index, found in part.found.items():
                 if index == 0:
