@@ -79,13 +79,20 @@ def assemble(walker: Walker, matcher: Matcher | None) -> Result:
     if changes:
         files[form.changes.file] = {form.changes.key: changes}
     _name_form(form, files)
-    for u in walker.unplaced:
+    runs: list[list[Any]] = []  # consecutive lines left over: one note each run
+    for u in sorted(walker.unplaced, key=lambda u: u.row):
+        if runs and runs[-1][-1].section == u.section and u.row - runs[-1][-1].row <= 2:
+            runs[-1].append(u)
+        else:
+            runs.append([u])
+    for run in runs:
+        first = run[0]
+        more = f"ほか {len(run) - 1} 行、" if len(run) > 1 else ""
         notes.append(
             Note(
                 "取り込まなかった文字",
-                u.section,
-                f"どの項目にも当てはめられませんでした: 「{_short(u.cell.text)}」",
-                u.cell.where,
+                first.section,
+                f"どの項目にも当てはめられませんでした: 「{_short(first.cell.text)}」（{more}入力の {first.cell.where} から）",
             )
         )
     return Result(files, notes)
@@ -112,6 +119,7 @@ class _Builder:
         sec = part.section
         assert isinstance(sec, s.Section)
         slots_found = part.found
+        self._adopt_orphans(part, prefix)
         count_checks: list[tuple[int, Found, str]] = []
         derived: list[tuple[Found, str]] = []
         for index in sorted(slots_found):
@@ -142,6 +150,15 @@ class _Builder:
                 derived.append((found, label))
             if item is None or item.kind in ("fixed", "derived"):
                 continue
+            if found.adopted:
+                self.notes.append(
+                    Note(
+                        "推定",
+                        label,
+                        f"前の項目に合わない文章 {found.adopted} 行（「{_short(found.cells[0][1].text)}」など）をこの項目としました。確かめてください。",
+                        found.cells[0][1].where,
+                    )
+                )
             value = self.value(item, found, label)
             if value is not None:
                 _put(data, slot.path, value)
@@ -166,6 +183,36 @@ class _Builder:
             self._derived_counts(sec, data, found, label)
         self._missing(sec, part, prefix)
         return data
+
+    def _adopt_orphans(self, part: Part, prefix: str) -> None:
+        """Text printed before the part's first label (a scrambled extraction) goes to the part's
+        first free-text item that received nothing; the review list says so."""
+        if not part.orphans:
+            return
+        from .slots import section_slots
+
+        sec = part.section
+        assert isinstance(sec, s.Section)
+        for slot in section_slots(sec):
+            item = slot.item
+            if item is None or item.kind != "text" or slot.member is not None:
+                continue
+            found = part.found.get(slot.index)
+            if found is not None and found.cells:
+                continue
+            if found is None:
+                found = part.found[slot.index] = Found(slot, where=part.orphans[0][1].where)
+            found.cells[:0] = part.orphans
+            self.notes.append(
+                Note(
+                    "推定",
+                    f"{prefix} {slot.printed}".strip(),
+                    f"ラベルの前にあった文章（「{_short(part.orphans[0][1].text)}」など）をこの項目としました。確かめてください。",
+                    part.orphans[0][1].where,
+                )
+            )
+            part.orphans = []
+            return
 
     def _derived_counts(self, sec: s.Section, data: dict[str, Any], found: Found, label: str) -> None:
         """Counts a derived item prints (「提供を行っている （ 22 ）件」) belong, in order, to the

@@ -33,6 +33,7 @@ class Found:
     slot: Slot
     cells: list[tuple[int, Cell]] = field(default_factory=list)  # (row number, cell)
     where: str = ""  # of the label cell
+    adopted: int = 0  # cells placed here by guess (text that did not fit the item before it)
 
 
 @dataclass
@@ -43,12 +44,14 @@ class Part:
     number: int  # per-file sections: 1, 2, …; else 0
     found: dict[int, Found] = field(default_factory=dict)  # slot index → texts
     rows: list[list[tuple[str, Cell]]] = field(default_factory=list)  # annex rows: (column key, cell)
+    orphans: list[tuple[int, Cell]] = field(default_factory=list)  # values before any label
 
 
 @dataclass
 class Unplaced:
     cell: Cell
     section: str
+    row: int = 0
 
 
 @dataclass
@@ -92,11 +95,17 @@ class Walker:
         self.entered: set[tuple[str, int]] = set()
         self.header: list[tuple[int, Found]] | None = None  # the row before: several labels, no values
         self.annex2_columns: list[tuple[int, str]] = []
-        self.toc: s.Section | str | None = None  # inside 項目一覧: the last title listed
+        self.toc: s.Section | str | None = None  # inside 項目一覧
+        self.toc_seen: list[s.Section | str] = []
+        self.pending: list[tuple[int, Cell]] = []
+        self.floating: list[tuple[int, Cell]] = []  # text that fitted no item yet
 
     # -- sections ------------------------------------------------------------------------
 
     def _switch(self, target: s.Section | str) -> None:
+        for r, cell in self.floating:
+            self.unplaced.append(Unplaced(cell, getattr(self.section, "path_title", ""), r))
+        self.floating = []
         if isinstance(target, s.Section) and target.per_file:
             self._seen_file_section = True
             self.part = None  # a file starts at its file-name label
@@ -125,7 +134,8 @@ class Walker:
     def _new_file(self, sec: s.Section) -> None:
         n = self._file_no.get(sec.id, 0) + 1
         self._file_no[sec.id] = n
-        self._open(Part(sec, n))
+        self._open(Part(sec, n, orphans=self.pending))
+        self.pending = []
         self.pointer = -1
         self.entered = set()
 
@@ -145,22 +155,45 @@ class Walker:
     def run(self, rows: list[Row]) -> None:
         self.section: s.Section | str = self.form.cover
         self._open(Part(self.form.cover, 0))
-        for r, row in enumerate(rows):
+        for r, row in enumerate(self._unwrap(rows)):
             self._row(r, row)
+
+    def _unwrap(self, rows: list[Row]) -> list[Row]:
+        """A label a PDF wrapped over two lines (「6.情報提供ネットワークシステ」「ムとの接続」),
+        each line a row of one cell, is joined back into one."""
+        keys = {k for sec in self.form.sections for k in self.by_key[sec.id]} | {t.key for t in self.titles}
+        out: list[Row] = []
+        i = 0
+        while i < len(rows):
+            row = rows[i]
+            if len(row) == 1 and i + 1 < len(rows) and len(rows[i + 1]) == 1:
+                a, b = row[0], rows[i + 1][0]
+                joined = label_key(a.text + b.text)
+                if joined in keys and label_key(a.text) not in keys and "\n" not in a.text + b.text:
+                    out.append([Cell(a.text + b.text, a.where, a.col)])
+                    i += 2
+                    continue
+            out.append(row)
+            i += 1
+        return out
 
     def _row(self, r: int, row: Row) -> None:
         target = self._title_of(row[0], True)
         if self.toc is not None:
-            # 項目一覧 lists the titles: the last title before the first other row is the real one
+            # 項目一覧 lists the titles (in a scrambled extraction, in any order): a title listed
+            # twice is the real one; after the list without one, the form goes on with its Ⅰ
+            if target is not None and target not in self.toc_seen:
+                self.toc_seen.append(target)
+                return
+            self.toc = None
+            self._switch(target if target is not None else self.form.sections[1])
             if target is not None:
-                self.toc = target
-                return
-            target, self.toc = self.toc, None
-            if target is TOC:
-                return
-            self._switch(target)
+                row = row[1:]
+                if not row:
+                    return
         elif target is TOC:
             self.toc = TOC
+            self.toc_seen = []
             return
         elif target is not None and (len(row) == 1 or self.section not in (ANNEX2,)):
             self._switch(target)
@@ -216,10 +249,16 @@ class Walker:
             self.header = None
             return
         for _, cell in values:
-            if self.current is not None:
+            if self.current is not None and not _fits(self.current.slot, cell.text):
+                self.floating.append((r, cell))  # e.g. sentences under a choice: a later text's
+            elif self.current is not None:
                 self.current.cells.append((r, cell))
+            elif self.part is not None:
+                self.part.orphans.append((r, cell))  # text before the part's first label
+            elif isinstance(self.section, s.Section) and self.section.per_file:
+                self.pending.append((r, cell))  # before the file's first label: the file adopts it
             else:
-                self.unplaced.append(Unplaced(cell, getattr(self.section, "path_title", "")))
+                self.unplaced.append(Unplaced(cell, getattr(self.section, "path_title", ""), r))
 
     def _candidates(self, key: str) -> list[int]:
         sec = self.section
@@ -232,8 +271,24 @@ class Walker:
             return None
         indexes = self._candidates(key)
         if not indexes:
-            return None
+            other = self._section_of(key)
+            if other is None:
+                return None
+            self._switch(other)  # a label of another part: its title was lost or printed elsewhere
+            indexes = self._candidates(key)
         return self._enter(self._choose(indexes), cell)
+
+    def _section_of(self, key: str) -> s.Section | None:
+        """The next part of the form (after the current one, else before) that has this label;
+        short labels (「方法」) say too little to leave the current part for."""
+        if len(key) < 6:
+            return None
+        sections = list(self.form.sections)
+        here = sections.index(self.section) if self.section in sections else 0
+        for sec in sections[here + 1 :] + sections[:here]:
+            if key in self.by_key[sec.id]:
+                return sec
+        return None
 
     def _label_prefix(self, cell: Cell) -> tuple[Found, str] | None:
         """A label and its value in one cell (「①事務の名称 国民健康保険に関する事務」)."""
@@ -290,6 +345,10 @@ class Walker:
         if found is None:
             found = Found(slot, where=cell.where)
             self.part.found[index] = found
+        if self.floating and slot.item is not None and slot.item.kind == "text":
+            found.cells[:0] = self.floating
+            found.adopted += len(self.floating)
+            self.floating = []
         self.current = found
         return found
 
@@ -360,3 +419,31 @@ def merge_repeated_files(walker: Walker) -> None:
 def _file_name(part: Part) -> str:
     found = part.found.get(0)
     return fold(" ".join(c.text for _, c in found.cells)) if found else ""
+
+
+_DATE_LIKE = re.compile(r"(令和|平成|昭和|[0-9]{4}[-/年])")
+
+
+def _fits(slot: Slot, text: str) -> bool:
+    """Whether a value cell can belong to the item: a choice shows brackets or its options,
+    a date a date; sentences under them (a scrambled extraction) belong elsewhere."""
+    item = slot.item
+    if item is None:
+        return bool(slot.flags) and "[" in text
+    folded = fold(text)
+    match item.kind:
+        case "choice":
+            return (
+                "[" in folded
+                or "<選択肢>" in folded
+                or bool(_COUNT.match(folded))
+                or any(fold(o) in folded for o in item.options)
+            )
+        case "checks" | "flag":
+            return "[" in folded
+        case "date":
+            return bool(_DATE_LIKE.search(folded))
+        case "number":
+            return folded.isdigit()
+        case _:
+            return True
