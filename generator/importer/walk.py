@@ -99,6 +99,10 @@ class Walker:
         self.toc_seen: list[s.Section | str] = []
         self.pending: list[tuple[int, Cell]] = []
         self.floating: list[tuple[int, Cell]] = []  # text that fitted no item yet
+        from ..form.registry import all_forms
+
+        self.marks = {fold(f.mark) for f in all_forms()}
+        self.mark_seen = ""
 
     # -- sections ------------------------------------------------------------------------
 
@@ -210,6 +214,9 @@ class Walker:
             pos = cell.col
             folded = fold(cell.text)
             if _GROUP_ROW.match(folded) or _CHOICES.match(folded):
+                continue
+            if folded in self.marks:  # 「[令和6年10月 様式3]」: the form's edition mark, no value
+                self.mark_seen = folded
                 continue
             if _COUNT.match(folded):
                 if self.current is not None and self.part is not None:
@@ -380,9 +387,10 @@ def _index(slots: list[Slot]) -> dict[str, list[int]]:
     return out
 
 
-def labels_found(walker: Walker) -> int:
-    """How many of the form's labels the document printed: picks the form and edition."""
-    return sum(len(p.found) for p in walker.parts)
+def labels_found(walker: Walker) -> tuple[bool, int]:
+    """Whether the document prints this form's edition mark, and how many of its labels it
+    prints: picks the form and edition."""
+    return walker.mark_seen == fold(walker.form.mark), sum(len(p.found) for p in walker.parts)
 
 
 def merge_repeated_files(walker: Walker) -> None:
