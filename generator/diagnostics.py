@@ -12,7 +12,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TextIO
 
-from .terminal import escape
+from .terminal import escape, shorten
 
 
 class Severity(IntEnum):
@@ -100,7 +100,7 @@ class Reporter:
         stream = stream or sys.stderr
         for d in self.sorted():
             if d.severity >= minimum:
-                print(escape(d.format()), file=stream)
+                print(escape(shorten(d.format())), file=stream)
 
     def raise_if_errors(self) -> None:
         if self.errors:
