@@ -42,7 +42,19 @@ def inside(out: Path, path: Path) -> Path:
     return path
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
+    """``sync=False`` for caches: after a crash they may be lost, never half-written and read."""
+    temp = write_temp(path, data, sync)
+    try:
+        os.replace(temp, path)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise OutputError(f"{path}: 書き込めません（{exc.strerror}）。出力先を確認してください。") from None
+
+
+def write_temp(path: Path, data: bytes, sync: bool = True) -> Path:
+    """``data`` in a new temp file beside ``path`` (``.<name>.<random>.tmp``), on disk when
+    ``sync``: ``os.replace`` it to ``path`` to publish it whole."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -51,13 +63,14 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"{path}: 書き込めません（{exc.strerror}）。出力先を確認してください。") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)

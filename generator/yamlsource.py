@@ -20,7 +20,7 @@ from typing import NoReturn
 
 import yaml
 
-from .diagnostics import Location, Reporter, display_path
+from .diagnostics import Location, Reporter, display_path, in_rule_scope
 
 # libyaml's safe loader composes ~15× faster than the pure-Python one, with the same marks.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -80,6 +80,7 @@ class Budget:
     nodes: int = MAX_FOLDER_NODES
 
 
+@in_rule_scope("Y")  # YAML の書き方 (README「検査」)
 def load(path: Path, reporter: Reporter, budget: Budget | None = None) -> YNode | None:
     """Compose one YAML file; syntax errors, duplicate keys and refused input go to the reporter."""
     shown = display_path(path)
