@@ -129,7 +129,7 @@ def _compose(text: str, shown: str, reporter: Reporter, budget: Budget) -> YNode
     """The tree, its problems reported only once the parse ends: on a syntax error, that error
     alone is reported (as PyYAML's composer did); on a refusal, everything found up to it."""
     left = budget.nodes
-    found = Reporter()
+    found = Reporter(current_rule=reporter.current_rule)
     try:
         try:
             root = _Builder(text, shown, found, SAFE_LOADER, budget).build()
@@ -140,7 +140,7 @@ def _compose(text: str, shown: str, reporter: Reporter, budget: Budget) -> YNode
             # than the Python parser, or sooner than a limit here: errors are rare, so parse again
             # with the Python parser for its more helpful position.
             budget.nodes = left
-            found = Reporter()
+            found = Reporter(current_rule=reporter.current_rule)
             root = _Builder(text, shown, found, yaml.SafeLoader, budget).build()
     except _Refused:
         reporter.extend(found)
