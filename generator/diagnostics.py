@@ -1,16 +1,28 @@
 """Diagnostics as data, collected over a whole run before failing (after docutils' Reporter).
 
-A message names the file, line and column, the official item label and what is allowed; the
-CLI prints ``file:line:col レベル 「項目」 メッセージ``. Exceptions map to exit codes.
+A message names the file, line and column, the rule id, the official item label and what is
+allowed; the CLI prints ``file:line:col レベル [R01] 「項目」 メッセージ``. Exceptions map to exit codes.
+
+Rule ids (documented in README「検査」): ``Y`` YAML の書き方, ``S`` 様式との照合 (reader), ``B`` 共通記載
+ブロック, ``C`` 記入漏れ (completeness), ``R01``–``R18`` form-items §11, ``G`` 指針による文書の検査,
+``T`` しきい値, ``A`` 確認済み（acknowledgement）の管理. A diagnostic made inside a registered rule carries
+that rule's id without the rule saying so (``Reporter.rule_scope``).
 """
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO, TypeVar
+
+from .terminal import escape
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Severity(IntEnum):
@@ -39,10 +51,18 @@ class Diagnostic:
     location: Location
     label: str  # official item label (「Ⅱ ３．④使用の主体 使用者数」); empty for file-level messages
     message: str
+    rule: str = ""  # rule id (「R05」, 「S」, 「C01」); empty only for messages outside any check
+    acknowledged: str = ""  # the author's reason when acknowledged (generator/acknowledge.py)
 
     def format(self) -> str:
         label = f"「{self.label}」 " if self.label else ""
-        return f"{self.location} {self.severity.word} {label}{self.message}"
+        rule = f"[{self.rule}] " if self.rule else ""
+        text = f"{self.location} {self.severity.word} {rule}{label}{self.message}"
+        return text + (f" （確認済み: {self.acknowledged}）" if self.acknowledged else "")
+
+
+MAX_PER_FILE = 100  # messages kept per file: thousands from one file are one mistake repeated
+_MORE = "このファイルにはほかにも問題があります（表示は 1 ファイル {n} 件まで）。上の問題から直してください。"
 
 
 @dataclass
@@ -50,22 +70,66 @@ class Reporter:
     """Collects diagnostics; nothing is raised until the caller asks ``raise_if_errors``."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    current_rule: str = ""  # id given to messages that name none (set by ``rule_scope``)
+    # per file: how many kept, and the index of the 「ほかにも」 line once the cap is reached
+    _kept: dict[str, int] = field(default_factory=dict, repr=False)
+    _more: dict[str, int] = field(default_factory=dict, repr=False)
 
-    def add(self, severity: Severity, location: Location, label: str, message: str) -> None:
-        self.diagnostics.append(Diagnostic(severity, location, label, message))
+    def add(
+        self, severity: Severity, location: Location, label: str, message: str, *, rule: str = ""
+    ) -> None:
+        kept = self._kept.get(location.file, 0)
+        if kept < MAX_PER_FILE:
+            self._kept[location.file] = kept + 1
+            self.diagnostics.append(Diagnostic(severity, location, label, message, rule or self.current_rule))
+            return
+        # past the cap: one line for the rest, as severe as the worst of them
+        more = Diagnostic(severity, location, "", _MORE.format(n=MAX_PER_FILE), rule or self.current_rule)
+        index = self._more.get(location.file)
+        if index is None:
+            self._more[location.file] = len(self.diagnostics)
+            self.diagnostics.append(more)
+        elif self.diagnostics[index].severity < severity:
+            self.diagnostics[index] = more
 
-    def error(self, location: Location, label: str, message: str) -> None:
-        self.add(Severity.ERROR, location, label, message)
+    def full(self, file: str) -> bool:
+        """Whether messages about ``file`` are no longer shown (callers may stop looking)."""
+        return self._kept.get(file, 0) >= MAX_PER_FILE
 
-    def warning(self, location: Location, label: str, message: str) -> None:
-        self.add(Severity.WARNING, location, label, message)
+    def error(self, location: Location, label: str, message: str, *, rule: str = "") -> None:
+        self.add(Severity.ERROR, location, label, message, rule=rule)
+
+    def warning(self, location: Location, label: str, message: str, *, rule: str = "") -> None:
+        self.add(Severity.WARNING, location, label, message, rule=rule)
+
+    def info(self, location: Location, label: str, message: str, *, rule: str = "") -> None:
+        self.add(Severity.INFO, location, label, message, rule=rule)
+
+    @contextmanager
+    def rule_scope(self, rule: str) -> Iterator[None]:
+        """Messages added inside carry ``rule`` unless they name their own id."""
+        outer, self.current_rule = self.current_rule, rule
+        try:
+            yield
+        finally:
+            self.current_rule = outer
 
     def extend(self, other: Reporter) -> None:
-        self.diagnostics.extend(other.diagnostics)
+        for d in other.diagnostics:
+            self.add(d.severity, d.location, d.label, d.message, rule=d.rule)
 
     @property
     def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+        """Errors that count (an acknowledged finding is listed, not counted)."""
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR and not d.acknowledged]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING and not d.acknowledged]
+
+    @property
+    def acknowledged(self) -> list[Diagnostic]:
+        return [d for d in self.sorted() if d.acknowledged]
 
     def sorted(self) -> list[Diagnostic]:
         return sorted(self.diagnostics, key=lambda d: (d.location, -d.severity))
@@ -73,12 +137,29 @@ class Reporter:
     def print(self, stream: TextIO | None = None, minimum: Severity = Severity.WARNING) -> None:
         stream = stream or sys.stderr
         for d in self.sorted():
-            if d.severity >= minimum:
-                print(d.format(), file=stream)
+            if d.severity >= minimum and not d.acknowledged:
+                print(escape(d.format()), file=stream)
 
     def raise_if_errors(self) -> None:
         if self.errors:
             raise SourceError(self)
+
+
+def in_rule_scope(rule: str) -> Callable[[F], F]:
+    """Decorate a function taking ``reporter``: what it reports without an id carries ``rule``."""
+
+    def wrap(func: F) -> F:
+        @functools.wraps(func)
+        def scoped(*args: Any, **kwargs: Any) -> Any:
+            reporter = kwargs.get("reporter") or next((x for x in args if isinstance(x, Reporter)), None)
+            if reporter is None:
+                return func(*args, **kwargs)
+            with reporter.rule_scope(rule):
+                return func(*args, **kwargs)
+
+        return scoped  # type: ignore[return-value]
+
+    return wrap
 
 
 class HyokaError(Exception):
@@ -109,6 +190,14 @@ class ToolMissingError(HyokaError):
 def display_path(path: Path) -> str:
     """A path as the user typed it: relative to the working directory when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(_resolved(path).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def _resolved(path: Path) -> Path:
+    """The folder resolved, the name kept: a message about a link names the link (a dangling
+    link or a symlink loop has no target to name)."""
+    if path.name in ("", ".", ".."):
+        return path.resolve()
+    return path.parent.resolve() / path.name

@@ -6,13 +6,10 @@ every form the definitions hold and never drift from what the reader accepts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .form import schema as s
 from .form.definition import EDITION_KEY, FORM_KEY, FormDefinition
-
-# The keys of one group of a free-form annex (（別添１）): as the reader reads them.
-ANNEX_GROUP = (("見出し", "text"), ("小見出し", "text"), ("項目", "text"), ("注記", "text"))
 
 # Kinds an author does not write: the form prints them, or they are counted from other items.
 NOT_WRITTEN = ("fixed", "derived")
@@ -35,6 +32,7 @@ class Field:
     written: bool = True  # False: printed by the form or counted; listed, never written
     fixed: str = ""  # text the form prints (kind "fixed")
     note: str = ""  # what the form does not say: how to write a key it does not print
+    group: str = ""  # the row group the item is printed under (「④使用の主体」), if any
 
 
 @dataclass(frozen=True)
@@ -80,8 +78,8 @@ def _nodes(nodes: tuple[s.Node, ...], path: str, sec: s.Section) -> list[Field]:
         elif isinstance(n, s.RowGroup):
             if n.lead is not None:
                 out.append(_item(n.lead, path, starred(n.lead.key) or n.star))
-            group = _join(path, n.lead.label if n.lead is not None else n.label)
-            out += [_item(i, group, starred(i.key)) for i in n.subs]
+            over = n.lead.label if n.lead is not None else n.label
+            out += [replace(_item(i, _join(path, over), starred(i.key)), group=over) for i in n.subs]
         elif isinstance(n, s.Head):
             here = _join(path, n.label)
             children = [_item(f, here, starred(f.key)) for f in n.flags] + _nodes(n.children, here, sec)
@@ -104,7 +102,9 @@ def _nodes(nodes: tuple[s.Node, ...], path: str, sec: s.Section) -> list[Field]:
 
 def _annex(annex: s.Annex) -> Field:
     title = " ".join(annex.title.split())
-    members = tuple(Field(key, key, f"{title} {key}", kind) for key, kind in ANNEX_GROUP)
+    members = tuple(
+        Field(key, key, f"{title} {key}", "text") for key in annex.fields
+    )  # as the reader reads them
     return Field(annex.key, title, title, "list", children=members)
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import acknowledge
 from .blocks.library import Library, load_library, sources_root
 from .blocks.resolve import Resolved, resolve_assessment
 from .diagnostics import Reporter
-from .form.registry import get_form
 from .layout import ir
 from .model import Assessment
 from .reader import read_assessment
-from .rules import check_consistency
+from .rules import run_rules
+from .textlimits import check_lengths
 
 
 @dataclass
@@ -31,18 +32,20 @@ def load_all(folders: list[Path], reporter: Reporter, *, every_block: bool = Tru
     loaded = []
     libraries: dict[Path, Library] = {}  # one per sources root, so its errors show once
     for folder in folders:
-        assessment = read_assessment(folder, reporter)
+        with reporter.rule_scope("S"):
+            assessment = read_assessment(folder, reporter)
         resolved = Resolved()
         library = None
         if assessment is not None:
-            if assessment.form.rules == get_form().rules:  # the consistency rules written for that form
-                check_consistency(assessment, reporter)
+            run_rules(assessment, assessment.form, reporter)  # the rules registered for its form
             root = sources_root(folder)
             if root not in libraries:
                 libraries[root] = load_library(root, reporter, lazy=not every_block)
             library = libraries[root]
             resolved = resolve_assessment(assessment, library, reporter)
+            check_lengths(assessment, resolved, reporter)
         loaded.append(Loaded(folder, assessment, resolved, library))
+    acknowledge.apply(folders, reporter)
     return loaded
 
 
