@@ -142,6 +142,10 @@ def normalise(pdf: bytes, doc: ir.Document) -> bytes:
         src.Root.ViewerPreferences = prefs
         if "/Metadata" in src.Root:  # LibreOffice writes XMP only for PDF/A; its dates would vary
             del src.Root.Metadata
+        # LibreOffice's random /ID (qpdf keeps its first half) and its checksum of the run
+        for key in ("/ID", "/DocChecksum"):
+            if key in src.trailer:
+                del src.trailer[key]
         out = io.BytesIO()
         src.save(out, deterministic_id=True, linearize=False)
     return out.getvalue()
