@@ -13,6 +13,7 @@ from .layout import ir
 from .model import Assessment
 from .reader import read_assessment
 from .rules import run_rules
+from .textlimits import check_lengths
 
 
 @dataclass
@@ -42,6 +43,7 @@ def load_all(folders: list[Path], reporter: Reporter, *, every_block: bool = Tru
                 libraries[root] = load_library(root, reporter, lazy=not every_block)
             library = libraries[root]
             resolved = resolve_assessment(assessment, library, reporter)
+            check_lengths(assessment, resolved, reporter)
         loaded.append(Loaded(folder, assessment, resolved, library))
     acknowledge.apply(folders, reporter)
     return loaded
