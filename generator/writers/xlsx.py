@@ -169,17 +169,18 @@ def option_lines(numbered: list[str], columns: int, width_pt: float | None) -> l
 
 
 def split_long(text: str, limit: int = CELL_LIMIT) -> list[str]:
-    """Text in pieces of at most ``limit`` characters (Excel's cell limit), cut at line ends where
-    there are any."""
+    """Text in pieces of at most ``limit`` characters (Excel's cell limit), cut at a line end, else
+    after a sentence's 「。」, else anywhere."""
     pieces: list[str] = []
     while len(text) > limit:
         cut = text.rfind("\n", 0, limit + 1)
-        if cut <= 0:
-            pieces.append(text[:limit])
-            text = text[limit:]
-        else:
+        if cut > 0:
             pieces.append(text[:cut])
             text = text[cut + 1 :]
+            continue
+        cut = text.rfind("。", 0, limit) + 1 or limit
+        pieces.append(text[:cut])
+        text = text[cut:]
     pieces.append(text)
     return pieces
 
