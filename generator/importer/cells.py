@@ -50,7 +50,10 @@ def read_rows(path: Path) -> list[Row]:
         ".htm": _text,
     }
     rows = readers[suffix](path)
-    rows = [[c for c in row if c.text.strip()] for row in rows]
+    # writers keep an option's words together with no-break spaces: they are spaces to the form
+    rows = [
+        [Cell(c.text.replace("\xa0", " "), c.where, c.col) for c in row if c.text.strip()] for row in rows
+    ]
     rows = [row for row in rows if row]
     if not rows:
         raise ImportInputError(
@@ -82,6 +85,8 @@ def _xlsx(path: Path) -> list[Row]:
         raise ImportInputError(f"「{path.name}」を Excel のブックとして読めませんでした（{exc}）。") from None
     rows: list[Row] = []
     for ws in wb.worksheets:
+        if getattr(ws, "sheet_state", "visible") != "visible":
+            continue  # a helper sheet (hyoka's option lists), not part of the printed form
         for row in ws.iter_rows():
             cells = [
                 Cell(_cell_text(c.value), f"{ws.title}!{c.coordinate}", c.column)
