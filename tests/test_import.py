@@ -330,3 +330,24 @@ def test_choice_cells_offer_their_options_as_a_pull_down(built: Path) -> None:
                 assert value in offered or value == "[ \u3000 ]", (ws.title, ref, value, offered)
                 checked += 1
     assert checked >= 20  # every choice of the example: 使用者数, 十分か, 委託の有無 …
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_round_trip_through_the_pdf_keeps_the_text(tmp_path: Path, fidelity, name: str) -> None:  # noqa: ANN001
+    out = tmp_path / "out"
+    built = run_cli("build", SOURCES / name, "--out", out, "--format", "pdf,html", "--quiet")
+    assert built.code == 0, built.describe()
+    root = _sources_root(tmp_path)
+    target = root / name
+    result = run_cli("import", out / name / f"{name}.pdf", "--out", target)
+    assert result.code == 0, result.describe()
+    found = diagnostics(run_cli("check", target).stderr)
+    assert not [d for d in found if d.level == "エラー" and d.rule[:1] in ("Y", "S", "B")]
+    _acknowledge_all(target, [d for d in found if d.level == "エラー"])
+    again = tmp_path / "again"
+    rebuilt = run_cli("build", target, "--out", again, "--format", "html")
+    assert rebuilt.code == 0, rebuilt.describe()
+    reference = "\n".join(fidelity.output_blocks([out / name / f"{name}.html"]))
+    recall, _, missing = fidelity.measure(reference, fidelity.output_blocks([again / name / f"{name}.html"]))
+    assert recall >= 0.99, (recall, missing[:5])
