@@ -20,7 +20,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from .terminal import escape
+from .terminal import escape, shorten
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,13 +78,17 @@ class Reporter:
     def add(
         self, severity: Severity, location: Location, label: str, message: str, *, rule: str = ""
     ) -> None:
+        self._keep(Diagnostic(severity, location, label, message, rule or self.current_rule))
+
+    def _keep(self, d: Diagnostic) -> None:
+        location, severity = d.location, d.severity
         kept = self._kept.get(location.file, 0)
         if kept < MAX_PER_FILE:
             self._kept[location.file] = kept + 1
-            self.diagnostics.append(Diagnostic(severity, location, label, message, rule or self.current_rule))
+            self.diagnostics.append(d)
             return
         # past the cap: one line for the rest, as severe as the worst of them
-        more = Diagnostic(severity, location, "", _MORE.format(n=MAX_PER_FILE), rule or self.current_rule)
+        more = Diagnostic(severity, location, "", _MORE.format(n=MAX_PER_FILE), d.rule)
         index = self._more.get(location.file)
         if index is None:
             self._more[location.file] = len(self.diagnostics)
@@ -116,7 +120,7 @@ class Reporter:
 
     def extend(self, other: Reporter) -> None:
         for d in other.diagnostics:
-            self.add(d.severity, d.location, d.label, d.message, rule=d.rule)
+            self._keep(d)  # as it is (its rule id, an acknowledgement), under this reporter's cap
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -138,7 +142,7 @@ class Reporter:
         stream = stream or sys.stderr
         for d in self.sorted():
             if d.severity >= minimum and not d.acknowledged:
-                print(escape(d.format()), file=stream)
+                print(escape(shorten(d.format())), file=stream)
 
     def raise_if_errors(self) -> None:
         if self.errors:

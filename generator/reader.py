@@ -222,7 +222,7 @@ class SectionReader:
     def _at_least_one(self, count: Text | None, label: str, member: str) -> None:
         """A member standing for 0 others would print 「行っていない」 above itself."""
         written = "".join(p for p in count.parts if isinstance(p, str)) if count else ""
-        if written and int(written) < 1:
+        if _NUMBER.fullmatch(written) and int(written) < 1:  # (not a number: reported already)
             self.reporter.error(
                 count.loc,  # type: ignore[union-attr]
                 label,
@@ -451,7 +451,6 @@ class SectionReader:
                 label,
                 f"「{_excerpt(text)}」は番号として読めません。数字（0～9）だけで {_NUMBER_DIGITS} 桁まで書いてください（例: 15）。",
             )
-            return Text((), sc.loc)
         return Text((text,), sc.loc)
 
 

@@ -44,3 +44,13 @@ class EscapingStream:
 
     def __getattr__(self, name: str) -> object:  # flush, fileno, isatty, encoding, buffer …
         return getattr(self.raw, name)
+
+
+LINE_LIMIT = 2_000  # characters of one diagnostic line: a value quoted whole could be megabytes
+
+
+def shorten(line: str, limit: int = LINE_LIMIT) -> str:
+    """``line`` cut to ``limit`` characters, saying how much was left out."""
+    if len(line) <= limit:
+        return line
+    return f"{line[:limit]}…（以下 {len(line) - limit:,} 文字を省略）"

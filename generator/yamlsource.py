@@ -33,6 +33,7 @@ MAX_NODES = 20_000  # scalars, lists and mappings, aliases counted with their wh
 MAX_FOLDER_NODES = 60_000  # of all files of one assessment folder (see Budget; examples: ≤ 2,733)
 MAX_DEPTH = 64
 MAX_ALIASES = 10_000
+MAX_KEY = 200  # characters of a key (the longest item name of the forms: under 60)
 _REPARSE_LIMIT = 256 * 1024  # re-parse a broken file with the (slow) Python parser up to this size
 
 
@@ -128,7 +129,7 @@ def _compose(text: str, shown: str, reporter: Reporter, budget: Budget) -> YNode
     """The tree, its problems reported only once the parse ends: on a syntax error, that error
     alone is reported (as PyYAML's composer did); on a refusal, everything found up to it."""
     left = budget.nodes
-    found = Reporter()
+    found = Reporter(current_rule=reporter.current_rule)
     try:
         try:
             root = _Builder(text, shown, found, SAFE_LOADER, budget).build()
@@ -139,7 +140,7 @@ def _compose(text: str, shown: str, reporter: Reporter, budget: Budget) -> YNode
             # than the Python parser, or sooner than a limit here: errors are rare, so parse again
             # with the Python parser for its more helpful position.
             budget.nodes = left
-            found = Reporter()
+            found = Reporter(current_rule=reporter.current_rule)
             root = _Builder(text, shown, found, yaml.SafeLoader, budget).build()
     except _Refused:
         reporter.extend(found)
@@ -345,6 +346,13 @@ class _Builder:
             )
             return
         key = key_node.text.strip()
+        if len(key) > MAX_KEY:
+            self.reporter.error(
+                key_loc,
+                "",
+                f"項目名が長すぎます（{len(key):,} 文字。{MAX_KEY} 文字まで）。「項目名: 値」の形か確認してください。",
+            )
+            return
         if key == "<<":
             self.reporter.error(
                 key_loc, "", "「<<」（マージキー）は使えません。項目をそのまま書いてください。"

@@ -1,8 +1,11 @@
 """Running hyoka as an attacker would: in a fresh temp root, bounded in time and memory, and
 checking afterwards that nothing outside the output folder changed.
 
-Every case runs ``python -m generator.cli`` in a subprocess with a 10 s timeout and an address
-space limit of 1 GiB (``RLIMIT_AS``), HOME, TMPDIR and the cache inside the root. The whole root
+Every case runs ``python -m generator.cli`` in a subprocess limited to 10 s of CPU
+(``RLIMIT_CPU``: the kernel stops a runaway loop) and 1 GiB of address space (``RLIMIT_AS``),
+with a wall-clock timeout of 60 s for what blocks without computing (a FIFO), the limits being
+CPU time rather than wall time because the test machine is shared; HOME, TMPDIR and the cache
+inside the root. The whole root
 is snapshotted before and after (every file's bytes, every link's target, every folder), so a
 write, a deletion or a leftover temp file anywhere but the output folder fails the case; so
 does a traceback or an internal error (exit 3).
@@ -22,7 +25,8 @@ from pathlib import Path
 
 from tests.conftest import REPO, SOURCES, CliResult, errors
 
-TIMEOUT = 10.0  # seconds, per command
+CPU_SECONDS = 10  # per command
+WALL_SECONDS = 60.0  # per command: a hang that computes nothing
 MEMORY = 1 << 30  # bytes of address space
 
 EXAMPLE = "asahikawa-kenkozoshin"
@@ -32,7 +36,8 @@ MULTI = "atsugi-kokuho"  # the example with 件数 on a 提供先
 @dataclass
 class Run:
     result: CliResult
-    seconds: float
+    seconds: float  # wall clock
+    cpu: float  # user + system time of the command and its children
 
     @property
     def code(self) -> int:
@@ -43,8 +48,9 @@ class Run:
         return self.result.output
 
 
-def _limit_memory() -> None:  # in the child, before exec
+def _limit() -> None:  # in the child, before exec
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 1))
 
 
 @dataclass
@@ -90,6 +96,7 @@ class Root:
         }
         argv = tuple(str(a) for a in args)
         start = time.monotonic()
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
         try:
             proc = subprocess.run(
                 [sys.executable, "-m", "generator.cli", *argv],
@@ -97,15 +104,27 @@ class Root:
                 env=full,
                 stdin=subprocess.DEVNULL,
                 capture_output=True,
-                timeout=TIMEOUT,
-                preexec_fn=_limit_memory,
+                timeout=WALL_SECONDS,
+                preexec_fn=_limit,
             )
         except subprocess.TimeoutExpired:
-            raise AssertionError(f"hyoka {' '.join(argv)}: no answer within {TIMEOUT} s (a hang)") from None
+            raise AssertionError(
+                f"hyoka {' '.join(argv)}: no answer within {WALL_SECONDS} s (a hang)"
+            ) from None
         seconds = time.monotonic() - start
+        now = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (now.ru_utime - used.ru_utime) + (now.ru_stime - used.ru_stime)
         out = proc.stdout.decode("utf-8", "replace")
         err = proc.stderr.decode("utf-8", "replace")
-        return Run(CliResult(argv, proc.returncode, out, err), seconds)
+        if log := os.environ.get("HYOKA_ADVERSARIAL_LOG"):  # measured figures, for reports
+            with open(log, "a", encoding="utf-8") as fh:
+                fh.write(
+                    f"{proc.returncode}\t{cpu:.2f}\t{seconds:.2f}\t{now.ru_maxrss // 1024}\t{' '.join(argv)[:80]}\n"
+                )
+        assert proc.returncode >= 0, (
+            f"hyoka {' '.join(argv)}: killed by signal {-proc.returncode} (CPU limit?)"
+        )
+        return Run(CliResult(argv, proc.returncode, out, err), seconds, cpu)
 
     def snapshot(self, *, outside: Path | None = None) -> dict[str, object]:
         """Every entry under the root except the output folder (or ``outside``) and the cache."""
@@ -149,7 +168,7 @@ def assert_clean(run: Run, code: int | tuple[int, ...]) -> None:
     assert "Traceback" not in run.output, run.result.describe()
     assert "内部エラー" not in run.output, run.result.describe()
     assert "\x1b" not in run.output, "a raw escape character reached the terminal"
-    assert run.seconds < TIMEOUT, f"{run.seconds:.1f} s"
+    assert run.cpu < CPU_SECONDS, f"{run.cpu:.1f} s of CPU"
 
 
 def assert_error(run: Run, file: str, *needles: str) -> None:

@@ -41,3 +41,18 @@ def test_a_folder_name_with_escapes_is_shown_escaped_by_build(root: Root) -> Non
     assert_clean(run, 0)
     assert "\x1b" not in run.output and "\\x1b[31m" in run.output, run.result.describe()
     assert (root.out / name / f"{name}.html").is_file()
+
+
+def test_a_megabyte_key_or_value_does_not_flood_the_terminal(root: Root) -> None:
+    cover = root.folder() / "0_表紙.yaml"
+    cover.write_text(
+        cover.read_text(encoding="utf-8") + "? " + "鍵" * 1_000_000 + "\n: 1\n", encoding="utf-8"
+    )
+    overview = root.folder() / "2_ファイル概要_1.yaml"
+    text = overview.read_text(encoding="utf-8")
+    overview.write_text(text.replace("  使用者数: ", "  使用者数: " + "x" * 2_000_000, 1), encoding="utf-8")
+    run = root.run("check", "sources/c")
+    assert_clean(run, 1)
+    assert "項目名が長すぎます" in run.output and "200 文字まで" in run.output, run.result.describe()
+    assert "文字を省略" in run.output
+    assert len(run.output) < 20_000
