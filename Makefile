@@ -8,6 +8,10 @@ SOURCES := sources
 FORMATS ?= html,docx,xlsx
 
 .DEFAULT_GOAL := all
+# no built-in implicit rules: make would look for a way to remake each of the thousands of files
+# that deps.mk names (RCS, SCCS, %.c …), which costs more than everything else a no-op `make` does
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
 .PHONY: all build site test lint format check clean docs
 
 # The venv is (re)made when pyproject.toml changes; the stamp keeps `make` from reinstalling.

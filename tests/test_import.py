@@ -16,7 +16,7 @@ from generator.diagnostics import Reporter
 from generator.layout.items import printed_items
 from generator.pipeline import load_all
 
-from .conftest import SEEDS, SOURCES, run_cli
+from .conftest import SEEDS, SOURCES, diagnostics, run_cli
 
 EXAMPLES = sorted(p.name for p in SOURCES.iterdir() if (p / "0_表紙.yaml").is_file())
 
@@ -34,7 +34,10 @@ def printed(folder: Path) -> dict[tuple[str, ...], str]:
     """Every printed item of the document and its （別添２） rows, as the form prints them."""
     reporter = Reporter()
     [loaded] = load_all([folder], reporter, every_block=False)
-    assert not reporter.errors, [d.format() for d in reporter.errors]
+    # the example acknowledges what its published original leaves blank (確認済み.yaml); the
+    # imported copy has the same blanks, so only errors of reading count here
+    unread = [d for d in reporter.errors if d.rule[:1] in ("Y", "S", "B")]
+    assert not unread, [d.format() for d in unread]
     a = loaded.assessment
     assert a is not None
     items = {i.key: i.text for i in printed_items(a, loaded.blocks.text)}
@@ -108,6 +111,8 @@ def _other_geometry(src: Path, dst: Path) -> None:
     ws.title = "評価書"
     r = 1
     for sheet in wb.worksheets:
+        if sheet.sheet_state != "visible":
+            continue  # hyoka's hidden option lists: no part of the form
         for row in sheet.iter_rows():
             if all(c.value is None for c in row):
                 continue
@@ -144,8 +149,13 @@ def test_published_extractions_import_and_build(
     target = root / "imported"
     result = run_cli("import", SEEDS / f"{seed}.txt", "--out", target)
     assert result.code == 0, result.describe()
+    # what the extraction lost is missing (C01) and what the published document says may
+    # contradict itself (R…): the author's to settle. Nothing may stop the folder being read.
     check = run_cli("check", target)
-    assert check.code == 0, check.describe()
+    found = diagnostics(check.stderr)
+    assert not [d for d in found if d.level == "エラー" and d.rule[:1] in ("Y", "S", "B")], check.describe()
+    _acknowledge_all(target, [d for d in found if d.level == "エラー"])
+    assert run_cli("check", target).code == 0
     out = tmp_path / "out"
     assert run_cli("build", target, "--out", out, "--format", "html").code == 0
     reference = (SEEDS / f"{seed}.txt").read_text(encoding="utf-8")
@@ -154,6 +164,23 @@ def test_published_extractions_import_and_build(
     )
     assert recall >= min_recall, recall
     assert precision >= 0.97, precision
+
+
+def _acknowledge_all(folder: Path, errors: list) -> None:  # noqa: ANN001
+    """確認済み.yaml for the findings, as an author would after reading the published original."""
+    import yaml
+
+    entries = [
+        {
+            "規則": d.rule,
+            "場所": f"{Path(d.file).name}:{d.line}",
+            "理由": "公表版のテキストのとおり（取り込みのテスト）",
+        }
+        for d in errors
+    ]
+    (folder / "確認済み.yaml").write_text(
+        yaml.safe_dump({"確認済み": entries}, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
 
 
 @pytest.mark.parametrize(
@@ -283,3 +310,44 @@ def test_an_edited_workbook_changes_exactly_its_items(tmp_path: Path) -> None:
     assert again.code == 1 and "コミットしていない変更" in again.stderr
     _git(tmp_path, "commit", "-qam", "edited")
     assert "変わった項目はありません" in run_cli("import", "--into", root / name, edited).stdout
+
+
+def test_choice_cells_offer_their_options_as_a_pull_down(built: Path) -> None:
+    import openpyxl
+
+    name = "asahikawa-kenkozoshin"
+    wb = openpyxl.load_workbook(built / name / f"{name}.xlsx")
+    lists = wb["選択肢"]
+    assert lists.sheet_state == "hidden"
+    checked = 0
+    for ws in wb.worksheets:
+        for dv in ws.data_validations.dataValidation:
+            assert dv.type == "list"
+            column = dv.formula1.split("!")[1].split(":")[0].replace("$", "").rstrip("0123456789")
+            offered = [c.value for c in lists[column] if c.value]
+            for ref in str(dv.sqref).split():
+                value = ws[ref].value
+                assert value in offered or value == "[ \u3000 ]", (ws.title, ref, value, offered)
+                checked += 1
+    assert checked >= 20  # every choice of the example: 使用者数, 十分か, 委託の有無 …
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_round_trip_through_the_pdf_keeps_the_text(tmp_path: Path, fidelity, name: str) -> None:  # noqa: ANN001
+    out = tmp_path / "out"
+    built = run_cli("build", SOURCES / name, "--out", out, "--format", "pdf,html", "--quiet")
+    assert built.code == 0, built.describe()
+    root = _sources_root(tmp_path)
+    target = root / name
+    result = run_cli("import", out / name / f"{name}.pdf", "--out", target)
+    assert result.code == 0, result.describe()
+    found = diagnostics(run_cli("check", target).stderr)
+    assert not [d for d in found if d.level == "エラー" and d.rule[:1] in ("Y", "S", "B")]
+    _acknowledge_all(target, [d for d in found if d.level == "エラー"])
+    again = tmp_path / "again"
+    rebuilt = run_cli("build", target, "--out", again, "--format", "html")
+    assert rebuilt.code == 0, rebuilt.describe()
+    reference = "\n".join(fidelity.output_blocks([out / name / f"{name}.html"]))
+    recall, _, missing = fidelity.measure(reference, fidelity.output_blocks([again / name / f"{name}.html"]))
+    assert recall >= 0.99, (recall, missing[:5])

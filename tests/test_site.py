@@ -190,6 +190,22 @@ def test_second_run_writes_nothing(tmp_path: Path) -> None:
     assert COPY not in (site / "index.html").read_text(encoding="utf-8")
 
 
+def test_an_edit_renders_only_its_page(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    other = (site / EXAMPLE_NAME / "index.html").stat().st_ino
+    shards = sorted(p.name for p in (site / "search" / "g").iterdir())
+    cover = tmp_path / "sources" / COPY / "0_表紙.yaml"
+    cover.write_text(cover.read_text(encoding="utf-8").replace("健康増進", "健康づくり"), encoding="utf-8")
+    result = run_cli("site", "sources", "--out", "out/site", "--build", "out", "-j", "1", cwd=tmp_path)
+    assert result.code == 0, result.describe()
+    assert "作り直したページ 1 件" in result.stdout
+    assert (site / EXAMPLE_NAME / "index.html").stat().st_ino == other  # linked from the old site
+    assert "健康づくり" in (site / COPY / "index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (site / "search" / "g").iterdir()) == shards
+    meta = (site / "search" / "meta.js").read_text(encoding="utf-8")
+    assert search.page_key(COPY) in meta and search.page_key(EXAMPLE_NAME) in meta
+
+
 def test_stale_pdf_is_not_offered(tmp_path: Path) -> None:
     site = _site(tmp_path)
     (tmp_path / "out" / EXAMPLE_NAME / f"{EXAMPLE_NAME}.pdf").write_bytes(b"%PDF-1.4 not built by this build")

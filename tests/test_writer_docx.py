@@ -410,8 +410,10 @@ def test_cell_content_kinds(sample):
 
 
 def test_check_grid_is_a_table_of_columns_and_falls_back_to_lines_when_too_wide():
+    # items with a （ ） field may not wrap (Writer would start a line with its 「）」)
     wide = CheckGrid(
-        tuple(CheckItem(f"とても長い選択肢の名前その{i}番目の項目", i == 0) for i in range(4)), columns=3
+        tuple(CheckItem(f"とても長い選択肢の名前その{i}番目の項目", i == 0, detail="") for i in range(4)),
+        columns=3,
     )
     narrow = CheckGrid(tuple(CheckItem(f"短{i}", False) for i in range(4)), columns=2)
     options = Options(("する", "しない", "不明"), 2)
@@ -422,9 +424,25 @@ def test_check_grid_is_a_table_of_columns_and_falls_back_to_lines_when_too_wide(
     # entries too wide for three columns stand one a line, each whole
     assert not cells[0].tables
     assert [p.text.replace("\xa0", " ") for p in cells[0].paragraphs][:2] == [
-        "[ ○ ] とても長い選択肢の名前その0番目の項目",
-        "[ ] とても長い選択肢の名前その1番目の項目",
+        "[ ○ ] とても長い選択肢の名前その0番目の項目 （  ）",
+        "[ ] とても長い選択肢の名前その1番目の項目 （  ）",
     ]
+    # long items without a field keep the form's columns, each wrapping within its own
+    long = CheckGrid(
+        tuple(CheckItem(f"とても長い選択肢の名前その{i}番目の項目", False) for i in range(3)), columns=3
+    )
+    [kept] = (
+        read(
+            writer.render(
+                document(Part("p", "甲", "甲", (Table((100,), (Row((Cell((long,), role="checks"),)),)),)))
+            )
+        )
+        .tables[0]
+        .rows[0]
+        .cells[0]
+        .tables
+    )
+    assert len(kept.columns) == 3
     # short ones in two columns of a borderless table
     [grid] = cells[1].tables
     assert [[c.text.replace("\xa0", " ") for c in r.cells] for r in grid.rows] == [

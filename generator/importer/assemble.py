@@ -104,6 +104,16 @@ _DATE = re.compile(
 )
 
 
+def _is_date(text: str) -> bool:
+    from .. import dates
+
+    try:
+        dates.parse_date(text.strip())
+        return True
+    except dates.DateError:
+        return False
+
+
 def _short(text: str, n: int = 40) -> str:
     text = text.replace("\n", " ")
     return text if len(text) <= n else text[:n] + "…"
@@ -404,11 +414,38 @@ class _Builder:
                 else:
                     prev = row.get(item.key)
                     row[item.key] = (prev + "\n\n" if prev else "") + markdown_text(text)
-            if row.get("変更日") or len(row) >= 3:
+            date_key = next((i.key for i in form.changes.columns if i.kind == "date"), "")
+            starts = _is_date(str(row.get(date_key, ""))) or (not rows and len(row) >= 3)
+            if starts:
                 rows.append(row)
-            elif rows:  # a row continued below (wrapped cells of a PDF table)
+            elif rows:  # a row continued below (a PDF table row carried over to the next page)
+                last = rows[-1]
                 for k, v in row.items():
-                    rows[-1][k] = (str(rows[-1].get(k, "")) + "\n" + str(v)).strip()
+                    glue = "" if k == date_key else "\n"
+                    last[k] = (str(last.get(k, "")) + glue + str(v)).strip()
+        # every cell as the reader takes it: a row run together with the next one (a PDF table
+        # whose rule was lost) keeps its first date and option, and the review list says so
+        for n, row in enumerate(rows, 1):
+            for item in form.changes.columns:
+                text = str(row.get(item.key, "")).strip()
+                if not text:
+                    continue
+                where = f"{form.changes.label} {n}行目 {item.label}"
+                if item.kind == "date" and not _is_date(text):
+                    row[item.key] = self.date(text, where, "")
+                elif item.kind == "choice":
+                    chosen = read_choice(text, item.options)
+                    if chosen is None:
+                        found = sorted((text.find(o), o) for o in item.options if o in text)
+                        chosen = found[0][1] if found else None
+                        self.notes.append(
+                            Note(
+                                "推定",
+                                where,
+                                f"「{_short(text)}」から「{chosen or '（なし）'}」としました。確かめてください。",
+                            )
+                        )
+                    row[item.key] = chosen or ""
         return rows
 
 

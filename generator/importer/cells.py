@@ -50,7 +50,10 @@ def read_rows(path: Path) -> list[Row]:
         ".htm": _text,
     }
     rows = readers[suffix](path)
-    rows = [[c for c in row if c.text.strip()] for row in rows]
+    # writers keep an option's words together with no-break spaces: they are spaces to the form
+    rows = [
+        [Cell(c.text.replace("\xa0", " "), c.where, c.col) for c in row if c.text.strip()] for row in rows
+    ]
     rows = [row for row in rows if row]
     if not rows:
         raise ImportInputError(
@@ -82,6 +85,8 @@ def _xlsx(path: Path) -> list[Row]:
         raise ImportInputError(f"「{path.name}」を Excel のブックとして読めませんでした（{exc}）。") from None
     rows: list[Row] = []
     for ws in wb.worksheets:
+        if getattr(ws, "sheet_state", "visible") != "visible":
+            continue  # a helper sheet (hyoka's option lists), not part of the printed form
         for row in ws.iter_rows():
             cells = [
                 Cell(_cell_text(c.value), f"{ws.title}!{c.coordinate}", c.column)
@@ -152,19 +157,18 @@ def _pdf(path: Path) -> list[Row]:
         raise ImportInputError(
             "PDF の取り込みには pdfplumber が必要です（pip install pdfplumber）。"
         ) from None
-    rows: list[Row] = []
+    pages: list[list[tuple[float, list[Row], str]]] = []  # per page: (top, rows, running-text key)
     try:
         with pdfplumber.open(str(path)) as pdf:
             for p, page in enumerate(pdf.pages, 1):
                 tables = page.find_tables()
-                boxes = [t.bbox for t in tables]
-                # text outside tables (titles) first in its place, then each table's rows
                 outside = page
-                for box in boxes:
-                    outside = outside.outside_bbox(box)
-                pieces: list[tuple[float, list[Row]]] = []
+                for t in tables:
+                    outside = outside.outside_bbox(t.bbox)
+                pieces: list[tuple[float, list[Row], str]] = []
                 for line in outside.extract_text_lines():
-                    pieces.append((line["top"], [[Cell(line["text"], f"{p} ページ")]]))
+                    text = line["text"]
+                    pieces.append((line["top"], [[Cell(text, f"{p} ページ")]], _running_key(text)))
                 for t in tables:
                     trows: list[Row] = []
                     for r, row in enumerate(t.extract(), 1):
@@ -175,14 +179,23 @@ def _pdf(path: Path) -> list[Row]:
                                 if text is not None
                             ]
                         )
-                    pieces.append((t.bbox[1], trows))
-                for _, piece in sorted(pieces, key=lambda x: x[0]):
-                    rows.extend(piece)
+                    pieces.append((t.bbox[1], trows, ""))
+                pages.append(sorted(pieces, key=lambda x: x[0]))
     except ImportInputError:
         raise
     except Exception as exc:
         raise ImportInputError(f"「{path.name}」を PDF として読めませんでした（{exc}）。") from None
-    return rows
+    # running heads and page numbers: the same line (numbers aside) outside the tables of most pages
+    counts: dict[str, int] = {}
+    for page in pages:
+        for key in {k for _, _, k in page if k}:
+            counts[key] = counts.get(key, 0) + 1
+    running = {k for k, n in counts.items() if len(pages) >= 3 and n * 2 >= len(pages)}
+    return [row for page in pages for _, rows, key in page if key not in running for row in rows]
+
+
+def _running_key(text: str) -> str:
+    return re.sub(r"[0-9０-９]+", "#", re.sub(r"\s+", "", text))
 
 
 _TAG = re.compile(r"<[^>]*>")

@@ -204,7 +204,7 @@ class Builder:
         members = record.records(r.key) or [Record(record.loc)]  # member 1 is always printed
         rows: list[ir.Row] = []
         for n, member in enumerate(members, 1):
-            group = s.group_label(r.member, n, r.groups)
+            group = s.group_label(r.member, n, r.printed_groups)
             if group and group.startswith(f"{r.member}{n}～"):
                 rows.append(ir.Row((self.label(group, "heading", colspan=4),), kind="heading"))
             title = r.title and member.values.get(r.title.key)
@@ -214,7 +214,7 @@ class Builder:
             rows.append(ir.Row((self.label(f"{r.member}{n}", "heading"), title_cell), kind="heading"))
             rows += self.rows(r.children, member)
         # unused groups print as their header row only
-        for lo, hi in r.groups:
+        for lo, hi in r.printed_groups:
             if lo > len(members):
                 rows.append(
                     ir.Row((self.label(f"{r.member}{lo}～{hi}", "heading", colspan=4),), kind="heading")

@@ -170,16 +170,36 @@ def vlq(number: int) -> str:
     return "".join(out)
 
 
+_SMALL = [vlq(n) for n in range(4096)]  # most gaps: a look-up instead of a call
+
+
+def _vlq_fast(number: int) -> str:
+    return _SMALL[number] if number < 4096 else vlq(number)
+
+
 def page_postings(page_items: list[Item]) -> dict[str, str]:
     """Bigram → the page's item numbers holding it (count, first, gaps), VLQ-encoded."""
     local: dict[str, list[int]] = {}
     for number, item in enumerate(page_items):
-        for gram in bigrams(item.text):
-            local.setdefault(gram, []).append(number)
-    return {
-        gram: vlq(len(ns)) + "".join(vlq(b - a) for a, b in zip([0, *ns], ns, strict=False))
-        for gram, ns in sorted(local.items())
-    }
+        norm = normalise(item.text)
+        for gram in {a + b for a, b in zip(norm, norm[1:], strict=False)}:
+            found = local.get(gram)
+            if found is None:
+                local[gram] = [number]
+            else:
+                found.append(number)
+    small = _SMALL
+    out = {}
+    for gram in sorted(local):
+        numbers = local[gram]
+        previous = 0
+        parts = [_vlq_fast(len(numbers))]
+        for n in numbers:
+            gap = n - previous
+            parts.append(small[gap] if gap < 4096 else vlq(gap))
+            previous = n
+        out[gram] = "".join(parts)
+    return out
 
 
 def shard_of(gram: str, shards: int) -> int:
@@ -237,7 +257,7 @@ def text_files(key: str, page: Page, page_items: list[Item]) -> Iterator[tuple[s
     for k in range(0, max(1, len(page_items)), CHUNK):
         name = f"{key}-{k // CHUNK}"
         body = {
-            "page": [page.href, page.title, page.organisation],
+            "page": [page.href, clean(page.title), clean(page.organisation)],
             "items": [[i.anchor, i.label, i.text] for i in page_items[k : k + CHUNK]],
         }
         yield f"{name}.js", _call("texts", name, body)

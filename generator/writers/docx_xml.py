@@ -18,6 +18,7 @@ from generator.layout.ir import (
     CellRole,
     CheckCaption,
     CheckGrid,
+    CheckItem,
     ChoiceValue,
     Content,
     Document,
@@ -264,9 +265,13 @@ def _lines_runs(texts: list[str], columns: int) -> tuple[list[str], str]:
 NBSP = "\u00a0"
 
 
+MIN_GRID_COLUMN_EMS = 8
+
+
 def _unbroken(text: str) -> str:
-    """An option or check item held together: its spaces (「1） 」, 「（ 1 ）件」) do not break."""
-    return text.replace(" ", NBSP)
+    """An option or check item held together: its spaces (「1） 」, 「（ 1 ）件」, the blank of an
+    empty count) do not break, so no line of it begins with 「）」."""
+    return text.replace(" ", NBSP).replace("\u3000", NBSP * 3)
 
 
 NO_BORDERS = "".join(
@@ -323,9 +328,18 @@ def _content_xml(content: Content, role: CellRole, width: int, jc: str, out: _Ce
             out.xml.append(paragraph_xml(OPTIONS, run_xml(line), tabs))
             out.lines.append(line)
     elif isinstance(content, CheckGrid):
-        # as many columns as the form has, fewer where an item would not fit its column whole
-        items = [check_line(it) for it in content.items if not isinstance(it, CheckCaption)]
-        columns = _fit_columns(items, width, content.columns, style.size * 10)
+        # as many columns as the form has, an item wrapping within its column; fewer where a
+        # column would be narrower than MIN_GRID_COLUMN_EMS
+        # column would be narrower than MIN_GRID_COLUMN_EMS, or an item with a （ ） field would
+        # wrap (Writer breaks its blanks apart and starts a line with the 「）」)
+        em = style.size * 10
+        fields = [
+            check_line(it)
+            for it in content.items
+            if isinstance(it, CheckItem) and (it.detail is not None or it.count is not None)
+        ]
+        columns = _fit_columns(fields, width, content.columns, em) if fields else max(1, content.columns)
+        columns = max(1, min(columns, (width - 2 * CELL_MARGIN) // (MIN_GRID_COLUMN_EMS * em)))
         rows: list[list[tuple[str, bool]]] = []
         for grid_row in content.rows():
             entries: list[tuple[str, bool]] = []

@@ -169,17 +169,18 @@ def option_lines(numbered: list[str], columns: int, width_pt: float | None) -> l
 
 
 def split_long(text: str, limit: int = CELL_LIMIT) -> list[str]:
-    """Text in pieces of at most ``limit`` characters (Excel's cell limit), cut at line ends where
-    there are any."""
+    """Text in pieces of at most ``limit`` characters (Excel's cell limit), cut at a line end, else
+    after a sentence's 「。」, else anywhere."""
     pieces: list[str] = []
     while len(text) > limit:
         cut = text.rfind("\n", 0, limit + 1)
-        if cut <= 0:
-            pieces.append(text[:limit])
-            text = text[limit:]
-        else:
+        if cut > 0:
             pieces.append(text[:cut])
             text = text[cut + 1 :]
+            continue
+        cut = text.rfind("。", 0, limit) + 1 or limit
+        pieces.append(text[:cut])
+        text = text[cut:]
     pieces.append(text)
     return pieces
 
@@ -323,6 +324,8 @@ class SheetLayout:
         self.title_rows: tuple[int, int] | None = None
         # what a page break may not cut: (first row, last row, kept with the next block)
         self.blocks: list[tuple[int, int, bool]] = []
+        # choice cells (sheet row, column, options): a pull-down in Excel, as the official workbook has
+        self.choices: list[tuple[int, int, tuple[str, ...]]] = []
 
     # -- blocks
 
@@ -361,9 +364,15 @@ class SheetLayout:
         count = len(table.rows)
         taken: list[set[int]] = [set() for _ in range(count)]
         slots: list[Slot] = []
+        choice_slots: list[tuple[int, tuple[str, ...]]] = []  # (index in slots, options)
         for r, row in enumerate(table.rows):
             c = 0
+            options = next(
+                (x.options for cell in row.cells for x in cell.content if isinstance(x, Options)), None
+            )
             for cell in row.cells:
+                if options and any(isinstance(x, ChoiceValue) for x in cell.content):
+                    choice_slots.append((len(slots), options))
                 while c in taken[r]:
                     c += 1
                 last = c + cell.colspan - 1
@@ -384,6 +393,9 @@ class SheetLayout:
                 slots.append(Slot(r, rows, starts[c], starts[last + 1] - 1, units, look, stacked))
                 c = last + 1
         row_starts = self.place(slots, count)
+        for index, options in choice_slots:
+            slot = slots[index]
+            self.choices.append((row_starts[slot.row], slot.left, options))
         for r, row in enumerate(table.rows):
             keep = row.kind in ("heading", "group", "header") or r < table.header_rows
             self.blocks.append((row_starts[r], row_starts[r + 1] - 1, keep))
@@ -579,8 +591,60 @@ def header_text(text: str, room: int = HEADER_LIMIT) -> str:
 RUNNING = f'&C&"{FONT_NAME},Regular"&9 '
 
 
+CHOICE_SHEET = "選択肢"  # hidden: the option lists the pull-downs of choice cells offer
+
+
+def choice_value(option: str) -> str:
+    """An option as a choice cell prints it once chosen (what ``content_units`` writes)."""
+    return f"[ {option} ]"
+
+
+class ChoiceLists:
+    """The distinct option lists of a workbook, a column each on the hidden sheet."""
+
+    def __init__(self) -> None:
+        self.columns: dict[tuple[str, ...], int] = {}
+
+    def validations(self, layout: SheetLayout) -> str:
+        by_list: dict[int, list[str]] = {}
+        for row, col, options in layout.choices:
+            column = self.columns.setdefault(options, len(self.columns) + 1)
+            by_list.setdefault(column, []).append(f"{sml.column_letter(col)}{row}")
+        return sml.validations_xml(
+            [
+                (
+                    " ".join(refs),
+                    f"{sml.quoted(CHOICE_SHEET)}!${sml.column_letter(column)}$1:"
+                    f"${sml.column_letter(column)}${len(self.options(column))}",
+                )
+                for column, refs in sorted(by_list.items())
+            ]
+        )
+
+    def options(self, column: int) -> tuple[str, ...]:
+        return next(o for o, c in self.columns.items() if c == column)
+
+    def sheet(self, strings: sml.SharedStrings, style: int) -> sml.SheetEntry:
+        ranges = [
+            sml.Placed(r, column, r, column, choice_value(option), style, False)
+            for options, column in self.columns.items()
+            for r, option in enumerate(options, 1)
+        ]
+        count = max(len(self.columns), 1)
+        setup = sml.PageSetup(margins=(MARGIN_INCH, MARGIN_INCH, 0.75, 0.75, 0.3, 0.3), header="", footer="")
+        xml = sml.worksheet_xml(count, 40.0, {}, ranges, setup, strings)
+        rows = max((len(o) for o in self.columns), default=1)
+        return sml.SheetEntry(CHOICE_SHEET, xml, f"$A$1:${sml.column_letter(count)}${rows}", hidden=True)
+
+
 def sheet_entry(
-    title: str, layout: SheetLayout, formats: Formats, strings: sml.SharedStrings, doc: Document, first: bool
+    title: str,
+    layout: SheetLayout,
+    formats: Formats,
+    strings: sml.SharedStrings,
+    doc: Document,
+    first: bool,
+    validations: str = "",
 ) -> sml.SheetEntry:
     ranges = [
         sml.Placed(
@@ -610,6 +674,7 @@ def sheet_entry(
         strings,
         selected=first,
         breaks=layout.page_breaks(heights),
+        validations=validations,
     )
     last = sml.column_letter(layout.columns)
     titles = f"${layout.title_rows[0]}:${layout.title_rows[1]}" if layout.title_rows else None
@@ -625,10 +690,16 @@ def render(doc: Document) -> bytes:
     formats = Formats()
     strings = sml.SharedStrings()
     sheets = []
+    lists = ChoiceLists()
     for number, (part, title) in enumerate(zip(doc.parts, sheet_titles(doc.parts), strict=True)):
         layout = SheetLayout(sheet_columns(part))
         layout.add_part(part)
-        sheets.append(sheet_entry(title, layout, formats, strings, doc, first=number == 0))
+        validations = lists.validations(layout)
+        sheets.append(
+            sheet_entry(title, layout, formats, strings, doc, first=number == 0, validations=validations)
+        )
+    if lists.columns and CHOICE_SHEET not in {s.title for s in sheets}:
+        sheets.append(lists.sheet(strings, formats.index("value")))
     if not sheets:  # a workbook needs a sheet
         sheets.append(sheet_entry("Sheet1", SheetLayout(GRID_COLUMNS), formats, strings, doc, first=True))
 

@@ -13,16 +13,18 @@ import math
 import re
 import unicodedata
 
-# One column-width unit in points: the digit width of the workbook's default font, ＭＳ Ｐゴシック
-# 11 pt, in Excel (8 px at 96 dpi). LibreOffice's unit is wider (7 pt), so it wraps less.
-UNIT_PT = 6.0
+# One column-width unit in points as LibreOffice prints it: the 72-unit grid measured 496 pt wide
+# in its PDF (LibreOffice 7.4, the default font replaced by IPAexGothic). The rows are sized to
+# LibreOffice's print, which publishes the form; Excel's unit is narrower (ＭＳ Ｐゴシック 11 pt,
+# 8 px = 6 pt), so Excel wraps long cells into more lines than these rows were sized for.
+UNIT_PT = 496.0 / 72
 CELL_INSET_PT = 6.0  # left + right padding inside a cell
-# Line pitch / font size. Measured in LibreOffice 7.4 (IPAexMincho 9 pt prints a line every 9.0 pt,
-# 1.0); Excel's ＭＳ 明朝 sets lines a little looser. 1.1 with the row padding leaves LibreOffice's
-# rows a line or so to spare per ten and prints the three examples in 31 / 98 / 53 pages, against
-# 30 / 105 / 49 through the DOCX (1.3 gave 42 / 121 / 64: rows far taller than their text).
-LINE_FACTOR = 1.1
-ROW_PADDING_PT = 4.0  # top + bottom padding of a row
+# Line pitch / font size, measured in LibreOffice 7.4: IPAexMincho 9 pt prints a line every 9.0 pt.
+# Pages of the three examples (XLSX route / DOCX route): 1.3 and Excel's 6 pt unit gave 42 / 121 /
+# 64 against 22 / 76 / 37 (rows far taller than their text); 1.1 gave 31 / 98 / 53; 1.0 with
+# LibreOffice's unit gives 26 / 80 / 43.
+LINE_FACTOR = 1.0
+ROW_PADDING_PT = 3.0  # top + bottom padding of a row
 MAX_ROW_PT = 409.0  # Excel's largest row height
 # A cell taller than MAX_ROW_PT is merged over ceil(need / SHEET_ROW_PT) sheet rows: as few as
 # will do, with room left under MAX_ROW_PT for rounding heights up to whole pixels.

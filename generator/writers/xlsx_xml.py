@@ -231,6 +231,7 @@ def worksheet_xml(
     strings: SharedStrings,
     selected: bool = False,
     breaks: Iterable[int] = (),
+    validations: str = "",
 ) -> str:
     """A sheet in one pass: cells are gathered per row as runs, then each row's runs sorted by
     column, so the cells come in the order Excel requires whatever order the ranges came in."""
@@ -284,7 +285,7 @@ def worksheet_xml(
         f'<sheetViews><sheetView showGridLines="0"{view} workbookViewId="0"/></sheetViews>'
         '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>'
         f"<cols>{cols}</cols>"
-        f"<sheetData>{''.join(rows)}</sheetData>{merged}"
+        f"<sheetData>{''.join(rows)}</sheetData>{merged}{validations}"
         '<printOptions horizontalCentered="1"/>'
         f'<pageMargins left="{left}" right="{right}" top="{top}" bottom="{bottom}" header="{header}" footer="{footer}"/>'
         '<pageSetup paperSize="9" orientation="portrait" fitToWidth="1" fitToHeight="0"/>'
@@ -297,12 +298,30 @@ def worksheet_xml(
 # The package
 
 
+def validations_xml(lists: list[tuple[str, str]]) -> str:
+    """Pull-down lists: (cells as ``"H6 H7"``, the list's range as a formula)."""
+    if not lists:
+        return ""
+    items = "".join(
+        f'<dataValidation type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1" '
+        f'errorTitle="選択肢" error="選択肢から選んでください。" sqref="{cells}">'
+        f"<formula1>{escape(formula)}</formula1></dataValidation>"
+        for cells, formula in lists
+    )
+    return f'<dataValidations count="{len(lists)}">{items}</dataValidations>'
+
+
 @dataclass(frozen=True, slots=True)
 class SheetEntry:
     title: str  # already a valid sheet name
     xml: str
     print_area: str  # $A$1:$X$99
     print_titles: str | None = None  # rows, $3:$3
+    hidden: bool = False  # a helper sheet (the option lists of the pull-downs), never printed
+
+
+def quoted(title: str) -> str:
+    return _quoted(title)
 
 
 def _quoted(title: str) -> str:
@@ -311,13 +330,16 @@ def _quoted(title: str) -> str:
 
 
 def workbook_xml(sheets: list[SheetEntry]) -> str:
+    hidden = ' state="hidden"'
     listed = "".join(
-        f'<sheet name="{attribute(s.title)}" sheetId="{i}" r:id="rId{i}"/>' for i, s in enumerate(sheets, 1)
+        f'<sheet name="{attribute(s.title)}" sheetId="{i}"{hidden if s.hidden else ""} r:id="rId{i}"/>'
+        for i, s in enumerate(sheets, 1)
     )
     # Excel keeps defined names sorted by name, then sheet
     names = [
         f'<definedName name="_xlnm.Print_Area" localSheetId="{i}">{escape(_quoted(s.title))}!{s.print_area}</definedName>'
         for i, s in enumerate(sheets)
+        if not s.hidden
     ] + [
         f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">{escape(_quoted(s.title))}!{s.print_titles}</definedName>'
         for i, s in enumerate(sheets)
