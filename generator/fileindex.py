@@ -19,6 +19,7 @@ loading it runs no code), and an unreadable or foreign file counts as empty.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -26,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from .output import write_atomic
+from .output import OutputError, write_atomic
 
 NAME = ".hyoka-index"
 LOCK = ".hyoka-index.lock"
@@ -142,6 +143,13 @@ class FileIndex:
         """Merge this run's changes into the index on disk (others' changes stay)."""
         if not self.changed:
             return
+        # a cache: a lock that cannot be taken (a link), a full disk only cost hashing again
+        with contextlib.suppress(OSError, OutputError):
+            self._save()
+        self._changed.clear()
+        self._section_changes.clear()
+
+    def _save(self) -> None:
         from .manifest import locked
 
         target = self.path.parent
@@ -161,8 +169,6 @@ class FileIndex:
                         section[key] = value
             data = {"schema": SCHEMA, "files": disk.files, "sections": disk.sections}
             write_atomic(self.path, marshal.dumps(data), sync=False)
-        self._changed.clear()
-        self._section_changes.clear()
 
 
 def _regular(mode: int) -> bool:
