@@ -13,13 +13,16 @@ The 基礎 has no ※ items: 重要な変更 applies to 重点/全項目 only [K
 
 from __future__ import annotations
 
+import datetime
+
 from . import options as o
+from . import schema as s
+from .definition import ChangesAnnex, FormDefinition
 from .schema import Head, Item, Section
 
 KIND = "基礎項目評価書"
 SHORT = "基礎"
 TITLE = "特定個人情報保護評価書（基礎項目評価書）"
-FORM_NUMBER = "様式2"
 
 # ---------------------------------------------------------------------------
 # Option lists of the 基礎 only (worded as printed)
@@ -83,6 +86,7 @@ def _counted_at() -> Item:
 
 COVER = Section(
     id="cover",
+    short="表紙",
     file="0_表紙",
     title=TITLE,
     path_title="",
@@ -105,6 +109,7 @@ COVER = Section(
 
 SECTION1 = Section(
     id="s1",
+    short="Ⅰ 関連情報",
     file="1_関連情報",
     title="Ⅰ　関連情報",
     path_title="Ⅰ 関連情報",
@@ -142,6 +147,7 @@ SECTION1 = Section(
 
 SECTION2 = Section(
     id="s2",
+    short="Ⅱ しきい値判断項目",
     file="2_しきい値判断項目",
     title="Ⅱ　しきい値判断項目",
     path_title="Ⅱ しきい値判断項目",
@@ -169,6 +175,7 @@ SECTION2 = Section(
 
 SECTION3 = Section(
     id="s3",
+    short="Ⅲ しきい値判断結果",
     file="3_しきい値判断結果",
     title="Ⅲ　しきい値判断結果",
     path_title="Ⅲ しきい値判断結果",
@@ -181,6 +188,7 @@ SECTION3 = Section(
 
 SECTION4 = Section(
     id="s4",
+    short="Ⅳ リスク対策",
     file="4_リスク対策",
     title="Ⅳ　リスク対策",
     path_title="Ⅳ リスク対策",
@@ -198,7 +206,12 @@ SECTION4 = Section(
         Head(
             "特定個人情報の入手",
             "２．特定個人情報の入手（情報提供ネットワークシステムを通じた入手を除く。）",
-            (_enough("目的外の入手が行われるリスクへの対策は十分か", "目的外の入手が行われるリスクへの対策は十分か"),),
+            (
+                _enough(
+                    "目的外の入手が行われるリスクへの対策は十分か",
+                    "目的外の入手が行われるリスクへの対策は十分か",
+                ),
+            ),
         ),
         Head(
             "特定個人情報の使用",
@@ -240,8 +253,13 @@ SECTION4 = Section(
             "情報提供ネットワークシステムとの接続",
             "６．情報提供ネットワークシステムとの接続",
             (
-                _enough("目的外の入手が行われるリスクへの対策は十分か", "目的外の入手が行われるリスクへの対策は十分か"),
-                _enough("不正な提供が行われるリスクへの対策は十分か", "不正な提供が行われるリスクへの対策は十分か"),
+                _enough(
+                    "目的外の入手が行われるリスクへの対策は十分か",
+                    "目的外の入手が行われるリスクへの対策は十分か",
+                ),
+                _enough(
+                    "不正な提供が行われるリスクへの対策は十分か", "不正な提供が行われるリスクへの対策は十分か"
+                ),
             ),
             flags=(
                 Item("接続しない（入手）", "接続しない（入手）", "flag"),
@@ -306,9 +324,14 @@ SECTION4 = Section(
 # ---------------------------------------------------------------------------
 # （別添） 変更箇所: the 重点's columns, without a number [S21]
 
-ANNEX_TITLE = "（別添）　変更箇所"
-ANNEX_FILE = "9_変更箇所"
-ANNEX_KEY = "変更箇所"
+CHANGES = ChangesAnnex(
+    id="annex",
+    file="9_変更箇所",
+    key="変更箇所",
+    title="（別添）　変更箇所",
+    short="別添 変更箇所",
+    columns=s.ANNEX2_COLUMNS,
+)
 
 SECTIONS: tuple[Section, ...] = (COVER, SECTION1, SECTION2, SECTION3, SECTION4)
 
@@ -317,5 +340,22 @@ TOC = (
     "Ⅱ　しきい値判断項目",
     "Ⅲ　しきい値判断結果",
     "Ⅳ　リスク対策",
-    ANNEX_TITLE,
+    CHANGES.title,
 )
+
+# [K] the edition: items 8–11 of Ⅳ came after 平成26年4月; the mark of the edition in use today is
+# taken to be the 重点's (令和6年10月), unconfirmed by a printed 基礎.
+CURRENT = FormDefinition(
+    kind=KIND,
+    short=SHORT,
+    number=2,
+    edition="令和6年10月",
+    since=datetime.date(2024, 10, 1),
+    title=TITLE,
+    sections=SECTIONS,
+    toc=TOC,
+    changes=CHANGES,
+    accessors=(("cover", "cover"),),
+)
+
+FORMS: tuple[FormDefinition, ...] = (CURRENT,)

@@ -40,7 +40,8 @@ PAIRED = Section(
             tuple(
                 n
                 for n in k.SECTION4.children
-                if isinstance(n, Head) and n.key in ("人手を介在させる作業", "最も優先度が高いと考えられる対策")
+                if isinstance(n, Head)
+                and n.key in ("人手を介在させる作業", "最も優先度が高いと考えられる対策")
             ),
         ),
     ),
@@ -148,9 +149,12 @@ COPIES: tuple[Copy, ...] = (
     Copy(("s4", "監査", "実施の有無"), ("s3", "監査", "実施の有無"), per_file=True, combine="union"),
 )
 
+
 def _title(text: Text) -> Text:
     # 「国民健康保険に関する事務　重点項目評価書」 names its form; the 基礎 names its own
-    parts = tuple(p.replace("重点項目評価書", "基礎項目評価書") if isinstance(p, str) else p for p in text.parts)
+    parts = tuple(
+        p.replace("重点項目評価書", "基礎項目評価書") if isinstance(p, str) else p for p in text.parts
+    )
     return Text(parts, text.loc)
 
 
@@ -305,11 +309,11 @@ def _merge(target: Record, part: Record, where: Path, override: bool, reporter: 
             continue
         known = target.values.get(key)
         if _written(known) and not override:
-            loc = getattr(value, "loc")
+            loc = value.loc
             reporter.error(
                 loc,
                 " ".join((*where, key)),
-                f"この項目は重点項目評価書（{getattr(known, 'loc')}）から写すので、{PAIRED_FILE}.yaml には"
+                f"この項目は重点項目評価書（{known.loc}）から写すので、{PAIRED_FILE}.yaml には"
                 "書かないでください（同じことを 2 か所に書くと食い違います）。",
             )
             continue

@@ -34,6 +34,21 @@ class Item:
     fixed: str = ""  # text printed by the form itself (kind "fixed")
     count_of: str = ""  # choice followed by 「（ n ）件」 counting this sibling list
     unit: str = ""  # printed after the value: a date 「令和7年4月1日 時点」 (基礎 Ⅱ いつ時点の計数か)
+    # the item's identity across editions when its key changed (「事務の概要」 → 「事務の内容」)
+    ident: str = ""
+    # check grid in captioned rows (「・識別情報」 …); options not under a caption follow
+    captions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # (printed option, alternative): the alternative is printed in its place when it is checked
+    aliases: tuple[tuple[str, str], ...] = ()
+    # kind "derived": boxes checked by counting sibling lists, (box label, list key, key of a
+    # member's own count); ``tally_none`` is the box checked when every count is zero
+    tally: tuple[tuple[str, str, str], ...] = ()
+    tally_none: str = ""
+
+    @property
+    def id(self) -> str:
+        """Stable identity of the item (its key unless an edition renamed it)."""
+        return self.ident or self.key
 
 
 @dataclass(frozen=True)
@@ -79,6 +94,17 @@ Node = Item | RowGroup | Head | Repeat
 
 
 @dataclass(frozen=True)
+class Annex:
+    """A free-form annex printed after its per-file section: an ordered list of groups
+    (見出し, 小見出し, 項目, 注記) written under ``key`` in that section's file."""
+
+    id: str  # part id prefix: 「annex1」 → 「annex1-1」
+    key: str  # YAML key inside the section's file
+    title: str  # as printed
+    short: str  # for sheet names and tables of contents: 「別添1」 → 「別添1 ファイル1」
+
+
+@dataclass(frozen=True)
 class Section:
     id: str
     file: str  # file name stem; per-file sections add 「_n」
@@ -88,6 +114,8 @@ class Section:
     star_all: bool = False  # every item is ※ (Ⅲ), except the keys in ``unstarred``
     unstarred: frozenset[str] = frozenset()
     path_title: str = ""  # title used in （別添２）項目 paths
+    short: str = ""  # for sheet names and tables of contents (「Ⅰ 基本情報」)
+    annex: Annex | None = None  # printed after the section, per file
 
 
 GROUPS = ((2, 5), (6, 10), (11, 15), (16, 20))
@@ -101,6 +129,7 @@ COVER = Section(
     file="0_表紙",
     title="特定個人情報保護評価書（重点項目評価書）",
     path_title="",
+    short="表紙",
     children=(
         Item("評価書番号", "評価書番号", "number"),
         Item("評価書名", "評価書名"),
@@ -140,6 +169,7 @@ SECTION1 = Section(
     file="1_基本情報",
     title="Ⅰ　基本情報",
     path_title="Ⅰ 基本情報",
+    short="Ⅰ 基本情報",
     children=(
         Head(
             "特定個人情報ファイルを取り扱う事務",
@@ -237,7 +267,9 @@ SECTION2 = Section(
     file="2_ファイル概要",
     title="Ⅱ　特定個人情報ファイルの概要",
     path_title="Ⅱ 特定個人情報ファイルの概要",
+    short="Ⅱ 概要",
     per_file=True,
+    annex=Annex("annex1", "記録項目", "（別添１）　特定個人情報ファイル記録項目", "別添1"),
     children=(
         Item("特定個人情報ファイル名", "１．特定個人情報ファイル名", wide=True),
         Head(
@@ -263,6 +295,8 @@ SECTION2 = Section(
                             o.記録項目_DETAIL,
                             columns=3,
                             star=True,
+                            captions=o.記録項目_GROUPS,
+                            aliases=((o.記録項目_5情報, o.記録項目_4情報),),
                         ),
                         Item("その妥当性", "その妥当性"),
                         Item("全ての記録項目", "全ての記録項目", "fixed", fixed="別添１を参照。"),
@@ -308,7 +342,17 @@ SECTION2 = Section(
         Head(
             "特定個人情報の提供・移転",
             "５．特定個人情報の提供・移転（委託に伴うものを除く。）",
-            (Item("提供・移転の有無", "提供・移転の有無", "derived"), TEIKYO, ITEN),
+            (
+                Item(
+                    "提供・移転の有無",
+                    "提供・移転の有無",
+                    "derived",
+                    tally=(("提供を行っている", "提供先", "件数"), ("移転を行っている", "移転先", "件数")),
+                    tally_none="行っていない",
+                ),
+                TEIKYO,
+                ITEN,
+            ),
         ),
         Head(
             "特定個人情報の保管・消去",
@@ -320,8 +364,9 @@ SECTION2 = Section(
 )
 
 # （別添１） is free-form: an ordered list of groups (see generator.model for its fields).
-ANNEX1_TITLE = "（別添１）　特定個人情報ファイル記録項目"
-ANNEX1_KEY = "記録項目"
+assert SECTION2.annex is not None
+ANNEX1_TITLE = SECTION2.annex.title
+ANNEX1_KEY = SECTION2.annex.key
 
 # ---------------------------------------------------------------------------
 # Ⅲ リスク対策 (per file)
@@ -340,6 +385,7 @@ SECTION3 = Section(
     file="3_リスク対策",
     title="Ⅲ　リスク対策　※（７．②を除く。）",
     path_title="Ⅲ リスク対策",
+    short="Ⅲ リスク対策",
     per_file=True,
     star_all=True,
     unstarred=frozenset(
@@ -526,6 +572,7 @@ SECTION4 = Section(
     file="4_開示請求・問合せ",
     title="Ⅳ　開示請求、問合せ",
     path_title="Ⅳ 開示請求、問合せ",
+    short="Ⅳ 開示請求、問合せ",
     children=(
         Head(
             "特定個人情報の開示・訂正・利用停止請求",
@@ -550,6 +597,7 @@ SECTION5 = Section(
     file="5_評価実施手続",
     title="Ⅴ　評価実施手続",
     path_title="Ⅴ 評価実施手続",
+    short="Ⅴ 評価実施手続",
     children=(
         Head(
             "基礎項目評価",
