@@ -14,14 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from ..diagnostics import Reporter
-from ..model import Checks, Choice, Flag, Record, Text, Value
+from ..diagnostics import Location, Reporter, display_path
+from ..model import Assessment, Checks, Choice, Flag, Record, Text, Value
 from . import kiso as k
 from .kiso_threshold import KIND_LEVELS, RESULT_LEVELS, count_range
 from .schema import Head, Item, Section
 
 PAIRED_FILE = "8_基礎項目"
+PAIRS_WITH = ("重点項目評価書",)  # forms whose folders may hold the paired file
 PAIRED_KIND = "基礎項目評価書及び重点項目評価書"  # 基礎 Ⅳ-1 of a 基礎 paired with a 重点
 
 # The one small file: the 基礎's own items, under the part they are printed in.
@@ -47,7 +49,7 @@ PAIRED = Section(
     ),
 )
 
-Path = tuple[str, ...]  # section id, then YAML keys
+KeyPath = tuple[str, ...]  # section id, then YAML keys
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,8 @@ class Copy:
     runs from the best answer down; ``all``: a box checked in every file; ``union``: boxes
     checked in any file). ``how`` converts a value (``None``: as it is)."""
 
-    to: Path
-    source: Path
+    to: KeyPath
+    source: KeyPath
     per_file: bool = False
     combine: str = ""
     how: str = ""
@@ -185,7 +187,7 @@ def _by_level(value: Choice) -> Choice:
 _HOW: dict[str, Callable] = {"title": _title, "names": _names, "count": _by_count, "level": _by_level}
 
 
-def _get(record: Record, path: Path) -> object:
+def _get(record: Record, path: KeyPath) -> object:
     return record.get(*path) if len(path) > 1 else record.values.get(path[0])
 
 
@@ -209,7 +211,7 @@ def _combine(values: list[object], how: str, options: tuple[str, ...]) -> Value 
     return max(choices, key=lambda c: rank.get(c.value or "", -1))
 
 
-def _set(record: Record, path: Path, value: object) -> None:
+def _set(record: Record, path: KeyPath, value: object) -> None:
     for key in path[:-1]:
         child = record.values.get(key)
         if not isinstance(child, Record):
@@ -219,7 +221,7 @@ def _set(record: Record, path: Path, value: object) -> None:
     record.values[path[-1]] = value  # type: ignore[assignment]
 
 
-def _item(nodes: tuple, path: Path) -> Item | None:
+def _item(nodes: tuple, path: KeyPath) -> Item | None:
     """The item at ``path`` (YAML keys) under ``nodes``, heading check boxes included."""
     key, rest = path[0], path[1:]
     for n in nodes:
@@ -296,7 +298,7 @@ def _written(value: object) -> bool:
     return getattr(value, "date", None) is not None
 
 
-def _merge(target: Record, part: Record, where: Path, override: bool, reporter: Reporter) -> None:
+def _merge(target: Record, part: Record, where: KeyPath, override: bool, reporter: Reporter) -> None:
     for key, value in part.values.items():
         if isinstance(value, Record):
             child = target.values.get(key)
@@ -318,3 +320,38 @@ def _merge(target: Record, part: Record, where: Path, override: bool, reporter: 
             )
             continue
         target.values[key] = value
+
+
+def read_paired(path: Path, reporter: Reporter) -> Record:
+    """The paired file read against ``PAIRED`` (unknown keys and bad values reported as anywhere)."""
+    from ..reader import Ctx, SectionReader
+    from ..yamlsource import load
+
+    reader = SectionReader(reporter)
+    record = Record(Location(display_path(path), 1, 1))
+    root = load(path, reporter)
+    ctx = Ctx(PAIRED, (PAIRED.path_title,))
+    ymap = reader.mapping(root, ctx, PAIRED.path_title) if root is not None else None
+    reader.read(PAIRED.children, ymap, ctx, record)
+    return record
+
+
+def juten_of(a: Assessment) -> Juten:
+    return Juten(
+        dict(a.sections),
+        {sid: [f.records[sid] for f in a.files if sid in f.records] for sid in ("s2", "s3")},
+    )
+
+
+def paired_assessment(a: Assessment, path: Path, reporter: Reporter) -> Assessment:
+    """The 基礎 paired with the 重点 ``a``: derived, plus the paired file at ``path``."""
+    paired = read_paired(path, reporter)
+    return Assessment(
+        folder=a.folder,
+        name=a.name,
+        form=k.CURRENT,
+        sections=derive(juten_of(a), paired, reporter),
+        files=[],
+        changes=[],
+        sources=[*a.sources, path],
+    )
