@@ -1,16 +1,26 @@
 """Diagnostics as data, collected over a whole run before failing (after docutils' Reporter).
 
-A message names the file, line and column, the official item label and what is allowed; the
-CLI prints ``file:line:col レベル 「項目」 メッセージ``. Exceptions map to exit codes.
+A message names the file, line and column, the rule id, the official item label and what is
+allowed; the CLI prints ``file:line:col レベル [R01] 「項目」 メッセージ``. Exceptions map to exit codes.
+
+Rule ids (documented in README「検査」): ``Y`` YAML の書き方, ``S`` 様式との照合 (reader), ``B`` 共通記載
+ブロック, ``C`` 記入漏れ (completeness), ``R01``–``R18`` form-items §11, ``G`` 指針による文書の検査,
+``T`` しきい値, ``A`` 確認済み（acknowledgement）の管理. A diagnostic made inside a registered rule carries
+that rule's id without the rule saying so (``Reporter.rule_scope``).
 """
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Severity(IntEnum):
@@ -39,10 +49,12 @@ class Diagnostic:
     location: Location
     label: str  # official item label (「Ⅱ ３．④使用の主体 使用者数」); empty for file-level messages
     message: str
+    rule: str = ""  # rule id (「R05」, 「S」, 「C01」); empty only for messages outside any check
 
     def format(self) -> str:
         label = f"「{self.label}」 " if self.label else ""
-        return f"{self.location} {self.severity.word} {label}{self.message}"
+        rule = f"[{self.rule}] " if self.rule else ""
+        return f"{self.location} {self.severity.word} {rule}{label}{self.message}"
 
 
 @dataclass
@@ -50,15 +62,30 @@ class Reporter:
     """Collects diagnostics; nothing is raised until the caller asks ``raise_if_errors``."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    current_rule: str = ""  # id given to messages that name none (set by ``rule_scope``)
 
-    def add(self, severity: Severity, location: Location, label: str, message: str) -> None:
-        self.diagnostics.append(Diagnostic(severity, location, label, message))
+    def add(
+        self, severity: Severity, location: Location, label: str, message: str, *, rule: str = ""
+    ) -> None:
+        self.diagnostics.append(Diagnostic(severity, location, label, message, rule or self.current_rule))
 
-    def error(self, location: Location, label: str, message: str) -> None:
-        self.add(Severity.ERROR, location, label, message)
+    def error(self, location: Location, label: str, message: str, *, rule: str = "") -> None:
+        self.add(Severity.ERROR, location, label, message, rule=rule)
 
-    def warning(self, location: Location, label: str, message: str) -> None:
-        self.add(Severity.WARNING, location, label, message)
+    def warning(self, location: Location, label: str, message: str, *, rule: str = "") -> None:
+        self.add(Severity.WARNING, location, label, message, rule=rule)
+
+    def info(self, location: Location, label: str, message: str, *, rule: str = "") -> None:
+        self.add(Severity.INFO, location, label, message, rule=rule)
+
+    @contextmanager
+    def rule_scope(self, rule: str) -> Iterator[None]:
+        """Messages added inside carry ``rule`` unless they name their own id."""
+        outer, self.current_rule = self.current_rule, rule
+        try:
+            yield
+        finally:
+            self.current_rule = outer
 
     def extend(self, other: Reporter) -> None:
         self.diagnostics.extend(other.diagnostics)
@@ -79,6 +106,23 @@ class Reporter:
     def raise_if_errors(self) -> None:
         if self.errors:
             raise SourceError(self)
+
+
+def in_rule_scope(rule: str) -> Callable[[F], F]:
+    """Decorate a function taking ``reporter``: what it reports without an id carries ``rule``."""
+
+    def wrap(func: F) -> F:
+        @functools.wraps(func)
+        def scoped(*args: Any, **kwargs: Any) -> Any:
+            reporter = kwargs.get("reporter") or next((x for x in args if isinstance(x, Reporter)), None)
+            if reporter is None:
+                return func(*args, **kwargs)
+            with reporter.rule_scope(rule):
+                return func(*args, **kwargs)
+
+        return scoped  # type: ignore[return-value]
+
+    return wrap
 
 
 class HyokaError(Exception):

@@ -11,7 +11,7 @@ from .diagnostics import Reporter
 from .layout import ir
 from .model import Assessment
 from .reader import read_assessment
-from .rules import check_consistency
+from .rules import run_rules
 
 
 @dataclass
@@ -30,11 +30,12 @@ def load_all(folders: list[Path], reporter: Reporter, *, every_block: bool = Tru
     loaded = []
     libraries: dict[Path, Library] = {}  # one per sources root, so its errors show once
     for folder in folders:
-        assessment = read_assessment(folder, reporter)
+        with reporter.rule_scope("S"):
+            assessment = read_assessment(folder, reporter)
         resolved = Resolved()
         library = None
         if assessment is not None:
-            check_consistency(assessment, reporter)
+            run_rules(assessment, None, reporter)  # None: the 重点 form until folders name theirs
             root = sources_root(folder)
             if root not in libraries:
                 libraries[root] = load_library(root, reporter, lazy=not every_block)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import Location, Reporter, display_path
+from .diagnostics import Location, Reporter, display_path, in_rule_scope
 
 # libyaml's safe loader composes ~15× faster than the pure-Python one, with the same marks.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -52,6 +52,7 @@ def scalar_bool(node: YScalar) -> bool | None:
     return None
 
 
+@in_rule_scope("Y")  # YAML の書き方 (README「検査」)
 def load(path: Path, reporter: Reporter) -> YNode | None:
     """Compose one YAML file; syntax errors and duplicate keys go to the reporter."""
     shown = display_path(path)

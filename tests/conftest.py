@@ -95,7 +95,7 @@ def run_cli(
 
 _DIAG = re.compile(
     r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+) (?P<level>エラー|警告|情報) "
-    r"(?:「(?P<label>[^「」]*)」 )?(?P<message>.*)$"
+    r"(?:\[(?P<rule>[A-Z][A-Z0-9]*)\] )?(?:「(?P<label>[^「」]*)」 )?(?P<message>.*)$"
 )
 
 
@@ -108,6 +108,7 @@ class Diag:
     label: str
     message: str
     raw: str
+    rule: str = ""  # the rule id printed in [ ]
 
 
 def diagnostics(text: str) -> list[Diag]:
@@ -124,6 +125,7 @@ def diagnostics(text: str) -> list[Diag]:
                     m["label"] or "",
                     m["message"],
                     raw,
+                    m["rule"] or "",
                 )
             )
     return found

@@ -200,7 +200,7 @@ def test_duplicate_key_is_reported_with_both_lines(tmp_path: Path) -> None:
     assert (diag.location.line, diag.location.column) == second
     assert f"{first_line} 行目" in diag.message
     assert diag.label == "評価書名"
-    assert diag.format().startswith(f"src.yaml:{second[0]}:{second[1]} エラー 「評価書名」")
+    assert diag.format().startswith(f"src.yaml:{second[0]}:{second[1]} エラー [Y] 「評価書名」")
     # the first value stays; the second is not silently taken
     value = _map(root).items["評価書名"][1]
     assert isinstance(value, YScalar) and value.text == "一つ目"

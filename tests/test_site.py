@@ -211,7 +211,9 @@ def test_missing_or_wrong_city_profile(tmp_path: Path) -> None:
     )
     wrong = run_cli("site", "sources", "--out", "out/site", cwd=tmp_path)
     assert wrong.code == 1, wrong.describe()
-    assert "sources/city.yaml:3:1 エラー 「連絡」" in wrong.stderr and "もしかして「連絡先」" in wrong.stderr
+    assert (
+        "sources/city.yaml:3:1 エラー [S] 「連絡」" in wrong.stderr and "もしかして「連絡先」" in wrong.stderr
+    )
     assert "「連絡先」がありません" in wrong.stderr
     assert not (tmp_path / "out" / "site").exists()
 

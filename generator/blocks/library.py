@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import Location, Reporter
+from ..diagnostics import Location, Reporter, in_rule_scope
 from ..reader import suggest
 from ..sources import CITY_BLOCKS, SUFFIXES
 from ..yamlsource import YMap, YNode, YScalar, YSeq, load
@@ -155,6 +155,7 @@ def load_library(
     return library
 
 
+@in_rule_scope("B")  # 共通記載ブロック (README「検査」)
 def load_block(block_id: str, path: Path, city: bool, reporter: Reporter) -> Block | None:
     """One block file, every problem reported at its line; None when it cannot be used."""
     local = Reporter()

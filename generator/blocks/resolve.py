@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..diagnostics import Location, Reporter, display_path
+from ..diagnostics import Location, Reporter, display_path, in_rule_scope
 from ..model import Assessment, BlockRef
 from ..reader import suggest
 from . import render
@@ -41,6 +41,7 @@ def resolve_assessment(assessment: Assessment, library: Library, reporter: Repor
     return resolved
 
 
+@in_rule_scope("B")  # 共通記載ブロック (README「検査」)
 def resolve(ref: BlockRef, library: Library, reporter: Reporter) -> str | None:
     """The rendered text of one reference, or None after reporting why not."""
     block = library.get(ref.id)
@@ -67,6 +68,7 @@ def resolve(ref: BlockRef, library: Library, reporter: Reporter) -> str | None:
             ref.label,
             f"（別添２）の共通記載ブロック「{block.id}」には version を書いてください。"
             f"書かないと、新しい版が出たときに変更当時の記載まで変わります（現在の最新版: {block.newest.version}）。",
+            rule="B01",
         )
     params = dict(ref.params)
     for name in params:
@@ -76,6 +78,7 @@ def resolve(ref: BlockRef, library: Library, reporter: Reporter) -> str | None:
                 ref.label,
                 f"共通記載ブロック「{block.id}」にパラメータ「{name}」はありません（使われません）。"
                 f"{suggest_param(name, block.params)}このブロックのパラメータ: {block.describe_params()}",
+                rule="B02",
             )
     missing = [n for n in block.params if n in render.variables(version.text) and n not in params]
     if missing:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import Location, Reporter, UsageError, display_path
+from ..diagnostics import Location, Reporter, UsageError, display_path, in_rule_scope
 from ..reader import suggest
 from ..yamlsource import YMap, YScalar, load
 
@@ -40,6 +40,7 @@ def find(folders: list[Path], given: Path | None) -> Path:
     )
 
 
+@in_rule_scope("S")  # 様式との照合 (README「検査」)
 def read(path: Path, reporter: Reporter) -> Profile | None:
     root = load(path, reporter)
     if root is None:

@@ -1,0 +1,102 @@
+"""The rule registry: every check of a loaded assessment is a function registered with an id.
+
+    @rule("R05", forms=("重点項目評価書",), title="Ⅲ-6 接続しない と 入手方法・提供方法")
+    def network_boxes(a: Assessment, form: FormDefinition | None, report: Reporter) -> None: ...
+
+``run_rules`` runs the rules whose ``forms`` include the form's kind; every message a rule adds
+carries its id (the registry sets it on the Reporter), so a rule never spells its own id.
+Rule modules are the modules of this package; they are imported on first use, so a new module
+registers its rules by existing (kiso's ``threshold.py`` needs no line here).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..diagnostics import Reporter
+
+if TYPE_CHECKING:
+    from ..model import Assessment
+
+DEFAULT_KIND = "重点項目評価書"  # a folder whose cover names no form
+
+RuleFunc = Callable[["Assessment", Any, Reporter], None]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    forms: tuple[str, ...]
+    title: str
+    func: RuleFunc
+
+    @property
+    def module(self) -> str:
+        return self.func.__module__
+
+
+_RULES: dict[str, Rule] = {}
+_loaded = False
+
+
+def rule(
+    id: str, *, forms: tuple[str, ...] = (DEFAULT_KIND,), title: str = ""
+) -> Callable[[RuleFunc], RuleFunc]:
+    """Register ``func`` as rule ``id`` for the forms named (their ``FormDefinition.kind``)."""
+    if isinstance(forms, str):  # ("重点項目評価書") without the comma is a string, not a tuple
+        forms = (forms,)
+
+    def register(func: RuleFunc) -> RuleFunc:
+        known = _RULES.get(id)
+        if known is not None and known.func.__qualname__ != func.__qualname__:
+            raise ValueError(f"rule id {id} registered twice: {known.module} and {func.__module__}")
+        _RULES[id] = Rule(id, tuple(forms), title, func)
+        return func
+
+    return register
+
+
+def _load_rule_modules() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    package = __name__.rsplit(".", 1)[0]
+    path = importlib.import_module(package).__path__
+    for info in sorted(pkgutil.iter_modules(path), key=lambda m: m.name):
+        if info.name != "registry":
+            importlib.import_module(f"{package}.{info.name}")
+
+
+def all_rules() -> tuple[Rule, ...]:
+    _load_rule_modules()
+    return tuple(sorted(_RULES.values(), key=lambda r: r.id))
+
+
+def get_rule(id: str) -> Rule:
+    _load_rule_modules()
+    return _RULES[id]
+
+
+def form_kind(form: object | None) -> str:
+    return getattr(form, "kind", None) or DEFAULT_KIND
+
+
+def rules_for(form: object | None) -> tuple[Rule, ...]:
+    kind = form_kind(form)
+    return tuple(r for r in all_rules() if kind in r.forms)
+
+
+def run_rules(
+    a: Assessment, form: object | None, reporter: Reporter, *, only: set[str] | None = None
+) -> None:
+    """Run every rule of ``form`` (None: the default 重点 form) over ``a``, each under its id."""
+    for r in rules_for(form):
+        if only is not None and r.id not in only:
+            continue
+        with reporter.rule_scope(r.id):
+            r.func(a, form, reporter)

@@ -1,0 +1,89 @@
+"""The rule registry: ids, forms, and the id on every message a rule makes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.diagnostics import Location, Reporter, Severity
+from generator.rules import registry
+from generator.rules.registry import all_rules, rule, run_rules
+
+
+class _Form:
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+
+def test_every_rule_has_an_id_a_title_and_forms() -> None:
+    rules = all_rules()
+    assert len({r.id for r in rules}) == len(rules)
+    for r in rules:
+        assert r.id and r.id[0].isupper(), r
+        assert r.title, r.id
+        assert r.forms and all(isinstance(k, str) and k.endswith("評価書") for k in r.forms), r.id
+
+
+def test_messages_of_a_rule_carry_its_id_and_print_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(registry, "_RULES", {})
+    monkeypatch.setattr(registry, "_loaded", True)
+
+    @rule("X01", forms=("試験様式",), title="試験")
+    def noisy(a, form, report: Reporter) -> None:
+        report.warning(Location("a.yaml", 3, 5), "表紙 公表日", "試験の警告です。")
+        report.error(Location("a.yaml", 4, 1), "", "別の id を名乗るエラーです。", rule="X99")
+
+    reporter = Reporter()
+    run_rules(None, _Form("試験様式"), reporter)  # type: ignore[arg-type]
+    warning, error = reporter.diagnostics
+    assert warning.rule == "X01" and warning.severity is Severity.WARNING
+    assert warning.format() == "a.yaml:3:5 警告 [X01] 「表紙 公表日」 試験の警告です。"
+    assert error.rule == "X99"
+    assert reporter.current_rule == ""  # the scope ends with the rule
+
+
+def test_rules_run_only_for_their_forms(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(registry, "_RULES", {})
+    monkeypatch.setattr(registry, "_loaded", True)
+    ran: list[str] = []
+
+    @rule("X01", forms=("試験様式",), title="試験")
+    def one(a, form, report) -> None:
+        ran.append("X01")
+
+    @rule("X02", forms="別の様式", title="試験")  # a bare string is one form, not its characters
+    def two(a, form, report) -> None:
+        ran.append("X02")
+
+    run_rules(None, _Form("試験様式"), Reporter())  # type: ignore[arg-type]
+    assert ran == ["X01"]
+    run_rules(None, _Form("別の様式"), Reporter())  # type: ignore[arg-type]
+    assert ran == ["X01", "X02"]
+
+
+def test_an_id_registered_twice_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(registry, "_RULES", {})
+
+    @rule("X01", title="一つ目")
+    def first(a, form, report) -> None: ...
+
+    with pytest.raises(ValueError, match="X01"):
+
+        @rule("X01", title="二つ目")
+        def second(a, form, report) -> None: ...
+
+
+def test_reader_and_yaml_messages_carry_their_scheme_ids(tmp_path: Path) -> None:
+    from generator.pipeline import load_all
+
+    folder = tmp_path / "sources" / "x"
+    folder.mkdir(parents=True)
+    (folder / "0_表紙.yaml").write_text("評価書名: [\n", encoding="utf-8")
+    (folder / "1_基本情報.yaml").write_text("未知の項目: 1\n", encoding="utf-8")
+    reporter = Reporter()
+    load_all([folder], reporter)
+    by_file = {Path(d.location.file).name: d.rule for d in reporter.diagnostics if d.location.line}
+    assert by_file["0_表紙.yaml"] == "Y"
+    assert by_file["1_基本情報.yaml"] == "S"
+    assert all(d.rule for d in reporter.diagnostics), [d.format() for d in reporter.diagnostics]
