@@ -54,7 +54,15 @@ def documents(folder: Path, assessment: Assessment, reporter: Reporter | None = 
     from .form.pairing import PAIRS_WITH, paired_assessment
 
     if assessment.form.kind in PAIRS_WITH:
-        kiso = paired_assessment(assessment, path, reporter or Reporter())
-        if kiso is not None:
-            docs.append(Document(PAIRED_SUFFIX, kiso.form, kiso))
+        from .rules import run_rules
+
+        own = Reporter()
+        with own.rule_scope("S"):
+            kiso = paired_assessment(assessment, path, own)
+        run_rules(kiso, kiso.form, own)
+        if reporter is not None:
+            # a value copied from the 重点 is checked there already: one message per rule and place
+            seen = {(d.rule, d.location) for d in reporter.diagnostics}
+            reporter.diagnostics += [d for d in own.diagnostics if (d.rule, d.location) not in seen]
+        docs.append(Document(PAIRED_SUFFIX, kiso.form, kiso))
     return docs

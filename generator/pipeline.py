@@ -8,6 +8,7 @@ from pathlib import Path
 from .blocks.library import Library, load_library, sources_root
 from .blocks.resolve import Resolved, resolve_assessment
 from .diagnostics import Reporter
+from .documents import Document, documents
 from .layout import ir
 from .model import Assessment
 from .reader import read_assessment
@@ -20,6 +21,7 @@ class Loaded:
     assessment: Assessment | None
     blocks: Resolved = field(default_factory=Resolved)  # rendered block references
     library: Library | None = None  # the blocks the references were resolved from
+    documents: list[Document] = field(default_factory=list)  # what the folder prints (generator.documents)
 
 
 def load_all(folders: list[Path], reporter: Reporter, *, every_block: bool = True) -> list[Loaded]:
@@ -41,7 +43,8 @@ def load_all(folders: list[Path], reporter: Reporter, *, every_block: bool = Tru
                 libraries[root] = load_library(root, reporter, lazy=not every_block)
             library = libraries[root]
             resolved = resolve_assessment(assessment, library, reporter)
-        loaded.append(Loaded(folder, assessment, resolved, library))
+        docs = documents(folder, assessment, reporter) if assessment is not None else []
+        loaded.append(Loaded(folder, assessment, resolved, library, docs))
     return loaded
 
 

@@ -39,22 +39,25 @@ def parse_formats(spec: str) -> list[str]:
     return list(dict.fromkeys(formats)) or list(ALL_FORMATS)
 
 
-def output_name(name: str, fmt: str) -> str:
-    """Every writer's extension is its format name (checked when it renders)."""
-    return f"{name}.{fmt}"
+def output_name(name: str, fmt: str, suffix: str = "") -> str:
+    """Every writer's extension is its format name (checked when it renders); ``suffix`` names
+    a folder's further document (「-基礎」, see ``generator.documents``)."""
+    return f"{name}{suffix}.{fmt}"
 
 
 @dataclass(frozen=True)
 class Task:
     folder: Path
-    formats: tuple[str, ...]  # the stale ones
+    outputs: tuple[tuple[str, str], ...]  # the stale ones: (document suffix, format)
 
 
 @dataclass
 class Rendered:
     folder: Path
     diagnostics: list[Diagnostic]
-    outputs: dict[str, bytes] = field(default_factory=dict)  # format → bytes; empty on errors
+    outputs: dict[tuple[str, str], bytes] = field(
+        default_factory=dict
+    )  # (suffix, format) → bytes; empty on errors
     block_inputs: dict[str, str] = field(default_factory=dict)
     block_files: list[BlockFile] = field(default_factory=list)
 
@@ -70,18 +73,22 @@ def render(task: Task) -> Rendered:
     (loaded,) = load_all([task.folder], reporter, every_block=False)
     if reporter.errors or loaded.assessment is None:
         return Rendered(task.folder, reporter.diagnostics)
-    doc = layout(loaded.assessment, loaded.blocks)
     outputs = {}
-    for fmt in task.formats:
-        if fmt == "pdf":
-            from ..pdf import print_pdf
-
-            outputs[fmt] = print_pdf(doc, task.folder.name)
+    for document in loaded.documents:
+        wanted = [fmt for suffix, fmt in task.outputs if suffix == document.suffix]
+        if not wanted:
             continue
-        module = writer(fmt)
-        if f".{fmt}" != module.EXTENSION:
-            raise RuntimeError(f"writer {fmt}: EXTENSION {module.EXTENSION!r} is not '.{fmt}'")
-        outputs[fmt] = module.render(doc)
+        doc = layout(document.assessment, loaded.blocks)
+        for fmt in wanted:
+            if fmt == "pdf":
+                from ..pdf import print_pdf
+
+                outputs[document.suffix, fmt] = print_pdf(doc, task.folder.name + document.suffix)
+                continue
+            module = writer(fmt)
+            if f".{fmt}" != module.EXTENSION:
+                raise RuntimeError(f"writer {fmt}: EXTENSION {module.EXTENSION!r} is not '.{fmt}'")
+            outputs[document.suffix, fmt] = module.render(doc)
     block_inputs, block_files = used_blocks(loaded.assessment, loaded.library)
     return Rendered(task.folder, reporter.diagnostics, outputs, block_inputs, block_files)
 
@@ -114,19 +121,22 @@ class Plan:
 def plan(folders: list[Path], out: Path, formats: list[str], force: bool, say: Callable[[str], None]) -> Plan:
     """Which outputs are stale. Hashes files only: parses no source, imports no writer."""
     result = Plan()
+    from ..documents import suffixes
+
     for folder in folders:
         target = out / folder.name
-        names = [output_name(folder.name, fmt) for fmt in formats]
+        wanted = [(suffix, fmt) for suffix in suffixes(folder) for fmt in formats]
+        names = [output_name(folder.name, fmt, suffix) for suffix, fmt in wanted]
         for leftover in manifest.remove_leftovers(target, names):
             say(f"前回中断したビルドの一時ファイルを削除しました: {leftover}")
         entries = {} if force else manifest.load(target)
         refreshed = {}
         stale = []
-        for fmt, name in zip(formats, names, strict=True):
+        for (suffix, fmt), name in zip(wanted, names, strict=True):
             result.inputs[folder, fmt] = static = static_inputs(folder, fmt)
             entry = manifest.current(folder, fmt, target / name, entries.get(name), static)
             if entry is None:
-                stale.append(fmt)
+                stale.append((suffix, fmt))
                 continue
             result.current += 1
             if entry.blocks != entries[name].blocks:  # a block file changed, not the versions used
@@ -152,7 +162,7 @@ def run(
     if not todo.tasks:
         say(f"すべて最新です（{todo.current} ファイル）。書き出したファイルはありません。")
         return 0
-    if any("pdf" in t.formats for t in todo.tasks):
+    if any(fmt == "pdf" for t in todo.tasks for _, fmt in t.outputs):
         from ..pdf import soffice_path
 
         soffice_path()  # fail before any work when LibreOffice is missing
@@ -169,8 +179,8 @@ def run(
         for result in results:
             target = out / result.folder.name
             entries = {}
-            for fmt, data in result.outputs.items():
-                path = target / output_name(result.folder.name, fmt)
+            for (suffix, fmt), data in result.outputs.items():
+                path = target / output_name(result.folder.name, fmt, suffix)
                 write_atomic(path, data)
                 written += 1
                 inputs = todo.inputs[result.folder, fmt] | result.block_inputs

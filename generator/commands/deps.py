@@ -76,7 +76,14 @@ def rules(paths: list[Path], out: Path, formats: list[str]) -> tuple[str, list[s
     lines.append("HYOKA_GENERATOR := \\")
     lines += [f"  {make_path(p)} \\" for p in generator_files()]
     lines.append("")
-    outputs = [out / f.name / output_name(f.name, fmt) for f in folders for fmt in formats]
+    from ..documents import suffixes
+
+    outputs = [
+        out / f.name / output_name(f.name, fmt, suffix)
+        for f in folders
+        for suffix in suffixes(f)
+        for fmt in formats
+    ]
     lines.append("HYOKA_OUTPUTS := \\")
     lines += [f"  {make_path(p)} \\" for p in outputs]
     lines.append("")
@@ -92,8 +99,8 @@ def rules(paths: list[Path], out: Path, formats: list[str]) -> tuple[str, list[s
                 f"{folder}: エラーがあるため、すべてのブロックのファイルに依存するものとして書きました。"
             )
         sources = source_files(folder)
-        for fmt in formats:
-            target = out / folder.name / output_name(folder.name, fmt)
+        for suffix, fmt in ((suffix, fmt) for suffix in suffixes(folder) for fmt in formats):
+            target = out / folder.name / output_name(folder.name, fmt, suffix)
             prerequisites = [*sources, *blocks, *template_files(fmt)]
             lines.append(f"{make_path(target)}: \\")
             lines += [f"  {make_path(p)} \\" for p in prerequisites]
