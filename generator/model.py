@@ -1,4 +1,4 @@
-"""The typed model of one assessment: values read and validated against the form schema.
+"""The typed model of one assessment: values read and validated against its form definition.
 
 Every value keeps the location it was read from, so later stages (consistency rules, block
 resolution, change tables) can still point at the YAML line.
@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .dates import FormDate
 from .diagnostics import Location
+
+if TYPE_CHECKING:
+    from .form.definition import FormDefinition
 
 
 @dataclass(frozen=True)
@@ -132,29 +136,63 @@ class ChangeRow:
 
 @dataclass
 class FileSections:
-    """Ⅱ, （別添１） and Ⅲ of one 特定個人情報ファイル."""
+    """The per-file sections of one 特定個人情報ファイル (Ⅱ, （別添１） and Ⅲ of the 重点 form).
+
+    ``records`` and ``paths`` are keyed by section id, ``annexes`` by the id of the section whose
+    file holds the annex. Older names (``overview``, ``risks``, ``annex1``, ``overview_file``) are
+    looked up through the form's accessors."""
 
     number: int
-    overview: Record  # Ⅱ
-    annex1: list[Annex1Group]
-    risks: Record  # Ⅲ
-    overview_file: Path
-    risks_file: Path | None
+    records: dict[str, Record]
+    annexes: dict[str, list[Annex1Group]] = field(default_factory=dict)
+    paths: dict[str, Path] = field(default_factory=dict)
+    accessors: tuple[tuple[str, str], ...] = ()
+
+    def record(self, section_id: str) -> Record:
+        return self.records[section_id]
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name in ("records", "annexes", "paths", "accessors"):
+            raise AttributeError(name)
+        names = dict(self.accessors)
+        if name in names:
+            return self.records[names[name]]
+        if name.endswith("_file") and name[: -len("_file")] in names:
+            return self.paths.get(names[name[: -len("_file")]])
+        if name == "annex1":  # the first (in the 重点 form, only) annex of the file
+            return next(iter(self.annexes.values()), [])
+        raise AttributeError(name)
 
 
 @dataclass
 class Assessment:
+    """One assessment read against its form: single sections by id, the per-file ones per file."""
+
     folder: Path
     name: str  # folder name, used for output names
-    cover: Record
-    basic: Record  # Ⅰ
+    form: FormDefinition
+    sections: dict[str, Record]
     files: list[FileSections]
-    disclosure: Record  # Ⅳ
-    procedure: Record  # Ⅴ
     changes: list[ChangeRow]
     sources: list[Path] = field(default_factory=list)
 
+    def section(self, section_id: str) -> Record:
+        return self.sections[section_id]
+
+    @property
+    def cover(self) -> Record:
+        return self.sections[self.form.cover.id]
+
+    def __getattr__(self, name: str):
+        # older callers name sections (``assessment.basic``); the form says which section that is
+        if name.startswith("__") or name in ("form", "sections"):
+            raise AttributeError(name)
+        section_id = self.form.accessor(name)
+        if section_id is None or section_id not in self.sections:
+            raise AttributeError(name)
+        return self.sections[section_id]
+
     @property
     def title(self) -> str:
-        t = self.cover.text("評価書名")
+        t = self.cover.text(self.form.cover_keys.name)
         return "".join(p for p in t.parts if isinstance(p, str)).strip() if t else self.name

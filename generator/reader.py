@@ -1,6 +1,7 @@
 """Read an assessment folder: YAML files → typed model, every problem reported with its place.
 
-The schema (``generator.form.schema``) drives the reading; nothing here knows a particular item.
+The form definition (``generator.form.definition``, chosen by the cover's 「様式:」 and 「版:」) drives
+the reading; nothing here knows a particular form, section or item.
 All problems of all files are collected before the caller decides to fail.
 """
 
@@ -15,6 +16,10 @@ from pathlib import Path
 from . import dates
 from .diagnostics import Location, Reporter, display_path
 from .form import schema as s
+from .form.definition import EDITION_KEY, FORM_KEY, FormDefinition
+from .form.editions import check_edition
+from .form.registry import UnknownForm, all_forms, get_form
+from .form.schema import Annex, Section
 from .model import (
     Annex1Group,
     Assessment,
@@ -57,7 +62,7 @@ def numbered(options: tuple[str, ...]) -> str:
 
 @dataclass(frozen=True)
 class Ctx:
-    section: s.Section
+    section: s.Section | None
     path: tuple[str, ...]  # printed label parts, for messages
 
     def label(self, item_label: str) -> str:
@@ -418,42 +423,98 @@ class SectionReader:
 # Whole assessment
 
 
-def _section_files(folder: Path, reporter: Reporter) -> dict[str, list[tuple[int, Path]]]:
+def _section_files(
+    folder: Path, form: FormDefinition, reporter: Reporter
+) -> dict[str, list[tuple[int, Path]]]:
     """Files by section stem; per-file sections keep their number (2_ファイル概要_1 → 1)."""
-    known = {sec.file: sec for sec in s.SECTIONS} | {s.ANNEX2_FILE: None}
+    per_file = {sec.file for sec in form.per_file_sections}
+    known = {sec.file for sec in form.single_sections} | {form.changes.file}
     found: dict[str, list[tuple[int, Path]]] = {}
     for path in sorted(folder.iterdir()):
         if path.suffix not in SUFFIXES or path.name.startswith("."):
             continue
         stem = unicodedata.normalize("NFC", path.stem)
         m = _PER_FILE.match(stem)
-        per_file = {sec.file for sec in s.SECTIONS if sec.per_file}
         if m and m.group("stem") in per_file:
             found.setdefault(m.group("stem"), []).append((int(m.group("n")), path))
-        elif stem in known and stem not in per_file:
+        elif stem in known:
             found.setdefault(stem, []).append((0, path))
-        else:
-            names = [sec.file + ("_1" if sec.per_file else "") + ".yaml" for sec in s.SECTIONS] + [
-                s.ANNEX2_FILE + ".yaml"
-            ]
+        elif stem not in form.companions:
+            names = form.file_names()
+            per_file_hint = "（ファイルごとの部分は _1、_2 … と番号を付けます）" if per_file else ""
             reporter.error(
                 Location(display_path(path)),
                 "",
-                f"ファイル名「{path.name}」はどの様式の部分にも当たりません。{suggest(path.name, names)} 使えるファイル名: {'、'.join(names)}"
-                "（ファイルごとの部分は _1、_2 … と番号を付けます）",
+                f"ファイル名「{path.name}」はどの様式の部分にも当たりません（{form.name}）。{suggest(path.name, names)} 使えるファイル名: {'、'.join(names)}"
+                + per_file_hint,
             )
     return found
 
 
-def read_assessment(folder: Path, reporter: Reporter) -> Assessment | None:
+def _cover_path(folder: Path) -> Path | None:
+    stems = {f.cover.file for f in all_forms()}
+    for path in sorted(folder.iterdir()):
+        if path.suffix in SUFFIXES and unicodedata.normalize("NFC", path.stem) in stems:
+            return path
+    return None
+
+
+def _form_of(cover: YMap | None, reporter: Reporter) -> FormDefinition | None:
+    """The definition the cover's 「様式:」 and 「版:」 name (both absent: the current 重点); the two
+    keys are taken out of the cover, which the form's items then read. None after an error."""
+    words: dict[str, tuple[str | None, Location]] = {}
+    for key in (FORM_KEY, EDITION_KEY):
+        if cover is None or key not in cover.items:
+            continue
+        key_loc, node = cover.items.pop(key)
+        if isinstance(node, YScalar):
+            words[key] = (None if node.is_null else node.text.strip(), node.loc)
+        else:
+            reporter.error(node.loc, f"表紙 {key}", f"「{key}」には 1 つの名前を書いてください。")
+            return None
+    kind, kind_loc = words.get(FORM_KEY, (None, None))
+    edition, edition_loc = words.get(EDITION_KEY, (None, None))
+    try:
+        return get_form(kind, edition)
+    except UnknownForm as exc:
+        loc = edition_loc if _is_edition_error(kind) and edition_loc else (kind_loc or edition_loc)
+        assert loc is not None  # only a written 様式 or 版 can be unknown
+        reporter.error(loc, f"表紙 {FORM_KEY if loc is kind_loc else EDITION_KEY}", str(exc))
+        return None
+
+
+def _is_edition_error(kind: str | None) -> bool:
+    """Whether the kind is known (so it was the 版 that failed)."""
+    try:
+        get_form(kind)
+    except UnknownForm:
+        return False
+    return True
+
+
+def read_assessment(
+    folder: Path, reporter: Reporter, form: FormDefinition | None = None
+) -> Assessment | None:
+    """Read ``folder`` against ``form`` (None: the form its cover names)."""
     if not folder.is_dir():
         reporter.error(Location(display_path(folder)), "", "評価書のフォルダがありません。")
         return None
-    files = _section_files(folder, reporter)
     reader = SectionReader(reporter)
     sources: list[Path] = []
+    cover_path = _cover_path(folder)
+    cover_map: YMap | None = None
+    if cover_path is not None:
+        sources.append(cover_path)
+        root = load(cover_path, reporter)
+        cover_map = reader.mapping(root, Ctx(None, ()), "表紙") if root is not None else None
+    named = _form_of(cover_map, reporter)
+    if form is None:
+        if named is None:
+            return None
+        form = named
+    files = _section_files(folder, form, reporter)
 
-    def section(sec: s.Section, path: Path | None, ymap: YMap | None = None) -> Record:
+    def section(sec: Section, path: Path | None, ymap: YMap | None = None) -> Record:
         record = Record(
             Location(display_path(path) if path else display_path(folder / (sec.file + ".yaml")), 1, 1)
         )
@@ -466,7 +527,7 @@ def read_assessment(folder: Path, reporter: Reporter) -> Assessment | None:
         )
         return record
 
-    def single(sec: s.Section) -> Record:
+    def single(sec: Section) -> Record:
         entries = files.get(sec.file, [])
         if not entries:
             reporter.error(
@@ -475,97 +536,108 @@ def read_assessment(folder: Path, reporter: Reporter) -> Assessment | None:
                 f"「{sec.file}.yaml」がありません。様式のこの部分は必須です。",
             )
             return section(sec, None)
-        return section(sec, entries[0][1])
+        path = entries[0][1]
+        if path == cover_path:
+            return section(sec, path, cover_map) if cover_map is not None else section(sec, None)
+        return section(sec, path)
 
-    cover = single(s.COVER)
-    basic = single(s.SECTION1)
-    file_sections = _read_files(folder, files, reader, reporter, sources)
-    disclosure = single(s.SECTION4)
-    procedure = single(s.SECTION5)
+    sections: dict[str, Record] = {}
+    file_sections: list[FileSections] = []
+    for sec in form.sections:
+        if not sec.per_file:
+            sections[sec.id] = single(sec)
+        elif not file_sections and sec is form.per_file_sections[0]:
+            file_sections = _read_files(folder, form, files, reader, reporter, sources)
     changes: list[ChangeRow] = []
-    if s.ANNEX2_FILE in files:
-        path = files[s.ANNEX2_FILE][0][1]
+    if form.changes.file in files:
+        path = files[form.changes.file][0][1]
         sources.append(path)
-        changes = _read_changes(path, reader, reporter)
-    return Assessment(
+        changes = _read_changes(path, form, reader, reporter)
+    assessment = Assessment(
         folder=folder,
         name=folder.resolve().name,
-        cover=cover,
-        basic=basic,
+        form=form,
+        sections=sections,
         files=file_sections,
-        disclosure=disclosure,
-        procedure=procedure,
         changes=changes,
         sources=sources,
     )
+    check_edition(assessment, reporter)
+    return assessment
 
 
 def _read_files(
     folder: Path,
+    form: FormDefinition,
     files: dict[str, list[tuple[int, Path]]],
     reader: SectionReader,
     reporter: Reporter,
     sources: list[Path],
 ) -> list[FileSections]:
-    overviews = dict(files.get(s.SECTION2.file, []))
-    risks = dict(files.get(s.SECTION3.file, []))
-    numbers = sorted(set(overviews) | set(risks))
+    secs = form.per_file_sections
+    by_section = {sec.id: dict(files.get(sec.file, [])) for sec in secs}
+    numbers = sorted({n for paths in by_section.values() for n in paths})
+    first = secs[0]
     if not numbers:
+        names = "」と「".join(f"{sec.file}_1.yaml" for sec in secs)
         reporter.error(
-            Location(display_path(folder / f"{s.SECTION2.file}_1.yaml")),
-            s.SECTION2.path_title,
-            f"特定個人情報ファイルが 1 つもありません。「{s.SECTION2.file}_1.yaml」と「{s.SECTION3.file}_1.yaml」を作ってください。",
+            Location(display_path(folder / f"{first.file}_1.yaml")),
+            first.path_title,
+            f"特定個人情報ファイルが 1 つもありません。「{names}」を作ってください。",
         )
+    numerals = " と ".join(sec.path_title.split()[0] for sec in secs)
+    word = form.file_word
     result: list[FileSections] = []
     for expected, n in enumerate(numbers, 1):
         if n != expected:
-            where = overviews.get(n) or risks[n]
+            where = next(paths[n] for paths in by_section.values() if n in paths)
             reporter.error(
                 Location(display_path(where)),
                 "",
-                f"ファイルの番号は 1 から順に付けてください（{expected} がなく {n} があります）。",
+                f"{word}の番号は 1 から順に付けてください（{expected} がなく {n} があります）。",
             )
-        ov_path = overviews.get(n)
-        rk_path = risks.get(n)
-        for missing, sec in ((ov_path, s.SECTION2), (rk_path, s.SECTION3)):
-            if missing is None:
+        records: dict[str, Record] = {}
+        annexes: dict[str, list[Annex1Group]] = {}
+        paths: dict[str, Path] = {}
+        for sec in secs:
+            path = by_section[sec.id].get(n)
+            if path is None:
+                both = "の両方" if len(secs) == 2 else "のすべて"
                 reporter.error(
                     Location(display_path(folder / f"{sec.file}_{n}.yaml")),
                     sec.path_title,
-                    f"「{sec.file}_{n}.yaml」がありません。ファイル {n} には Ⅱ と Ⅲ の両方が必要です。",
+                    f"「{sec.file}_{n}.yaml」がありません。{word} {n} には {numerals}{both}が必要です。",
                 )
-        overview = Record(Location(display_path(ov_path) if ov_path else "", 1, 1))
-        annex1: list[Annex1Group] = []
-        if ov_path is not None:
-            sources.append(ov_path)
-            root = load(ov_path, reporter)
-            ctx = Ctx(s.SECTION2, (f"Ⅱ（ファイル{n}）",))
-            ymap = reader.mapping(root, ctx, ctx.label("")) if root is not None else None
-            if ymap is not None and s.ANNEX1_KEY in ymap.items:
-                _, annex_node = ymap.items.pop(s.ANNEX1_KEY)
-                annex1 = _read_annex1(annex_node, reader, reporter)
-            reader.read(s.SECTION2.children, ymap, ctx, overview)
-        risk = Record(Location(display_path(rk_path) if rk_path else "", 1, 1))
-        if rk_path is not None:
-            sources.append(rk_path)
-            root = load(rk_path, reporter)
-            ctx = Ctx(s.SECTION3, (f"Ⅲ（ファイル{n}）",))
-            ymap = reader.mapping(root, ctx, ctx.label("")) if root is not None else None
-            reader.read(s.SECTION3.children, ymap, ctx, risk)
-        result.append(FileSections(n, overview, annex1, risk, ov_path or folder, rk_path))
+            record = Record(Location(display_path(path) if path else "", 1, 1))
+            if path is not None:
+                paths[sec.id] = path
+                sources.append(path)
+                root = load(path, reporter)
+                ctx = Ctx(sec, (f"{sec.path_title.split()[0]}（{word}{n}）",))
+                ymap = reader.mapping(root, ctx, ctx.label("")) if root is not None else None
+                if sec.annex is not None:
+                    annexes[sec.id] = []
+                    if ymap is not None and sec.annex.key in ymap.items:
+                        _, annex_node = ymap.items.pop(sec.annex.key)
+                        annexes[sec.id] = _read_annex1(annex_node, sec.annex, reader, reporter)
+                reader.read(sec.children, ymap, ctx, record)
+            elif sec.annex is not None:
+                annexes[sec.id] = []
+            records[sec.id] = record
+        result.append(FileSections(n, records, annexes, paths, form.accessors))
     return result
 
 
 _ANNEX1_KEYS = ("見出し", "小見出し", "項目", "注記")
 
 
-def _read_annex1(node: YNode, reader: SectionReader, reporter: Reporter) -> list[Annex1Group]:
-    label = "（別添１） 特定個人情報ファイル記録項目"
+def _read_annex1(node: YNode, annex: Annex, reader: SectionReader, reporter: Reporter) -> list[Annex1Group]:
+    label = " ".join(annex.title.split())
     if isinstance(node, YScalar) and node.is_null:
         return []
     if not isinstance(node, YSeq):
         reporter.error(
-            node.loc, label, "記録項目は「- 見出し: 【識別情報】」のようなリストで書いてください。"
+            node.loc, label, f"{annex.key}は「- 見出し: 【識別情報】」のようなリストで書いてください。"
         )
         return []
     groups: list[Annex1Group] = []
@@ -600,38 +672,36 @@ def _read_annex1(node: YNode, reader: SectionReader, reporter: Reporter) -> list
     return groups
 
 
-def _read_changes(path: Path, reader: SectionReader, reporter: Reporter) -> list[ChangeRow]:
-    label = "（別添２） 変更箇所"
+def _read_changes(
+    path: Path, form: FormDefinition, reader: SectionReader, reporter: Reporter
+) -> list[ChangeRow]:
+    annex = form.changes
+    label = annex.label
     root = load(path, reporter)
-    ctx = Ctx(s.COVER, (label,))
+    ctx = Ctx(None, (label,))
     ymap = reader.mapping(root, ctx, label) if root is not None else None
     if ymap is None:
         return []
-    reader.unknown_keys(ymap, {s.ANNEX2_KEY}, [s.ANNEX2_KEY], ctx)
-    if s.ANNEX2_KEY not in ymap.items:
+    reader.unknown_keys(ymap, {annex.key}, [annex.key], ctx)
+    if annex.key not in ymap.items:
         return []
-    _, rows = ymap.items[s.ANNEX2_KEY]
+    _, rows = ymap.items[annex.key]
     if isinstance(rows, YScalar) and rows.is_null:
         return []
     if not isinstance(rows, YSeq):
-        reporter.error(rows.loc, label, "変更箇所は「- 変更日: …」で始まる行のリストで書いてください。")
+        reporter.error(
+            rows.loc,
+            label,
+            f"{annex.key}は「- {annex.columns[0].key}: …」で始まる行のリストで書いてください。",
+        )
         return []
     result: list[ChangeRow] = []
     for i, row in enumerate(rows.items, 1):
         row_ctx = ctx.down(f"{i}行目")
         record = Record(row.loc)
         ymap_row = reader.mapping(row, row_ctx, row_ctx.label(""))
-        reader.read(s.ANNEX2_COLUMNS, ymap_row, row_ctx, record)
-        v = record.values
-        result.append(
-            ChangeRow(
-                v["変更日"],
-                v["項目"],
-                v["変更前の記載"],
-                v["変更後の記載"],
-                v["提出時期"],
-                v["提出時期に係る説明"],
-                row.loc,
-            )  # type: ignore[arg-type]
-        )
+        reader.read(annex.columns, ymap_row, row_ctx, record)
+        # the columns in their order: 変更日, 項目, 変更前の記載, 変更後の記載, 提出時期, 提出時期に係る説明
+        date, item, before, after, timing, reason = (record.values[c.key] for c in annex.columns)
+        result.append(ChangeRow(date, item, before, after, timing, reason, row.loc))  # type: ignore[arg-type]
     return result

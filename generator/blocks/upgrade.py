@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from ..diagnostics import HyokaError, Location, Reporter, display_path
-from ..form import schema as s
+from ..form.registry import changes_files
 from ..output import write_atomic
 
 
@@ -89,7 +89,7 @@ def plan_file(path: Path, block_id: str, newest: str, reporter: Reporter) -> Pla
         return plan
     if root is None:
         return plan
-    history = unicodedata.normalize("NFC", path.stem) == s.ANNEX2_FILE
+    history = unicodedata.normalize("NFC", path.stem) in changes_files()
     for ref, keys in _references(root):
         if not _same_id(keys["block"].value, block_id):
             continue

@@ -10,22 +10,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..form import schema as s
+from ..form.registry import changes_files
 from ..model import Assessment, BlockRef, Record, Text
 from .library import Block, BlockVersion, Library
 
 
 def texts(assessment: Assessment) -> Iterator[Text]:
     """Every free-text value of an assessment, in document order."""
-    for record in (assessment.cover, assessment.basic):
-        yield from _record_texts(record)
-    for f in assessment.files:
-        yield from _record_texts(f.overview)
-        for group in f.annex1:
-            yield from (t for t in (group.items, group.note) if t is not None)
-        yield from _record_texts(f.risks)
-    for record in (assessment.disclosure, assessment.procedure):
-        yield from _record_texts(record)
+    form = assessment.form
+    for sec in form.sections:
+        if not sec.per_file:
+            yield from _record_texts(assessment.section(sec.id))
+        elif sec is form.per_file_sections[0]:
+            for f in assessment.files:
+                for fsec in form.per_file_sections:
+                    yield from _record_texts(f.record(fsec.id))
+                    for group in f.annexes.get(fsec.id, []):
+                        yield from (t for t in (group.items, group.note) if t is not None)
     for row in assessment.changes:
         yield from (row.item, row.before, row.after, row.reason)
 
@@ -48,7 +49,7 @@ def block_refs(assessment: Assessment) -> Iterator[BlockRef]:
 
 def is_history(ref: BlockRef) -> bool:
     """A reference in （別添２） records the text as it stood on a change date: it stays pinned."""
-    return Path(ref.loc.file).stem == s.ANNEX2_FILE
+    return Path(ref.loc.file).stem in changes_files()
 
 
 @dataclass(frozen=True)

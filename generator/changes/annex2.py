@@ -27,7 +27,8 @@ import yaml
 
 from .. import dates
 from ..diagnostics import HyokaError, Reporter, display_path
-from ..form import schema as s
+from ..form.definition import ChangesAnnex, FormDefinition
+from ..form.registry import get_form
 from ..layout.builder import Builder
 from ..layout.items import flow_plain
 from ..markup import render_markdown
@@ -38,18 +39,22 @@ from ..yamlsource import YMap, YScalar, YSeq, load
 from .pinning import has_blocks
 from .rows import Row
 
-HEADER = f"# （別添２） 変更箇所\n{s.ANNEX2_KEY}:\n"
 Printed = Callable[[Text], str]  # a text as the document prints it (blocks resolved)
 Value = str | tuple[TextPart, ...]  # a cell as written: Markdown, or a list of Markdown and block references
 _ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 
-def annex2_path(folder: Path) -> Path:
+def header(annex: ChangesAnnex) -> str:
+    return f"# {annex.label}\n{annex.key}:\n"
+
+
+def annex2_path(folder: Path, annex: ChangesAnnex | None = None) -> Path:
+    annex = annex or get_form().changes
     for suffix in SUFFIXES:
-        path = folder / f"{s.ANNEX2_FILE}{suffix}"
+        path = folder / f"{annex.file}{suffix}"
         if path.is_file():
             return path
-    return folder / f"{s.ANNEX2_FILE}.yaml"
+    return folder / f"{annex.file}.yaml"
 
 
 def recorded(assessment: Assessment, builder: Builder) -> set[tuple[str, str, str]]:
@@ -109,18 +114,22 @@ def _cell(text: str, source: Text | None, printed: Printed | None) -> Value:
     return _markdown(text)
 
 
-def append_rows(folder: Path, rows: list[Row], printed: Printed | None = None) -> Path:
+def append_rows(
+    folder: Path, rows: list[Row], printed: Printed | None = None, form: FormDefinition | None = None
+) -> Path:
     """Append ``rows`` to the folder's 変更箇所 file (created when missing); verified first.
 
     ``printed`` renders a text with the working tree's blocks; without it, every cell is
-    written as its printed text.
+    written as its printed text. ``form``: the folder's form (None: the current 重点).
     """
-    path = annex2_path(folder)
+    form = form or get_form()
+    annex = form.changes
+    path = annex2_path(folder, annex)
     original = path.read_bytes().decode("utf-8") if path.is_file() else None
-    existing = _read_rows(path) if original is not None else []
+    existing = _read_rows(path, form) if original is not None else []
     written = [_written(r, printed) for r in rows]
-    updated = _with_rows(path, original, written)
-    check = _read_rows_of(updated)
+    updated = _with_rows(path, original, written, annex)
+    check = _read_rows_of(updated, form)
     if _signatures(check[: len(existing)]) != _signatures(existing) or len(check) != len(existing) + len(
         rows
     ):
@@ -138,17 +147,18 @@ def append_rows(folder: Path, rows: list[Row], printed: Printed | None = None) -
     return path
 
 
-def rows_yaml(rows: list[Row]) -> str:
+def rows_yaml(rows: list[Row], annex: ChangesAnnex | None = None) -> str:
     """The rows as printed text in the file's style (for showing them; blocks as their text)."""
-    return "".join(_row_yaml(_written(r, None), 2, "\n") for r in rows)
+    annex = annex or get_form().changes
+    return "".join(_row_yaml(_written(r, None), 2, "\n", annex) for r in rows)
 
 
 # -- text -------------------------------------------------------------------
 
 
-def _with_rows(path: Path, original: str | None, rows: list[_Written]) -> str:
+def _with_rows(path: Path, original: str | None, rows: list[_Written], annex: ChangesAnnex) -> str:
     if original is None:
-        return HEADER + "".join(_row_yaml(r, 2, "\n") for r in rows)
+        return header(annex) + "".join(_row_yaml(r, 2, "\n", annex) for r in rows)
     newline = "\r\n" if "\r\n" in original else "\n"
     text = original if original.endswith(("\n", "\r")) or not original else original + newline
     reporter = Reporter()
@@ -157,11 +167,11 @@ def _with_rows(path: Path, original: str | None, rows: list[_Written]) -> str:
         raise HyokaError(
             f"{display_path(path)}: YAML として読めないため、行を追記できません。hyoka check で確認してください。"
         )
-    if s.ANNEX2_KEY not in root.items:
-        text += f"{s.ANNEX2_KEY}:{newline}"
+    if annex.key not in root.items:
+        text += f"{annex.key}:{newline}"
         indent = 2
     else:
-        _, value = root.items[s.ANNEX2_KEY]
+        _, value = root.items[annex.key]
         if isinstance(value, YScalar) and value.is_null:
             indent = 2
         elif isinstance(value, YSeq) and _flow_start(text, value) is None:
@@ -171,10 +181,10 @@ def _with_rows(path: Path, original: str | None, rows: list[_Written]) -> str:
             indent = 2
         else:
             raise HyokaError(
-                f"{display_path(path)}:{value.loc.line}: 「{s.ANNEX2_KEY}」が「[ … ]」の形で書かれているため追記できません。"
-                f"「{s.ANNEX2_KEY}:」の次の行から「  - 変更日: …」の形で書いてください。"
+                f"{display_path(path)}:{value.loc.line}: 「{annex.key}」が「[ … ]」の形で書かれているため追記できません。"
+                f"「{annex.key}:」の次の行から「  - 変更日: …」の形で書いてください。"
             )
-    return text + "".join(_row_yaml(r, indent, newline) for r in rows)
+    return text + "".join(_row_yaml(r, indent, newline, annex) for r in rows)
 
 
 def _lines(text: str) -> list[str]:
@@ -196,17 +206,11 @@ def _drop_empty_flow(text: str, seq: YSeq) -> str:
     return text[:start].rstrip(" ") + text[end:]
 
 
-def _row_yaml(r: _Written, indent: int, newline: str) -> str:
+def _row_yaml(r: _Written, indent: int, newline: str, annex: ChangesAnnex) -> str:
     """One row, preceded by a blank line, its 「-」 at ``indent``."""
     item, before, after = r.cells
-    fields: tuple[tuple[str, Value], ...] = (
-        ("変更日", dates.to_wareki(r.date)),
-        ("項目", item),
-        ("変更前の記載", before),
-        ("変更後の記載", after),
-        ("提出時期", r.timing),
-        ("提出時期に係る説明", r.reason),
-    )
+    values: tuple[Value, ...] = (dates.to_wareki(r.date), item, before, after, r.timing, r.reason)
+    fields = tuple(zip((c.key for c in annex.columns), values, strict=True))
     lines = [""]
     for n, (key, value) in enumerate(fields):
         lead = " " * indent + ("- " if n == 0 else "  ")
@@ -281,19 +285,20 @@ def _yaml_printable(c: str) -> bool:
 # -- reading back -----------------------------------------------------------
 
 
-def _read_rows(path: Path) -> list[ChangeRow]:
-    return _read_rows_of(path.read_bytes().decode("utf-8"))
+def _read_rows(path: Path, form: FormDefinition) -> list[ChangeRow]:
+    return _read_rows_of(path.read_bytes().decode("utf-8"), form)
 
 
-def _read_rows_of(text: str) -> list[ChangeRow]:
+def _read_rows_of(text: str, form: FormDefinition) -> list[ChangeRow]:
     """The rows the project's reader finds in a 変更箇所 file with this text."""
     tmp = Path(tempfile.mkdtemp(prefix="hyoka-annex2-"))
     try:
-        (tmp / f"{s.ANNEX2_FILE}.yaml").write_bytes(text.encode("utf-8"))
+        name = f"{form.changes.file}.yaml"
+        (tmp / name).write_bytes(text.encode("utf-8"))
         reporter = Reporter()
-        assessment = read_assessment(tmp, reporter)
+        assessment = read_assessment(tmp, reporter, form)
         # the other parts are missing on purpose; only this file's problems matter here
-        problems = [d for d in reporter.errors if d.location.file.endswith(f"{s.ANNEX2_FILE}.yaml")]
+        problems = [d for d in reporter.errors if d.location.file.endswith(name)]
         if assessment is None or problems:
             detail = problems[0].message if problems else "読み込めません"
             raise HyokaError(

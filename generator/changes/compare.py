@@ -15,6 +15,9 @@ later block as rewritten under its shifted number. Decisions:
   changes 委託の有無 ※: 事前). A count that changed for another reason (提供先's 件数, the
   choice 委託する/委託しない itself) stays a change of its own.
 * Renumbering alone (委託事項3 printed as 委託事項2 after 委託事項2 was removed) is no change.
+* A change of the form's edition (its mark, and the labels the new edition prints for the same
+  items, 「②事務の概要」 → 「②事務の内容」) is a 様式変更 (kind ``"form"``), one row each; items
+  only one edition has are added or removed items like any other.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ class Change:
     before: str | None  # None: not printed before (新設); "": printed empty (記載なし)
     after: str | None  # None: no longer printed (削除)
     star: bool
-    kind: Literal["item", "added", "removed"] = "item"
+    kind: Literal["item", "added", "removed", "form"] = "item"
     details: list[Detail] = field(default_factory=list)
     order: float = 0.0
     sources: tuple[Text | None, Text | None] = (None, None)  # before / after as written, text items only
@@ -66,6 +69,7 @@ def compare(old: list[PrintedItem], new: list[PrintedItem]) -> list[Change]:
     new_index = {it.key: j for j, it in enumerate(new)}
     matched: dict[Key, PrintedItem] = {}
     last = -1.0
+    edition_changed = bool(old and new and old[0].key == new[0].key and old[0].text != new[0].text)
     for it in old:
         gone = next((g for g in it.groups if g.key not in mapping), None)
         if gone is None:
@@ -106,7 +110,14 @@ def compare(old: list[PrintedItem], new: list[PrintedItem]) -> list[Change]:
         before_item = matched.get(it.key)
         if before_item is None:  # as above, for an item only the new side prints
             changes.append(Change(it.label, None, it.text, it.star, order=float(j)))
-        elif before_item.text != it.text:
+            continue
+        if j == 0 and edition_changed:  # the form's mark: the edition itself
+            changes.append(Change(it.label, before_item.text, it.text, False, "form", order=float(j)))
+            continue
+        if edition_changed and _last(before_item.label) != _last(it.label):
+            before_label, after_label = _last(before_item.label), _last(it.label)
+            changes.append(Change(it.label, before_label, after_label, False, "form", order=float(j) - 0.1))
+        if before_item.text != it.text:
             if it.counts and before_item.base == it.base:
                 counts.append((before_item, it, j))
             else:
@@ -125,6 +136,11 @@ def compare(old: list[PrintedItem], new: list[PrintedItem]) -> list[Change]:
 
     changes.sort(key=lambda c: c.order)
     return changes
+
+
+def _last(label: str) -> str:
+    """The item's own label in its path (「… １．特定個人情報ファイルを取り扱う事務 ②事務の概要」 → 「②事務の概要」)."""
+    return label.rsplit(" ", 1)[-1]
 
 
 def _lists(items: Iterable[PrintedItem]) -> dict[Key, list[Group]]:

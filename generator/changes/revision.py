@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from ..diagnostics import Diagnostic, HyokaError, Location, Reporter, Severity, UsageError, display_path
-from ..form import schema as s
+from ..form.registry import changes_files
 from ..layout.items import PrintedItem, printed_items
 from ..pipeline import Loaded, load_all
 from ..sources import CITY_BLOCKS
@@ -77,7 +77,7 @@ def revision_side(repo: Repository, rev: str, commit: str, folder: Path) -> Side
 
 def _is_annex2(path: PurePosixPath, folder: PurePosixPath) -> bool:
     stem = unicodedata.normalize("NFC", path.stem)
-    return path.parent == folder and stem == s.ANNEX2_FILE
+    return path.parent == folder and stem in changes_files()
 
 
 def _materialise(repo: Repository, commit: str, entries: list[TreeEntry], root: Path, rev: str) -> None:

@@ -4,6 +4,8 @@
   after), 「(新設)」 for what was not printed before, 「(削除)」 for what is no longer printed.
 * 提出時期: 事前 when a ※ item changed (a 重要な変更), else 事後 — the form's rule; the author
   decides in the end (a 事後 change may be submitted 事前 voluntarily).
+* A 様式変更 (a new edition of the form: its mark, a relabelled item) is 事後,
+  「事後で足りるもの(様式変更に伴うもの)」, as the seeds word it.
 * 提出時期に係る説明: a suggestion to edit, 「重要な変更に当たるため」 / 「重要な変更に当たらないため」,
   naming a count folded into the row (「（委託の有無の件数の変更を含む）」).
 """
@@ -24,6 +26,7 @@ NEW = "(新設)"
 REMOVED = "(削除)"
 PRIOR, LATER = "事前", "事後"
 SIGNIFICANT = "重要な変更に当たるため"
+FORM_CHANGE = "事後で足りるもの(様式変更に伴うもの)"
 NOT_SIGNIFICANT = "重要な変更に当たらないため"
 
 
@@ -48,6 +51,10 @@ def propose(changes: list[Change], date: dates.FormDate) -> list[Row]:
 
 
 def row(change: Change, date: dates.FormDate) -> Row:
+    if change.kind == "form":  # a new edition of the form: submitted afterwards unless the author chooses
+        return Row(
+            date, change.label, shown(change.before, NEW), shown(change.after, REMOVED), LATER, FORM_CHANGE
+        )
     reason = SIGNIFICANT if change.star else NOT_SIGNIFICANT
     counted = [d.label.split(" ")[-1] for d in change.folded]
     if counted:

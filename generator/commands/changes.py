@@ -41,12 +41,16 @@ def run(paths: list[Path], since: str | None, date: str | None = None, write: bo
         print(f"{where}: {c.before.name} と{c.after.name}の違い {len(rows)} 件{note}")
         if write:
             if fresh:
-                path = append_rows(c.folder, fresh, printer(c.assessment, c.folder))
+                path = append_rows(c.folder, fresh, printer(c.assessment, c.folder), c.assessment.form)
                 print(
                     f"{display_path(path)} に {len(fresh)} 行を追記しました。内容と提出時期を確認してください。"
                 )
             else:
                 print("追記する行はありません。")
         elif fresh:
-            print(f"変更箇所の案（--write で 9_変更箇所.yaml に追記します）:\n{rows_yaml(fresh)}", end="")
+            annex = c.assessment.form.changes
+            print(
+                f"変更箇所の案（--write で {annex.file}.yaml に追記します）:\n{rows_yaml(fresh, annex)}",
+                end="",
+            )
     return 0

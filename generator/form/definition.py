@@ -58,9 +58,11 @@ class FormDefinition:
     changes: ChangesAnnex
     cover_keys: CoverKeys = CoverKeys()
     file_name_key: str = ""  # item naming a file in its per-file sections (titles of groups)
+    toc_caption: str = "項目一覧"
     file_word: str = "ファイル"  # 「Ⅱ（ファイル1）」, 「ファイル 1 には …」
     # names older code uses for sections (``assessment.basic`` → "s1"); per-file ones on FileSections
     accessors: tuple[tuple[str, str], ...] = ()
+    companions: tuple[str, ...] = ()  # file stems in the folder that a paired form reads, not this one
     rule_set: str = ""  # the rules registered for this name apply (default: ``kind``)
     until: datetime.date | None = field(default=None, compare=False)  # set by the registry: next edition
 

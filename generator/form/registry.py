@@ -75,3 +75,8 @@ def get_form(kind: str | None = None, edition: str | None = None) -> FormDefinit
         f"{of_kind[0].kind}に版「{edition}」はありません。使える版: {editions}（書かなければ {of_kind[0].edition}）。"
         f" 使える様式: {known_forms()}"
     )
+
+
+def changes_files() -> frozenset[str]:
+    """File stems of every form's change list (（別添２）): history, pinned on purpose, no content."""
+    return frozenset(f.changes.file for f in all_forms())

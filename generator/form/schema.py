@@ -15,6 +15,8 @@ from typing import Literal
 
 from . import options as o
 
+GROUPS = ((2, 5), (6, 10), (11, 15), (16, 20))  # members printed under 「システム2～5」 … rows
+
 Kind = Literal["text", "choice", "checks", "date", "flag", "fixed", "number", "derived"]
 # fixed: printed by the form itself; derived: computed from other items (counts, 提供・移転の有無)
 
@@ -88,6 +90,7 @@ class Repeat:
     title: Item | None = None  # printed in the member's own row (委託事項1 | GPRIME…管理)
     limit: int = 20
     extra_count: str = ""  # optional key: how many recipients one block stands for (提供先)
+    groups: tuple[tuple[int, int], ...] = GROUPS
 
 
 Node = Item | RowGroup | Head | Repeat
@@ -117,8 +120,6 @@ class Section:
     short: str = ""  # for sheet names and tables of contents (「Ⅰ 基本情報」)
     annex: Annex | None = None  # printed after the section, per file
 
-
-GROUPS = ((2, 5), (6, 10), (11, 15), (16, 20))
 
 # ---------------------------------------------------------------------------
 # Cover
@@ -652,9 +653,9 @@ TOC = (
 )
 
 
-def group_label(member: str, n: int) -> str | None:
+def group_label(member: str, n: int, groups: tuple[tuple[int, int], ...] = GROUPS) -> str | None:
     """The group header row that member ``n`` falls in (「システム2～5」), None for member 1."""
-    for lo, hi in GROUPS:
+    for lo, hi in groups:
         if lo <= n <= hi:
             return f"{member}{lo}～{hi}"
     return None

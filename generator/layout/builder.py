@@ -1,8 +1,9 @@
-"""Model → layout IR: the official form's tables, row by row.
+"""Model → layout IR: the official form's tables, row by row, driven by the form definition.
 
-With the schema, this is the only code that knows the form's layout: which item is a label
-and value row, which prints a ＜選択肢＞ box, which label spans rows, where the repeated blocks'
-group rows (「委託事項2～5」) stand, and the page order of the parts.
+The definition (``generator.form.definition``) says what is printed; this module says how an
+item, a row group, a heading, a repeated block, the cover, an annex and the change list are
+laid out: which item is a label and value row, which prints a ＜選択肢＞ box, which label spans
+rows, where the repeated blocks' group rows (「システム2～5」) stand. It names no form's items.
 
 The form's main tables use one grid of four columns: group label | label | value | options.
 """
@@ -15,8 +16,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from .. import dates
-from ..form import options as opts
 from ..form import schema as s
+from ..form.definition import FormDefinition
 from ..markup import render_markdown
 from ..model import Assessment, BlockRef, Checks, Choice, DateValue, Flag, Record, Text
 from . import ir
@@ -34,6 +35,7 @@ def _no_blocks(ref: BlockRef) -> str:
 class Builder:
     def __init__(self, assessment: Assessment, block_text: BlockText = _no_blocks) -> None:
         self.a = assessment
+        self.form: FormDefinition = assessment.form
         self.block_text = block_text
 
     # -- text -------------------------------------------------------------
@@ -83,50 +85,50 @@ class Builder:
 
     def grid(self, item: s.Item, value: object) -> ir.CheckGrid:
         checks = value if isinstance(value, Checks) else Checks((), None)  # type: ignore[arg-type]
-        if item.options is opts.記録項目:
-            return self.record_items_grid(checks)
-        items = tuple(
-            ir.CheckItem(opt, checks.has(opt), checks.detail(opt) if opt in item.detail else None)
-            if checks.has(opt)
-            else ir.CheckItem(opt, False, "" if opt in item.detail else None)
-            for opt in item.options
-        )
-        return ir.CheckGrid(items, item.columns, wide=("その他",) if item.columns > 1 else ())
+        aliases = dict(item.aliases)
+        alternatives = set(aliases.values())
 
-    def record_items_grid(self, checks: Checks) -> ir.CheckGrid:
-        """主な記録項目: captions start rows; the 4情報 label replaces 5情報 when that is the one checked."""
-        items: list[ir.CheckItem | ir.CheckCaption] = []
-        for caption, group in opts.記録項目_GROUPS:
-            items.append(ir.CheckCaption(caption))
-            for opt in group:
-                if opt == opts.記録項目_5情報 and checks.has(opts.記録項目_4情報):
-                    opt = opts.記録項目_4情報
-                detail = (checks.detail(opt) or "") if opt in opts.記録項目_DETAIL else None
-                items.append(ir.CheckItem(opt, checks.has(opt), detail))
-        return ir.CheckGrid(tuple(items), 3, wide=("その他",))
+        def box(opt: str) -> ir.CheckItem:
+            alt = aliases.get(opt)
+            if alt is not None and checks.has(alt):  # the alternative is printed in the option's place
+                opt = alt
+            detail = (checks.detail(opt) or "") if opt in item.detail else None
+            return ir.CheckItem(opt, checks.has(opt), detail)
 
-    def derived(self, item: s.Item, record: Record) -> ir.CheckGrid:
-        # 提供・移転の有無 follows from the 提供先 / 移転先 lists; counts include blocks standing for several
-        def count(key: str) -> int:
+        cells: list[ir.CheckItem | ir.CheckCaption] = []
+        captioned: set[str] = set()
+        for caption, group in item.captions:  # captions start rows of the grid
+            cells.append(ir.CheckCaption(caption))
+            cells += [box(opt) for opt in group]
+            captioned.update(group)
+        cells += [box(o) for o in item.options if o not in captioned and o not in alternatives]
+        # the last option, when it has a （ ） field (「その他」), spans the grid's width
+        last = item.captions[-1][1][-1] if item.captions else (item.options[-1] if item.options else "")
+        wide = (last,) if item.columns > 1 and last in item.detail else ()
+        return ir.CheckGrid(tuple(cells), item.columns, wide=wide)
+
+    def tally(self, item: s.Item, record: Record) -> list[tuple[str, int]]:
+        """(box label, count) of a derived item: members of its lists, a member standing for
+        several when it gives its own count (a 提供先 block with 「件数: 22」)."""
+        out: list[tuple[str, int]] = []
+        for label, key, own in item.tally:
             total = 0
             for member in record.records(key):
-                extra = member.text("件数")
+                extra = member.text(own) if own else None
                 total += int(self.plain(extra)) if extra and not extra.empty else 1
-            return total
+            out.append((label, total))
+        return out
 
-        provide, transfer = count("提供先"), count("移転先")
+    def derived(self, item: s.Item, record: Record) -> ir.CheckGrid:
+        counts = self.tally(item, record)
 
         def shown(n: int) -> str:
             return f"（ {n if n else '　'} ）件"
 
-        return ir.CheckGrid(
-            (
-                ir.CheckItem("提供を行っている", provide > 0, count=shown(provide)),
-                ir.CheckItem("移転を行っている", transfer > 0, count=shown(transfer)),
-                ir.CheckItem("行っていない", provide == 0 and transfer == 0),
-            ),
-            columns=3,
-        )
+        boxes = [ir.CheckItem(label, n > 0, count=shown(n)) for label, n in counts]
+        if item.tally_none:
+            boxes.append(ir.CheckItem(item.tally_none, all(n == 0 for _, n in counts)))
+        return ir.CheckGrid(tuple(boxes), columns=len(boxes))
 
     # -- rows -------------------------------------------------------------
 
@@ -200,7 +202,7 @@ class Builder:
         members = record.records(r.key) or [Record(record.loc)]  # member 1 is always printed
         rows: list[ir.Row] = []
         for n, member in enumerate(members, 1):
-            group = s.group_label(r.member, n)
+            group = s.group_label(r.member, n, r.groups)
             if group and group.startswith(f"{r.member}{n}～"):
                 rows.append(ir.Row((self.label(group, "heading", colspan=4),), kind="heading"))
             title = r.title and member.values.get(r.title.key)
@@ -210,7 +212,7 @@ class Builder:
             rows.append(ir.Row((self.label(f"{r.member}{n}", "heading"), title_cell), kind="heading"))
             rows += self.rows(r.children, member)
         # unused groups print as their header row only
-        for lo, hi in s.GROUPS:
+        for lo, hi in r.groups:
             if lo > len(members):
                 rows.append(
                     ir.Row((self.label(f"{r.member}{lo}～{hi}", "heading", colspan=4),), kind="heading")
@@ -224,67 +226,70 @@ class Builder:
         return ir.Part(pid, title, short, (ir.Heading(title, 2, pid), table))
 
     def cover(self) -> ir.Part:
-        c = self.a.cover
-        title = s.COVER.title
-        declaration = c.text("個人のプライバシー等の権利利益の保護の宣言")
-        remarks = c.text("特記事項")
-        published = c.get("公表日")
-        published_text = (
-            dates.to_wareki(published.date) if isinstance(published, DateValue) and published.date else ""
-        )
+        """The cover: the edition mark, the title, the cover's items in the official three tables
+        (the leading short items as a header row over their values, the long ones as headed
+        paragraphs, the rest as label | value rows) and the 項目一覧."""
+        form = self.form
+        sec = form.cover
+        items = [n for n in sec.children if isinstance(n, s.Item)]
         blocks: list[ir.Block] = [
-            ir.Heading(title, 1, "cover"),
-            ir.Table(
-                (20, 80),
-                (
-                    ir.Row(
-                        (ir.text_cell("評価書番号", "header"), ir.text_cell("評価書名", "header")),
-                        kind="header",
-                    ),
-                    ir.Row(
-                        (
-                            ir.text_cell(self.plain(c.text("評価書番号"))),
-                            ir.text_cell(self.plain(c.text("評価書名"))),
-                        )
-                    ),
-                ),
-                header_rows=1,
-                style="cover",
-            ),
-            ir.Table(
-                (100,),
-                (
-                    ir.Row(
-                        (ir.text_cell("個人のプライバシー等の権利利益の保護の宣言", "heading"),),
-                        kind="heading",
-                    ),
-                    ir.Row((ir.Cell((ir.TextContent(self.flow(declaration)),)),)),
-                    ir.Row((ir.text_cell("特記事項", "heading"),), kind="heading"),
-                    ir.Row((ir.Cell((ir.TextContent(self.flow(remarks)),)),)),
-                ),
-                style="cover",
-            ),
-            ir.Table(
-                (30, 70),
-                (
-                    ir.Row(
-                        (
-                            ir.text_cell("評価実施機関名", "label"),
-                            ir.text_cell(self.plain(c.text("評価実施機関名"))),
-                        )
-                    ),
-                    ir.Row((ir.text_cell("公表日", "label"), ir.text_cell(published_text))),
-                ),
-                style="cover",
-            ),
-            ir.Paragraph(ir.plain("項目一覧"), style="caption"),
-            ir.Paragraph(tuple(ir.Para((ir.Run(line),)) for line in s.TOC)),
+            ir.Paragraph(ir.plain(form.mark), style="note"),
+            ir.Heading(form.title, 1, sec.id),
         ]
-        return ir.Part("cover", title, "表紙", tuple(blocks), toc=False)
+        lead: list[s.Item] = []
+        for item in items:
+            if item.wide:
+                break
+            lead.append(item)
+        rest = items[len(lead) :]
+        wide = [i for i in rest if i.wide]
+        facts = [i for i in rest if not i.wide]
+        if lead:
+            widths = (20, 80) if len(lead) == 2 else tuple(100 // len(lead) for _ in lead)
+            blocks.append(
+                ir.Table(
+                    widths,
+                    (
+                        ir.Row(tuple(ir.text_cell(i.label, "header") for i in lead), kind="header"),
+                        ir.Row(tuple(ir.text_cell(self.printed(i)) for i in lead)),
+                    ),
+                    header_rows=1,
+                    style="cover",
+                )
+            )
+        if wide:
+            rows: list[ir.Row] = []
+            for i in wide:
+                rows.append(ir.Row((ir.text_cell(i.label, "heading"),), kind="heading"))
+                rows.append(ir.Row((ir.Cell((ir.TextContent(self.flow(self.a.cover.text(i.key))),)),)))
+            blocks.append(ir.Table((100,), tuple(rows), style="cover"))
+        if facts:
+            blocks.append(
+                ir.Table(
+                    (30, 70),
+                    tuple(
+                        ir.Row((ir.text_cell(i.label, "label"), ir.text_cell(self.printed(i)))) for i in facts
+                    ),
+                    style="cover",
+                )
+            )
+        if form.toc:
+            blocks.append(ir.Paragraph(ir.plain(form.toc_caption), style="caption"))
+            blocks.append(ir.Paragraph(tuple(ir.Para((ir.Run(line),)) for line in form.toc)))
+        return ir.Part(sec.id, form.title, sec.short, tuple(blocks), toc=False)
 
-    def annex1(self, n: int, groups: list) -> ir.Part:
-        pid = f"annex1-{n}"
-        blocks: list[ir.Block] = [ir.Heading(s.ANNEX1_TITLE, 2, pid)]
+    def printed(self, item: s.Item) -> str:
+        """A cover item's value as one line of text (dates in 和暦)."""
+        value = self.a.cover.get(item.key)
+        if isinstance(value, DateValue):
+            return dates.to_wareki(value.date) if value.date else ""
+        if isinstance(value, Choice):
+            return value.value or ""
+        return self.plain(value if isinstance(value, Text) else None)
+
+    def annex(self, annex: s.Annex, n: int, groups: list) -> ir.Part:
+        pid = f"{annex.id}-{n}"
+        blocks: list[ir.Block] = [ir.Heading(annex.title, 2, pid)]
         for g in groups:
             if g.caption:
                 blocks.append(ir.Paragraph(ir.plain(g.caption), style="caption"))
@@ -294,10 +299,11 @@ class Builder:
                 blocks.append(ir.Paragraph(self.flow(g.items)))
             if g.note is not None and not g.note.empty:
                 blocks.append(ir.Paragraph(self.flow(g.note), style="note"))
-        return ir.Part(pid, s.ANNEX1_TITLE, f"別添1 ファイル{n}", tuple(blocks))
+        return ir.Part(pid, annex.title, f"{annex.short} {self.form.file_word}{n}", tuple(blocks))
 
     def changes(self) -> ir.Part:
-        header = ir.Row(tuple(ir.text_cell(c.label, "header") for c in s.ANNEX2_COLUMNS), kind="header")
+        annex = self.form.changes
+        header = ir.Row(tuple(ir.text_cell(c.label, "header") for c in annex.columns), kind="header")
         rows = [header]
         for row in self.a.changes:
             date = dates.to_wareki(row.date.date) if row.date.date else ""
@@ -315,38 +321,42 @@ class Builder:
                 )
             )
         table = ir.Table(CHANGES_GRID, tuple(rows), header_rows=1, style="list")
-        return ir.Part(
-            "annex2", s.ANNEX2_TITLE, "別添2 変更箇所", (ir.Heading(s.ANNEX2_TITLE, 2, "annex2"), table)
-        )
+        return ir.Part(annex.id, annex.title, annex.short, (ir.Heading(annex.title, 2, annex.id), table))
+
+    def section_part(self, sec: s.Section, record: Record, number: int = 0) -> ir.Part:
+        pid = f"{sec.id}-{number}" if number else sec.id
+        short = sec.short
+        if number and len(self.a.files) > 1:
+            short += f" {self.form.file_word}{number}"
+        return self.form_part(pid, sec.title, short, sec, record)
 
     def document(self) -> ir.Document:
-        a = self.a
-        parts = [self.cover(), self.form_part("s1", s.SECTION1.title, "Ⅰ 基本情報", s.SECTION1, a.basic)]
-        many = len(a.files) > 1
-        for f in a.files:
-            suffix = f" ファイル{f.number}" if many else ""
-            parts.append(
-                self.form_part(f"s2-{f.number}", s.SECTION2.title, f"Ⅱ 概要{suffix}", s.SECTION2, f.overview)
-            )
-            parts.append(self.annex1(f.number, f.annex1))
-            parts.append(
-                self.form_part(
-                    f"s3-{f.number}", s.SECTION3.title, f"Ⅲ リスク対策{suffix}", s.SECTION3, f.risks
-                )
-            )
-        parts.append(self.form_part("s4", s.SECTION4.title, "Ⅳ 開示請求、問合せ", s.SECTION4, a.disclosure))
-        parts.append(self.form_part("s5", s.SECTION5.title, "Ⅴ 評価実施手続", s.SECTION5, a.procedure))
+        a, form = self.a, self.form
+        parts: list[ir.Part] = []
+        for sec in form.sections:
+            if sec is form.cover:
+                parts.append(self.cover())
+            elif not sec.per_file:
+                parts.append(self.section_part(sec, a.section(sec.id)))
+            elif sec is form.per_file_sections[0]:  # the per-file sections, file after file
+                for f in a.files:
+                    for fsec in form.per_file_sections:
+                        parts.append(self.section_part(fsec, f.record(fsec.id), f.number))
+                        if fsec.annex is not None:
+                            parts.append(self.annex(fsec.annex, f.number, f.annexes.get(fsec.id, [])))
         parts.append(self.changes())
-        published = a.cover.get("公表日")
+        keys = form.cover_keys
+        published = a.cover.get(keys.published)
         pub_date = published.date if isinstance(published, DateValue) else None
         return ir.Document(
-            title=s.COVER.title,
+            title=form.title,
             name=a.title,
-            number=self.plain(a.cover.text("評価書番号")),
-            organisation=self.plain(a.cover.text("評価実施機関名")),
+            number=self.plain(a.cover.text(keys.number)),
+            organisation=self.plain(a.cover.text(keys.organisation)),
             published=dates.to_wareki(pub_date) if pub_date else "",
             parts=tuple(_anchor_rows(p) for p in parts),
             timestamp=timestamp(pub_date),
+            meta={"form": form.kind, "edition": form.edition, "mark": form.mark},
         )
 
 

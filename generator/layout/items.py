@@ -32,10 +32,15 @@ from dataclasses import dataclass
 from .. import dates
 from ..form import schema as s
 from ..layout import ir
-from ..model import Annex1Group, Assessment, Choice, DateValue, Record, Text
+from ..model import Annex1Group, Assessment, Choice, DateValue, FileSections, Record, Text
 from .builder import BlockText, Builder
 
 Key = tuple[str, ...]
+
+# the pseudo-item naming the form and its edition (compared like any item, so an edition change
+# proposes a row; it is printed as the cover's mark)
+EDITION_ITEM = "（様式）"
+EDITION_LABEL = "様式"
 
 
 @dataclass(frozen=True)
@@ -113,45 +118,57 @@ class _Walker:
     def __init__(self, builder: Builder) -> None:
         self.b = builder
         self.a = builder.a
-        self.section: s.Section = s.COVER
+        self.form = builder.form
+        self.section: s.Section = self.form.cover
 
     # -- document ---------------------------------------------------------
 
     def document(self) -> Iterator[PrintedItem]:
-        a = self.a
-        yield from self.section_items(s.COVER, a.cover, _Place(("cover",), (), False, ()))
-        yield from self.section_items(
-            s.SECTION1, a.basic, _Place(("s1",), (s.SECTION1.path_title,), False, ())
-        )
+        a, form = self.a, self.form
+        yield self.edition()
         many = len(a.files) > 1
-        for f in a.files:
-            name = self.b.plain(f.overview.text("特定個人情報ファイル名")) or f"ファイル{f.number}"
-            for section, record in ((s.SECTION2, f.overview), (s.SECTION3, f.risks)):
-                place = self.file_place(section, f.number, name, many)
-                yield from self.section_items(section, record, place)
-                if section is s.SECTION2:
-                    yield self.annex1(f.annex1, place, name, many)
-        yield from self.section_items(
-            s.SECTION4, a.disclosure, _Place(("s4",), (s.SECTION4.path_title,), False, ())
-        )
-        yield from self.section_items(
-            s.SECTION5, a.procedure, _Place(("s5",), (s.SECTION5.path_title,), False, ())
-        )
+        for sec in form.sections:
+            if not sec.per_file:
+                labels = (sec.path_title,) if sec.path_title else ()
+                yield from self.section_items(sec, a.section(sec.id), _Place((sec.id,), labels, False, ()))
+            elif sec is form.per_file_sections[0]:
+                for f in a.files:
+                    name = self.file_name(f) or f"{form.file_word}{f.number}"
+                    for fsec in form.per_file_sections:
+                        place = self.file_place(fsec, f.number, name, many)
+                        yield from self.section_items(fsec, f.record(fsec.id), place)
+                        if fsec.annex is not None:
+                            yield self.annex(fsec.annex, f.annexes.get(fsec.id, []), place, name, many)
+
+    def edition(self) -> PrintedItem:
+        """The form and edition as printed (its mark): a change of edition is a 様式変更 row."""
+        form = self.form
+        text = f"{form.kind} {form.mark}"
+        return PrintedItem((form.cover.id, EDITION_ITEM), EDITION_LABEL, False, text)
+
+    def file_name(self, f: FileSections) -> str:
+        key = self.form.file_name_key
+        for sec in self.form.per_file_sections:
+            if key and isinstance(f.record(sec.id).get(key), Text):
+                return self.b.plain(f.record(sec.id).text(key))
+        return ""
 
     def file_place(self, section: s.Section, number: int, name: str, many: bool) -> _Place:
         labels = (section.path_title, f"（{name}）") if many else (section.path_title,)
         group = Group((section.id, str(number)), (section.id,), number, " ".join(labels), name)
         return _Place(group.key, labels, False, (group,))
 
-    def annex1(self, groups: list[Annex1Group], place: _Place, name: str, many: bool) -> PrintedItem:
+    def annex(
+        self, annex: s.Annex, groups: list[Annex1Group], place: _Place, name: str, many: bool
+    ) -> PrintedItem:
         paras: list[str] = []
         for g in groups:
             paras += [t for t in (g.caption, g.subcaption) if t]
             for text in (g.items, g.note):
                 if text is not None and not text.empty:
                     paras.append(flow_plain(self.b.flow(text)))
-        title = clean_label(s.ANNEX1_TITLE) + (f" （{name}）" if many else "")
-        return PrintedItem((*place.key, s.ANNEX1_KEY), title, False, "\n\n".join(paras), place.groups)
+        title = clean_label(annex.title) + (f" （{name}）" if many else "")
+        return PrintedItem((*place.key, annex.key), title, False, "\n\n".join(paras), place.groups)
 
     def section_items(self, section: s.Section, record: Record, place: _Place) -> Iterator[PrintedItem]:
         self.section = section
@@ -225,7 +242,7 @@ class _Walker:
 
     def item(self, item: s.Item, record: Record, place: _Place, label: str) -> PrintedItem:
         value = record.values.get(item.key)
-        key = (*place.key, item.key)
+        key = (*place.key, item.id)
         star = self.starred(place, item)
         full = place.label(label)
         if item.kind == "choice":
@@ -240,7 +257,7 @@ class _Walker:
             return PrintedItem(key, full, star, check_text(self.b.grid(item, value)), place.groups)
         if item.kind == "derived":
             grid = self.b.derived(item, record)
-            counted = tuple((*place.key, r.key) for r in (s.TEIKYO, s.ITEN))
+            counted = tuple((*place.key, key) for _, key, _ in item.tally)
             return PrintedItem(key, full, star, self._derived_text(grid), place.groups, counted, "")
         if item.kind == "fixed":
             return PrintedItem(key, full, star, item.fixed, place.groups)
