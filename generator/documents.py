@@ -62,7 +62,12 @@ def documents(folder: Path, assessment: Assessment, reporter: Reporter | None = 
         run_rules(kiso, kiso.form, own)
         if reporter is not None:
             # a value copied from the 重点 is checked there already: one message per rule and place
-            seen = {(d.rule, d.location) for d in reporter.diagnostics}
-            reporter.diagnostics += [d for d in own.diagnostics if (d.rule, d.location) not in seen]
+            seen: dict[tuple[str, object], int] = {}
+            for d in reporter.diagnostics:
+                key = (d.rule, d.location)
+                seen[key] = max(seen.get(key, -1), d.severity)
+            reporter.diagnostics += [
+                d for d in own.diagnostics if seen.get((d.rule, d.location), -1) < d.severity
+            ]
         docs.append(Document(PAIRED_SUFFIX, kiso.form, kiso))
     return docs

@@ -37,7 +37,7 @@ def load_all(folders: list[Path], reporter: Reporter, *, every_block: bool = Tru
         resolved = Resolved()
         library = None
         if assessment is not None:
-            run_rules(assessment, None, reporter)  # None: the 重点 form until folders name theirs
+            run_rules(assessment, assessment.form, reporter)
             root = sources_root(folder)
             if root not in libraries:
                 libraries[root] = load_library(root, reporter, lazy=not every_block)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from generator.documents import suffixes
 from generator.layout import ir
 from generator.pipeline import layout, load_all
 from tests.conftest import SOURCES, run_cli, set_value
-from tests.office import pdf_pages, pdf_text, to_pdf
+from tests.office import pdf_pages, require, to_pdf
 
 FORMATS = ("html", "docx", "xlsx")
 PAIRED = ("asahikawa-kenkozoshin", "atsugi-kokuho", "kumagaya-yobosesshu")
@@ -27,6 +28,17 @@ STANDALONE = "mihon-jidofuyo"
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def _pdf_raw_text(pdf: Path) -> str:
+    """The PDF's text in content-stream order: a table cell's lines stay together (the layout order
+    of ``pdftotext`` interleaves the lines of neighbouring cells)."""
+    return subprocess.run(
+        [require("pdftotext"), "-raw", "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 def _copy(tmp_path: Path, name: str) -> Path:
@@ -96,7 +108,9 @@ def test_paired_kiso_takes_its_answers_from_the_juten() -> None:
     kiso = docs["-基礎"]
     assert _choice_after(kiso, "評価対象の事務の対象人数は何人か") == "10万人以上30万人未満"
     assert _choice_after(kiso, "しきい値判断結果") == "基礎項目評価及び重点項目評価の実施が義務付けられる"
-    assert _choice_after(kiso, "１．提出する特定個人情報保護評価書の種類") == "基礎項目評価書及び重点項目評価書"
+    assert (
+        _choice_after(kiso, "１．提出する特定個人情報保護評価書の種類") == "基礎項目評価書及び重点項目評価書"
+    )
     assert _choice_after(kiso, "特定個人情報ファイル取扱者数は500人以上か") == "500人未満"  # 8_基礎項目.yaml
 
 
@@ -111,7 +125,7 @@ def test_libreoffice_prints_every_text_of_the_kiso(
 ) -> None:
     pdf = to_pdf(built / folder / f"{name}.{fmt}", tmp_path)
     assert len(pdf_pages(pdf)) > 0
-    printed = _squash(pdf_text(pdf))
+    printed = _squash(_pdf_raw_text(pdf))
     doc = _documents(SOURCES / folder)["-基礎" if name.endswith("-基礎") else ""]
     missing = []
     for part in doc.parts:
@@ -130,7 +144,9 @@ def test_editing_the_juten_count_changes_both_documents(tmp_path: Path) -> None:
     set_value(folder / "1_基本情報.yaml", "対象人数", "1万人以上10万人未満")
     set_value(folder / "2_ファイル概要_1.yaml", "対象となる本人の数", "1万人以上10万人未満")
     set_value(
-        folder / "5_評価実施手続.yaml", "しきい値判断結果", "基礎項目評価の実施が義務付けられる（任意に重点項目評価を実施）"
+        folder / "5_評価実施手続.yaml",
+        "しきい値判断結果",
+        "基礎項目評価の実施が義務付けられる（任意に重点項目評価を実施）",
     )
     out = tmp_path / "out"
     result = run_cli("build", folder, "--out", out, "--format", "html", "-q")

@@ -79,7 +79,11 @@ def test_examples_have_no_threshold_errors(name: str) -> None:
 
 
 def test_t1_juten_result_contradicting_the_count(juten: Path) -> None:
-    set_value(juten / "5_評価実施手続.yaml", "しきい値判断結果", "基礎項目評価の実施が義務付けられる（任意に重点項目評価を実施）")
+    set_value(
+        juten / "5_評価実施手続.yaml",
+        "しきい値判断結果",
+        "基礎項目評価の実施が義務付けられる（任意に重点項目評価を実施）",
+    )
     [d] = by_rule(juten, "T1")
     assert d.severity == 2 and d.location.file.endswith("5_評価実施手続.yaml")
     assert "1_基本情報.yaml:10" in d.message and "10万人以上30万人未満" in d.message
@@ -89,13 +93,20 @@ def test_t1_kiso_result_contradicting_the_counts(kiso: Path) -> None:
     set_value(kiso / "2_しきい値判断項目.yaml", "評価対象の事務の対象人数は何人か", "10万人以上30万人未満")
     [d] = by_rule(kiso, "T1")
     assert d.location.file.endswith("3_しきい値判断結果.yaml")
-    assert "2_しきい値判断項目.yaml:3" in d.message and "基礎項目評価及び重点項目評価の実施が義務付けられる" in d.message
+    assert (
+        "2_しきい値判断項目.yaml:3" in d.message
+        and "基礎項目評価及び重点項目評価の実施が義務付けられる" in d.message
+    )
 
 
 def test_t1_kiso_documents_fewer_than_the_result_requires(kiso: Path) -> None:
     set_value(kiso / "2_しきい値判断項目.yaml", "評価対象の事務の対象人数は何人か", "1万人以上10万人未満")
     set_value(kiso / "2_しきい値判断項目.yaml", "特定個人情報ファイル取扱者数は500人以上か", "500人以上")
-    set_value(kiso / "3_しきい値判断結果.yaml", "しきい値判断結果", "基礎項目評価及び重点項目評価の実施が義務付けられる")
+    set_value(
+        kiso / "3_しきい値判断結果.yaml",
+        "しきい値判断結果",
+        "基礎項目評価及び重点項目評価の実施が義務付けられる",
+    )
     [d] = by_rule(kiso, "T1")
     assert d.location.file.endswith("4_リスク対策.yaml") and "基礎項目評価書" in d.message
 
@@ -130,6 +141,7 @@ def test_t5_incident_within_three_years(juten: Path) -> None:
 
 def test_t6_empty_counts(juten: Path, kiso: Path) -> None:
     set_value(juten / "1_基本情報.yaml", "対象人数", '""')
+    (juten / "8_基礎項目.yaml").unlink()
     [d] = by_rule(juten, "T6")
     assert d.severity == 1  # published 重点 documents leave it blank
     set_value(kiso / "2_しきい値判断項目.yaml", "特定個人情報ファイル取扱者数は500人以上か", '""')
@@ -154,7 +166,7 @@ def test_t7_paired_incident_against_the_juten(juten: Path) -> None:
 def test_t7_paired_staff_against_the_files(juten: Path) -> None:
     set_value(juten / "2_ファイル概要_1.yaml", "使用者数", "500人以上1,000人未満")
     [d] = by_rule(juten, "T7")
-    assert d.location.file.endswith("8_基礎項目.yaml") and "500人未満" in d.message
+    assert d.severity == 1 and d.location.file.endswith("8_基礎項目.yaml") and "500人未満" in d.message
 
 
 def test_paired_file_must_not_repeat_the_juten(juten: Path) -> None:
@@ -173,10 +185,26 @@ def test_paired_file_must_not_repeat_the_juten(juten: Path) -> None:
 
 
 def test_check_names_count_and_result_with_file_and_line(juten: Path) -> None:
-    set_value(juten / "5_評価実施手続.yaml", "しきい値判断結果", "基礎項目評価の実施が義務付けられる（任意に重点項目評価を実施）")
+    set_value(
+        juten / "5_評価実施手続.yaml",
+        "しきい値判断結果",
+        "基礎項目評価の実施が義務付けられる（任意に重点項目評価を実施）",
+    )
     result = run_cli("check", juten)
     assert result.code == 1, result.describe()
     [e] = [e for e in errors(result) if e.rule == "T1"]
     assert e.file.endswith("5_評価実施手続.yaml") and e.line == 4
     assert "1_基本情報.yaml:10" in e.message and "「10万人以上30万人未満」" in e.message
     assert "「基礎項目評価の実施が義務付けられる（任意に重点項目評価を実施）」" in e.message
+
+
+def test_t6_juten_count_given_in_the_paired_file_only(tmp_path: Path) -> None:
+    folder = copy(tmp_path, "asahikawa-kenkozoshin")  # 重点 Ⅰ-1 ③ blank, as published
+    assert by_rule(folder, "T6") == []
+    text = (folder / "8_基礎項目.yaml").read_text(encoding="utf-8")
+    (folder / "8_基礎項目.yaml").write_text(
+        text.replace("    評価対象の事務の対象人数は何人か: 10万人以上30万人未満\n", ""), encoding="utf-8"
+    )
+    found = by_rule(folder, "T6")
+    # the 重点 may stay blank (a warning); its 基礎 cannot (an error at the same place)
+    assert sorted((d.severity, d.label) for d in found) == [(1, "Ⅰ １．③対象人数"), (2, "Ⅱ １．対象人数")]

@@ -44,6 +44,7 @@ CURRENT = FormDefinition(
     toc=s.TOC,
     changes=CHANGES,
     file_name_key="特定個人情報ファイル名",
+    companions=("8_基礎項目",),  # the paired 基礎's own items (generator.form.pairing)
     accessors=(
         ("cover", "cover"),
         ("basic", "s1"),

@@ -261,9 +261,25 @@ def counts_written(a: Assessment, form: object, report: Reporter) -> None:
         text = "空欄です。しきい値判断（特定個人情報保護評価指針 第5の2）に使う項目なので、選択肢から選んでください。"
         if _kind(a) == KISO:
             report.error(loc, place.label, text)
-        else:
-            # published 重点 documents leave it blank (旭川市); the しきい値 then cannot be checked
-            report.warning(loc, place.label, text)
+        elif not _paired_people(a):
+            # published 重点 documents leave it blank (旭川市); without a count in the paired
+            # 基礎 either, the しきい値 cannot be checked
+            report.warning(
+                loc,
+                place.label,
+                text + f"（対の基礎項目評価書の {ITEMS[KISO]['people'].label} に書いても構いません）",
+            )
+
+
+def _paired_people(a: Assessment) -> bool:
+    from ..documents import paired_file
+    from ..form.pairing import read_paired
+
+    path = paired_file(a.folder)
+    if path is None:
+        return False
+    value = read_paired(path, Reporter()).get("しきい値判断項目", *ITEMS[KISO]["people"].path[1:])
+    return isinstance(value, Choice) and bool(value.value)
 
 
 @rule("T7", forms=(JUTEN,), title="重点項目評価書と対の基礎項目評価書（8_基礎項目.yaml）の一致")
@@ -278,11 +294,11 @@ def paired_agrees(a: Assessment, form: object, report: Reporter) -> None:
     b = paired_assessment(a, path, Reporter())  # its reading problems are reported with the 基礎
     staff, estimate = _choice(b, "staff"), staff_from_files(a)
     if staff is not None and staff.value == "500人未満" and estimate is not None and estimate >= 500:
-        report.error(
+        report.warning(
             staff.loc,
             ITEMS[KISO]["staff"].label,
             f"基礎項目評価書の{_named(b, 'staff', staff)}は、重点項目評価書 Ⅱ の使用者数と委託先の取扱者数"
-            f"（合わせて少なくとも {estimate} 人）と合いません。",
+            f"（合わせて少なくとも {estimate} 人）と合いません。どちらかを直してください。",
         )
     incident = _choice(b, "incident")
     answers = []
