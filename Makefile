@@ -8,7 +8,7 @@ SOURCES := sources
 FORMATS ?= html,docx,xlsx
 
 .DEFAULT_GOAL := all
-.PHONY: all build site test lint format check clean
+.PHONY: all build site test lint format check clean docs
 
 # The venv is (re)made when pyproject.toml changes; the stamp keeps `make` from reinstalling.
 $(VENV)/.installed: pyproject.toml
@@ -57,6 +57,10 @@ test: $(VENV)/.installed
 	bash scripts/install-system-deps.sh
 	$(MAKE) --no-print-directory lint
 	$(BIN)/pytest -q -ra
+
+# the key reference page, generated from the form definitions (a test checks it is current)
+docs: $(VENV)/.installed
+	$(BIN)/hyoka reference --output docs/reference.md
 
 clean:
 	rm -rf $(OUT) .pytest_cache

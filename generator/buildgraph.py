@@ -24,6 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .shipped import SHIPPED_BLOCKS, TEMPLATES
 from .sources import CITY_BLOCKS, SUFFIXES
 
 if TYPE_CHECKING:
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATOR = ROOT / "generator"
-TEMPLATES = ROOT / "templates"
-SHIPPED_BLOCKS = TEMPLATES / "blocks"
 
 # Modules that never shape an output's bytes: working on the CLI, the site or the build's own
 # bookkeeping must not rebuild every document. Everything else under generator/ counts.

@@ -8,10 +8,12 @@ command's module, and so its libraries, is imported only when that command runs.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from . import __version__
 from .diagnostics import HyokaError, SourceError
 
 DESCRIPTION = "特定個人情報保護評価書（重点項目評価書）を YAML から HTML・DOCX・XLSX に組版します。"
@@ -42,6 +44,15 @@ _ARGPARSE_JA = {
 }
 argparse._ = lambda message: _ARGPARSE_JA.get(message, message)  # type: ignore[attr-defined]
 
+# One table for `hyoka --help` and the README: what a script calling hyoka can rely on.
+EXIT_CODES = (
+    (0, "成功（check: エラーなし）"),
+    (1, "評価書にエラーがある（check --strict では警告も）、必要な外部プログラムがない"),
+    (2, "コマンドの使い方の誤り（知らないオプション、ないフォルダ、知らない出力形式など）"),
+    (3, "内部エラー（hyoka の不具合。--traceback で詳細）"),
+    (130, "Ctrl+C で中断"),
+)
+
 Handler = Callable[[argparse.Namespace], int]
 _state = {"traceback": False}
 
@@ -65,10 +76,30 @@ def _parser(prog: str, description: str, handler: Handler) -> argparse.ArgumentP
 # -- commands: each imports its module only when it runs --------------------------------
 
 
+def check_targets(paths: list[Path]) -> list[Path]:
+    """Folders to check for the paths given: a YAML file stands for its assessment folder, and a
+    file of the city's blocks (``sources/blocks/…``) or ``sources/city.yaml`` for every assessment
+    of that sources folder; so that pre-commit can pass the files a commit changes."""
+    from .sources import CITY_BLOCKS, SUFFIXES
+
+    out: list[Path] = []
+    for path in paths:
+        if path.suffix in SUFFIXES and path.is_file():
+            parts = path.parent.parts
+            if CITY_BLOCKS in parts:  # a block may be used by any assessment beside it
+                path = Path(".").joinpath(*parts[: parts.index(CITY_BLOCKS)])
+            else:  # an assessment's file, or city.yaml: the sources folder
+                path = path.parent
+        if path not in out:
+            out.append(path)
+    # a folder inside another one given is checked with it
+    return [p for p in out if not any(o != p and o.resolve() in p.resolve().parents for o in out)]
+
+
 def _check(a: argparse.Namespace) -> int:
     from .commands import check
 
-    return check.run(a.paths, a.strict)
+    return check.run(check_targets(a.paths), a.strict)
 
 
 def _build(a: argparse.Namespace) -> int:
@@ -99,6 +130,36 @@ def _diff(a: argparse.Namespace) -> int:
     from .commands import diff
 
     return diff.run(a.paths or [Path("sources")], a.since, a.out)
+
+
+def _init(a: argparse.Namespace) -> int:
+    from .commands import init
+
+    return init.run(a.folder, a.city)
+
+
+def _new(a: argparse.Namespace) -> int:
+    from .commands import new
+
+    return new.run(a.name, a.form, a.edition)
+
+
+def _schema(a: argparse.Namespace) -> int:
+    from .commands import schema
+
+    return schema.run(a.out)
+
+
+def _reference(a: argparse.Namespace) -> int:
+    from .commands import reference
+
+    return reference.run(a.output)
+
+
+def _serve(a: argparse.Namespace) -> int:
+    from .commands import serve
+
+    return serve.run(a.paths or [Path("sources")], a.port, a.interval)
 
 
 def _blocks_list(a: argparse.Namespace) -> int:
@@ -195,6 +256,50 @@ def _commands() -> dict[str, argparse.ArgumentParser]:
     p.add_argument("paths", nargs="*", type=Path, metavar="PATHS", help=OPTIONAL_PATHS_HELP)
     p.add_argument("--since", help=SINCE_HELP)
     p.add_argument("--out", "-o", type=Path, default=Path("out"), help="出力先フォルダ")
+
+    p = commands["init"] = _parser(
+        "hyoka init",
+        "団体の評価書リポジトリを始めます（sources/、Makefile、CI、pre-commit、エディタの設定、README）。",
+        _init,
+    )
+    p.add_argument("folder", type=Path, metavar="DIR", help="作るフォルダ（空か、まだないフォルダ）")
+    p.add_argument("--city", help="団体名（例: 旭川市）。省略すると尋ねます")
+
+    p = commands["new"] = _parser(
+        "hyoka new",
+        "新しい評価書のフォルダを、様式の全項目（項目名と選択肢のコメント付き）で作ります。",
+        _new,
+    )
+    p.add_argument("name", type=Path, metavar="NAME", help="評価書のフォルダ（名前だけなら sources/ の下に）")
+    p.add_argument("--form", help="様式（重点項目評価書・基礎項目評価書。既定: 重点項目評価書）")
+    p.add_argument("--edition", help="様式の版（既定: 最新の版）")
+
+    p = commands["schema"] = _parser(
+        "hyoka schema",
+        "エディタ（VS Code の YAML 拡張など）の入力補完・検査用の JSON Schema を書き出します。",
+        _schema,
+    )
+    p.add_argument(
+        "--out", "-o", type=Path, default=Path(".hyoka/schema"), help="出力先フォルダ（既定: .hyoka/schema）"
+    )
+
+    p = commands["reference"] = _parser(
+        "hyoka reference",
+        "様式ごとの全項目（キー、項目名、種類、選択肢、※）の一覧を Markdown で表示します。",
+        _reference,
+    )
+    p.add_argument("--output", "-o", type=Path, help="標準出力の代わりに書き出すファイル")
+
+    p = commands["serve"] = _parser(
+        "hyoka serve",
+        "HTML を組版して 127.0.0.1 で表示し、保存するたびに組み直してページを読み込み直します。",
+        _serve,
+    )
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATHS", help=OPTIONAL_PATHS_HELP)
+    p.add_argument(
+        "--port", "-p", type=int, default=8000, help="ポート番号（既定: 8000。0 なら空いている番号）"
+    )
+    p.add_argument("--interval", type=float, default=0.5, help="変更を調べる間隔（秒。既定: 0.5）")
     return commands
 
 
@@ -237,14 +342,21 @@ def _dispatcher(
     """A parser of ``[options] COMMAND ARGS…``; the command's own parser reads ARGS, so that its
     options may stand between its arguments (``build a -f html b``), as with click."""
     listing = "\n".join(f"  {name:<10}{text}" for name, text in commands.items())
+    epilog = f"コマンド:\n{listing}\n\n「{prog} COMMAND --help」でコマンドごとの説明を表示します。"
+    if top:
+        codes = "\n".join(f"  {code:<5}{text}" for code, text in EXIT_CODES)
+        epilog += f"\n\n終了コード:\n{codes}"
     parser = argparse.ArgumentParser(
         prog=prog,
         description=description,
-        epilog=f"commands:\n{listing}\n\n「{prog} COMMAND --help」でコマンドごとの説明を表示します。",
+        epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
     if top:
+        parser.add_argument(
+            "--version", action="version", version=f"hyoka {__version__}", help="版を表示して終了します。"
+        )
         parser.add_argument(
             "--traceback", action="store_true", help="内部エラーの詳細（開発者向け）を表示します。"
         )
@@ -296,6 +408,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("中断しました。", file=sys.stderr)
         sys.exit(130)
+    except BrokenPipeError:
+        # the reader went away (`hyoka reference | head`): end quietly, as a Unix tool killed by
+        # SIGPIPE does; stdout goes to /dev/null so that flushing it at exit cannot fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)
     except Exception as exc:  # noqa: BLE001 - last resort: never show a traceback unless asked
         if _state["traceback"]:
             raise

@@ -15,10 +15,11 @@ from pathlib import Path
 
 from . import dates
 from .diagnostics import Location, Reporter, display_path
+from .form import registry
 from .form import schema as s
 from .form.definition import EDITION_KEY, FORM_KEY, FormDefinition
 from .form.editions import check_edition
-from .form.registry import UnknownForm, all_forms, get_form
+from .form.registry import UnknownForm
 from .form.schema import Annex, Section
 from .model import (
     Annex1Group,
@@ -452,7 +453,7 @@ def _section_files(
 
 
 def _cover_path(folder: Path) -> Path | None:
-    stems = {f.cover.file for f in all_forms()}
+    stems = {f.cover.file for f in registry.all_forms()}
     for path in sorted(folder.iterdir()):
         if path.suffix in SUFFIXES and unicodedata.normalize("NFC", path.stem) in stems:
             return path
@@ -475,7 +476,7 @@ def _form_of(cover: YMap | None, reporter: Reporter) -> FormDefinition | None:
     kind, kind_loc = words.get(FORM_KEY, (None, None))
     edition, edition_loc = words.get(EDITION_KEY, (None, None))
     try:
-        return get_form(kind, edition)
+        return registry.get_form(kind, edition)
     except UnknownForm as exc:
         loc = edition_loc if _is_edition_error(kind) and edition_loc else (kind_loc or edition_loc)
         assert loc is not None  # only a written 様式 or 版 can be unknown
@@ -486,7 +487,7 @@ def _form_of(cover: YMap | None, reporter: Reporter) -> FormDefinition | None:
 def _is_edition_error(kind: str | None) -> bool:
     """Whether the kind is known (so it was the 版 that failed)."""
     try:
-        get_form(kind)
+        registry.get_form(kind)
     except UnknownForm:
         return False
     return True
@@ -583,7 +584,7 @@ def _read_files(
         reporter.error(
             Location(display_path(folder / f"{first.file}_1.yaml")),
             first.path_title,
-            f"特定個人情報ファイルが 1 つもありません。「{names}」を作ってください。",
+            f"{form.file_noun}が 1 つもありません。「{names}」を作ってください。",
         )
     numerals = " と ".join(sec.path_title.split()[0] for sec in secs)
     word = form.file_word
@@ -628,16 +629,15 @@ def _read_files(
     return result
 
 
-_ANNEX1_KEYS = ("見出し", "小見出し", "項目", "注記")
-
-
 def _read_annex1(node: YNode, annex: Annex, reader: SectionReader, reporter: Reporter) -> list[Annex1Group]:
     label = " ".join(annex.title.split())
+    keys = annex.fields
+    caption_key, subcaption_key, items_key, note_key = keys
     if isinstance(node, YScalar) and node.is_null:
         return []
     if not isinstance(node, YSeq):
         reporter.error(
-            node.loc, label, f"{annex.key}は「- 見出し: 【識別情報】」のようなリストで書いてください。"
+            node.loc, label, f"{annex.key}は「- {caption_key}: 【識別情報】」のようなリストで書いてください。"
         )
         return []
     groups: list[Annex1Group] = []
@@ -646,15 +646,15 @@ def _read_annex1(node: YNode, annex: Annex, reader: SectionReader, reporter: Rep
             reporter.error(
                 entry.loc,
                 label,
-                f"各グループは「項目名: 値」の組で書いてください（{'、'.join(_ANNEX1_KEYS)}）。",
+                f"各グループは「項目名: 値」の組で書いてください（{'、'.join(keys)}）。",
             )
             continue
         for key, (loc, _) in entry.items.items():
-            if key not in _ANNEX1_KEYS:
+            if key not in keys:
                 reporter.error(
                     loc,
                     label,
-                    f"「{key}」は記録項目のグループに書けません。{suggest(key, _ANNEX1_KEYS)} 書ける項目: {'、'.join(_ANNEX1_KEYS)}",
+                    f"「{key}」は{annex.key}のグループに書けません。{suggest(key, keys)} 書ける項目: {'、'.join(keys)}",
                 )
 
         def scalar_text(key: str, entry: YMap = entry) -> str:
@@ -666,9 +666,11 @@ def _read_annex1(node: YNode, annex: Annex, reader: SectionReader, reporter: Rep
             reporter.error(v.loc, label, f"「{key}」には文字列を書いてください。")
             return ""
 
-        items = reader.text(entry.items["項目"][1], label) if "項目" in entry.items else None
-        note = reader.text(entry.items["注記"][1], label) if "注記" in entry.items else None
-        groups.append(Annex1Group(scalar_text("見出し"), scalar_text("小見出し"), items, note, entry.loc))
+        items = reader.text(entry.items[items_key][1], label) if items_key in entry.items else None
+        note = reader.text(entry.items[note_key][1], label) if note_key in entry.items else None
+        groups.append(
+            Annex1Group(scalar_text(caption_key), scalar_text(subcaption_key), items, note, entry.loc)
+        )
     return groups
 
 

@@ -1,12 +1,11 @@
-"""Shared fixtures: a copy of the example to break, the CLI in a subprocess, the fidelity tool.
+"""Shared fixtures: a copy of the example to break, the CLI in a subprocess, the fidelity measure.
 
-The tests run on a fresh clone where the team's shared folder (seeds, spec, tools) sits beside
-the checkout: ``<root>/main`` (this repository) and ``<root>/shared``.
+Everything the tests compare with is in the repository: the published assessments as text and the
+form's item list under ``tests/reference/``, the fidelity measure in ``tests/fidelity.py``.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -19,24 +18,13 @@ from types import ModuleType
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+REFERENCE = REPO / "tests" / "reference"
+SEEDS = REFERENCE / "seeds"
 SOURCES = REPO / "sources"
 EXAMPLE_NAME = "asahikawa-kenkozoshin"
 EXAMPLE = SOURCES / EXAMPLE_NAME
-SEED_001 = SHARED / "seeds" / "001_ed1538986043b221.txt"
-FIDELITY = SHARED / "tools" / "fidelity.py"
-FORM_ITEMS = SHARED / "spec" / "form-items.md"
-
-
-def shared_file(path: Path) -> Path:
-    """A file of ../shared/, or a clear failure (never a skip) when the folder is missing."""
-    if not path.is_file():
-        pytest.fail(
-            f"{path} がありません。テストには、このリポジトリの隣に共有フォルダ shared/"
-            f"（seeds/、spec/、tools/fidelity.py）が必要です（探した場所: {SHARED}）。",
-            pytrace=False,
-        )
-    return path
+SEED_001 = SEEDS / "001_ed1538986043b221.txt"
+FORM_ITEMS = REFERENCE / "form-items.md"
 
 
 # ---------------------------------------------------------------------------
@@ -82,6 +70,7 @@ def run_cli(
         [sys.executable, "-m", "generator.cli", *argv],
         cwd=cwd or REPO,
         env=full,
+        stdin=subprocess.DEVNULL,  # never a terminal: a command that would ask fails instead
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -218,28 +207,25 @@ def line_of(path: Path, needle: str) -> int:
 
 
 # ---------------------------------------------------------------------------
-# ../shared/: the fidelity tool and the form's option lists
+# tests/reference/: the published seeds and the form's option lists; tests/fidelity.py
 
 
 @pytest.fixture(scope="session")
 def fidelity() -> ModuleType:
-    """``../shared/tools/fidelity.py`` loaded as a module (``measure``, ``output_blocks``)."""
-    path = shared_file(FIDELITY)
-    spec = importlib.util.spec_from_file_location("hyoka_shared_fidelity", path)
-    assert spec is not None and spec.loader is not None, f"cannot load {path}"
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The fidelity measure (``measure``, ``output_blocks``, ``docx_blocks`` …)."""
+    from tests import fidelity
+
+    return fidelity
 
 
 @pytest.fixture(scope="session")
 def seed_001() -> str:
-    return shared_file(SEED_001).read_text(encoding="utf-8")
+    return SEED_001.read_text(encoding="utf-8")
 
 
 def spec_options(option_id: str) -> list[str]:
     """An option list of the form as the spec prints it (「OPT-人数」 → ["10人未満", …])."""
-    text = shared_file(FORM_ITEMS).read_text(encoding="utf-8")
+    text = FORM_ITEMS.read_text(encoding="utf-8")
     m = re.search(rf"^\| {re.escape(option_id)} \| (?P<opts>.+?) \|\s*$", text, re.M)
     assert m, f"{option_id} not found in {FORM_ITEMS}"
     body = m["opts"].split(" — ")[0]

@@ -1,6 +1,6 @@
 """Every example against its published seed, in every format (issues 3 and 4 acceptance).
 
-``fidelity.py SEED out/<folder>/<folder>.<fmt>``: recall ≥ 0.98 and precision ≥ 0.95 for each
+``tests/fidelity.py SEED out/<folder>/<folder>.<fmt>`` (seeds in ``tests/reference/seeds``): recall ≥ 0.98 and precision ≥ 0.95 for each
 seed and format; the 旭川市 example, transcribed from a clean extraction, keeps recall ≥ 0.99.
 """
 
@@ -11,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.conftest import SHARED, run_cli, shared_file
+from tests.conftest import SEEDS, run_cli
 
 EXAMPLES = {
     "asahikawa-kenkozoshin": ("001_ed1538986043b221.txt", 0.99),
@@ -33,7 +33,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
 def test_example_reproduces_its_seed(built: Path, fidelity: ModuleType, name: str, fmt: str) -> None:
     seed_name, min_recall = EXAMPLES[name]
-    seed = shared_file(SHARED / "seeds" / seed_name).read_text(encoding="utf-8")
+    seed = (SEEDS / seed_name).read_text(encoding="utf-8")
     path = built / name / f"{name}.{fmt}"
     recall, precision, missing = fidelity.measure(seed, fidelity.output_blocks([path]))
     worst = "\n".join(m[:100] for m in sorted(missing, key=len, reverse=True)[:10])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
 import subprocess
@@ -36,10 +35,11 @@ from generator.layout.ir import (
 from generator.writers import docx as writer
 from generator.writers import writer as writer_for
 from generator.writers.zipfix import zip_time
+from tests import fidelity
+from tests.conftest import REPO
 from tests.ir_sample import sample_document
 from tests.office import pdf_pages, pdf_text, to_pdf
 
-FIDELITY = Path("/work/shared/tools/fidelity.py")
 STYLE_NAMES = (
     "評価書 表題",
     "評価書 見出し",
@@ -453,16 +453,7 @@ def _timed(doc: Document) -> float:
 
 
 # ---------------------------------------------------------------------------
-# The fidelity reader (/work/shared/tools/fidelity.py) gets every cell back
-
-
-def _fidelity():
-    if not FIDELITY.exists():
-        raise AssertionError(f"{FIDELITY} is missing")
-    spec = importlib.util.spec_from_file_location("fidelity", FIDELITY)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+# The fidelity reader (tests/fidelity.py) gets every cell back
 
 
 def _ir_texts(doc: Document) -> list[str]:
@@ -479,7 +470,6 @@ def _ir_texts(doc: Document) -> list[str]:
 
 
 def test_fidelity_reader_finds_every_cell(sample_bytes, tmp_path):
-    fidelity = _fidelity()
     path = tmp_path / "sample.docx"
     path.write_bytes(sample_bytes)
     blocks = fidelity.docx_blocks(path)
@@ -491,13 +481,13 @@ def test_fidelity_reader_finds_every_cell(sample_bytes, tmp_path):
 
 
 def test_fidelity_script_reports_full_recall(sample_bytes, tmp_path):
-    _fidelity()
     path = tmp_path / "sample.docx"
     path.write_bytes(sample_bytes)
     reference = tmp_path / "reference.txt"
     reference.write_text("\n".join(_ir_texts(sample_document())), encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, str(FIDELITY), str(reference), str(path), "--min", "1.0"],
+        [sys.executable, "-m", "tests.fidelity", str(reference), str(path), "--min", "1.0"],
+        cwd=REPO,
         capture_output=True,
         text=True,
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import importlib.util
 import io
 import math
 import os
@@ -38,7 +37,6 @@ from generator.writers.xlsx_metrics import MAX_ROW_PT, SHEET_ROW_PT, lines_heigh
 from tests.ir_sample import FORM, sample_document
 from tests.office import pdf_pages, pdf_text, to_pdf
 
-FIDELITY = Path(os.environ.get("HYOKA_FIDELITY", "/work/shared/tools/fidelity.py"))
 LONG_LABEL = "長文の記載"
 LONG_NAME = "合成評価書"
 LONG_RIGHT = "右隣の欄"
@@ -154,10 +152,8 @@ def merged_range_of(ws, cell):
 
 
 def fidelity_tool():
-    spec = importlib.util.spec_from_file_location("fidelity", FIDELITY)
-    assert spec and spec.loader, f"fidelity tool not found at {FIDELITY}"
-    fidelity = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fidelity)
+    from tests import fidelity
+
     return fidelity
 
 

@@ -19,11 +19,12 @@ from pathlib import Path
 
 from ..diagnostics import Location, Reporter, in_rule_scope
 from ..reader import suggest
+from ..shipped import SHIPPED_BLOCKS
 from ..sources import CITY_BLOCKS, SUFFIXES
 from ..yamlsource import YMap, YNode, YScalar, YSeq, load
 from . import render
 
-SHIPPED = Path(__file__).resolve().parents[2] / "templates" / "blocks"
+SHIPPED = SHIPPED_BLOCKS
 
 _TOP_KEYS = ("title", "where", "params", "versions")
 _VERSION_KEYS = ("version", "effective", "note", "text")

@@ -11,15 +11,15 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Literal
 
 import jinja2
 
+from ..shipped import TEMPLATES as SHIPPED_TEMPLATES
 from .compare import Change, Detail
 from .rows import EMPTY, NEW, PRIOR, REMOVED, Row
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "diff"
+TEMPLATES = SHIPPED_TEMPLATES / "diff"
 
 
 @dataclass(frozen=True)

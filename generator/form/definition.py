@@ -60,6 +60,7 @@ class FormDefinition:
     file_name_key: str = ""  # item naming a file in its per-file sections (titles of groups)
     toc_caption: str = "項目一覧"
     file_word: str = "ファイル"  # 「Ⅱ（ファイル1）」, 「ファイル 1 には …」
+    file_noun: str = "特定個人情報ファイル"  # what the per-file sections are repeated for
     # names older code uses for sections (``assessment.basic`` → "s1"); per-file ones on FileSections
     accessors: tuple[tuple[str, str], ...] = ()
     companions: tuple[str, ...] = ()  # file stems in the folder that a paired form reads, not this one

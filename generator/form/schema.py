@@ -105,6 +105,8 @@ class Annex:
     key: str  # YAML key inside the section's file
     title: str  # as printed
     short: str  # for sheet names and tables of contents: 「別添1」 → 「別添1 ファイル1」
+    # keys of a group: caption, sub-caption, its items, a footnote
+    fields: tuple[str, str, str, str] = ("見出し", "小見出し", "項目", "注記")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
@@ -31,10 +30,11 @@ from generator.layout.ir import (
     Table,
     TextContent,
 )
+from generator.shipped import TEMPLATES as SHIPPED_TEMPLATES
 from generator.templating import html_environment
 
 EXTENSION = ".html"
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "html"
+TEMPLATES = SHIPPED_TEMPLATES / "html"
 
 _HEADER_ROLES = frozenset({"label", "sublabel", "group", "heading", "header"})
 _END_TAGS = {"th": Markup("</th>"), "td": Markup("</td>")}
