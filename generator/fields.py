@@ -119,6 +119,13 @@ def source_files(form: FormDefinition) -> list[SourceFile]:
         if sec.annex is not None:
             fields.append(_annex(sec.annex))
         files.append(SourceFile(sec.file, " ".join(sec.title.split()), sec.per_file, tuple(fields)))
+    from .form.pairing import companion_section
+
+    for stem in form.companions:  # files a paired form reads from this form's folder (8_基礎項目)
+        sec = companion_section(stem)
+        if sec is not None:
+            title = " ".join(sec.title.split())
+            files.append(SourceFile(sec.file, title, False, tuple(_nodes(sec.children, title, sec))))
     ch = form.changes
     columns = tuple(_item(c, ch.label, False) for c in ch.columns)
     files.append(

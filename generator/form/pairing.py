@@ -49,6 +49,12 @@ PAIRED = Section(
     ),
 )
 
+
+def companion_section(stem: str) -> Section | None:
+    """The section read from a companion file of a 重点 folder (``FormDefinition.companions``)."""
+    return PAIRED if stem == PAIRED_FILE else None
+
+
 KeyPath = tuple[str, ...]  # section id, then YAML keys
 
 

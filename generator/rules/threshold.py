@@ -257,10 +257,12 @@ def counts_written(a: Assessment, form: object, report: Reporter) -> None:
         if value is not None and value.value:
             continue
         place = ITEMS[_kind(a)][what]
-        loc = value.loc if value is not None else Location("")
+        loc = value.loc if value is not None and value.loc.file else a.sections[place.path[0]].loc
         text = "空欄です。しきい値判断（特定個人情報保護評価指針 第5の2）に使う項目なので、選択肢から選んでください。"
+        # a warning, not an error: a blank count still prints, and a folder just made by
+        # ``hyoka new`` must pass ``check`` (``--strict`` fails on it)
         if _kind(a) == KISO:
-            report.error(loc, place.label, text)
+            report.warning(loc, place.label, text)
         elif not _paired_people(a):
             # published 重点 documents leave it blank (旭川市); without a count in the paired
             # 基礎 either, the しきい値 cannot be checked
