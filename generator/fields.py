@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .form import schema as s
-from .form.definition import EDITION_KEY, FORM_KEY, FormDefinition
+from .form.definition import EDITION_KEY, FORM_KEY, ChangesAnnex, FormDefinition
 
 # The keys of one group of a free-form annex (（別添１）): as the reader reads them.
 ANNEX_GROUP = (("見出し", "text"), ("小見出し", "text"), ("項目", "text"), ("注記", "text"))
@@ -122,16 +122,19 @@ def source_files(form: FormDefinition) -> list[SourceFile]:
     from .form.pairing import companion_section
 
     for stem in form.companions:  # files a paired form reads from this form's folder (8_基礎項目)
-        sec = companion_section(stem)
-        if sec is not None:
+        found = companion_section(stem)
+        if found is not None:
+            sec, annex = found
             title = " ".join(sec.title.split())
-            files.append(SourceFile(sec.file, title, False, tuple(_nodes(sec.children, title, sec))))
-    ch = form.changes
-    columns = tuple(_item(c, ch.label, False) for c in ch.columns)
-    files.append(
-        SourceFile(ch.file, ch.label, False, (Field(ch.key, ch.label, ch.label, "list", children=columns),))
-    )
+            fields = [*_nodes(sec.children, title, sec), _changes_field(annex)]
+            files.append(SourceFile(sec.file, title, False, tuple(fields)))
+    files.append(SourceFile(form.changes.file, form.changes.label, False, (_changes_field(form.changes),)))
     return files
+
+
+def _changes_field(ch: ChangesAnnex) -> Field:
+    columns = tuple(_item(c, ch.label, False) for c in ch.columns)
+    return Field(ch.key, ch.label, ch.label, "list", children=columns)
 
 
 def _form_keys(form: FormDefinition) -> list[Field]:

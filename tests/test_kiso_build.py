@@ -157,3 +157,25 @@ def test_editing_the_juten_count_changes_both_documents(tmp_path: Path) -> None:
     assert _choice_after(docs["-基礎"], "しきい値判断結果") == "基礎項目評価の実施が義務付けられる"
     for name in ("kumagaya-yobosesshu.html", "kumagaya-yobosesshu-基礎.html"):
         assert "1万人以上10万人未満" in (out / "kumagaya-yobosesshu" / name).read_text(encoding="utf-8")
+
+
+def test_paired_file_holds_the_kisos_own_change_rows(tmp_path: Path) -> None:
+    folder = _copy(tmp_path, "kumagaya-yobosesshu")
+    with (folder / "8_基礎項目.yaml").open("a", encoding="utf-8") as f:
+        f.write(
+            "\n変更箇所:\n"
+            "  - 変更日: 令和6年12月25日\n"
+            "    項目: Ⅱ ２．取扱者数 いつ時点の計数か\n"
+            "    変更前の記載: 令和5年10月1日\n"
+            "    変更後の記載: 令和6年10月1日\n"
+            "    提出時期: 事後\n"
+        )
+    docs = _documents(folder)
+    [annex] = [p for p in docs["-基礎"].parts if p.id == "annex"]
+    text = " ".join(
+        c.text() for b in annex.blocks if isinstance(b, ir.Table) for r in b.rows for c in r.cells
+    )
+    assert "Ⅱ ２．取扱者数 いつ時点の計数か" in text and "令和5年10月1日" in text
+    # the 重点's （別添２） is its own
+    [annex2] = [p for p in docs[""].parts if p.id == "annex2"]
+    assert "令和5年10月1日" not in str(annex2)

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Location, Reporter, display_path
-from ..model import Assessment, Checks, Choice, Flag, Record, Text, Value
+from ..model import Assessment, ChangeRow, Checks, Choice, Flag, Record, Text, Value
 from . import kiso as k
+from .definition import ChangesAnnex
 from .kiso_threshold import KIND_LEVELS, RESULT_LEVELS, count_range
 from .schema import Head, Item, Section
 
@@ -50,9 +51,10 @@ PAIRED = Section(
 )
 
 
-def companion_section(stem: str) -> Section | None:
-    """The section read from a companion file of a 重点 folder (``FormDefinition.companions``)."""
-    return PAIRED if stem == PAIRED_FILE else None
+def companion_section(stem: str) -> tuple[Section, ChangesAnnex] | None:
+    """What a companion file of a 重点 folder (``FormDefinition.companions``) holds: its section,
+    and the change list it may carry under the list's key."""
+    return (PAIRED, k.CHANGES) if stem == PAIRED_FILE else None
 
 
 KeyPath = tuple[str, ...]  # section id, then YAML keys
@@ -328,9 +330,10 @@ def _merge(target: Record, part: Record, where: KeyPath, override: bool, reporte
         target.values[key] = value
 
 
-def read_paired(path: Path, reporter: Reporter) -> Record:
-    """The paired file read against ``PAIRED`` (unknown keys and bad values reported as anywhere)."""
-    from ..reader import Ctx, SectionReader
+def read_paired(path: Path, reporter: Reporter) -> tuple[Record, list[ChangeRow]]:
+    """The paired file read against ``PAIRED`` (unknown keys and bad values reported as anywhere),
+    and the rows of the 基礎's own （別添）変更箇所 written in it under 「変更箇所」."""
+    from ..reader import Ctx, SectionReader, read_change_rows
     from ..yamlsource import load
 
     reader = SectionReader(reporter)
@@ -338,8 +341,12 @@ def read_paired(path: Path, reporter: Reporter) -> Record:
     root = load(path, reporter)
     ctx = Ctx(PAIRED, (PAIRED.path_title,))
     ymap = reader.mapping(root, ctx, PAIRED.path_title) if root is not None else None
+    changes: list[ChangeRow] = []
+    if ymap is not None and k.CHANGES.key in ymap.items:
+        _, rows = ymap.items.pop(k.CHANGES.key)
+        changes = read_change_rows(rows, k.CHANGES, reader, reporter)
     reader.read(PAIRED.children, ymap, ctx, record)
-    return record
+    return record, changes
 
 
 def juten_of(a: Assessment) -> Juten:
@@ -351,13 +358,13 @@ def juten_of(a: Assessment) -> Juten:
 
 def paired_assessment(a: Assessment, path: Path, reporter: Reporter) -> Assessment:
     """The 基礎 paired with the 重点 ``a``: derived, plus the paired file at ``path``."""
-    paired = read_paired(path, reporter)
+    paired, changes = read_paired(path, reporter)
     return Assessment(
         folder=a.folder,
         name=a.name,
         form=k.CURRENT,
         sections=derive(juten_of(a), paired, reporter),
         files=[],
-        changes=[],
+        changes=changes,
         sources=[*a.sources, path],
     )

@@ -280,7 +280,7 @@ def _paired_people(a: Assessment) -> bool:
     path = paired_file(a.folder)
     if path is None:
         return False
-    value = read_paired(path, Reporter()).get("しきい値判断項目", *ITEMS[KISO]["people"].path[1:])
+    value = read_paired(path, Reporter())[0].get("しきい値判断項目", *ITEMS[KISO]["people"].path[1:])
     return isinstance(value, Choice) and bool(value.value)
 
 
