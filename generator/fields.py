@@ -11,9 +11,6 @@ from dataclasses import dataclass
 from .form import schema as s
 from .form.definition import EDITION_KEY, FORM_KEY, ChangesAnnex, FormDefinition
 
-# The keys of one group of a free-form annex (（別添１）): as the reader reads them.
-ANNEX_GROUP = (("見出し", "text"), ("小見出し", "text"), ("項目", "text"), ("注記", "text"))
-
 # Kinds an author does not write: the form prints them, or they are counted from other items.
 NOT_WRITTEN = ("fixed", "derived")
 
@@ -104,7 +101,9 @@ def _nodes(nodes: tuple[s.Node, ...], path: str, sec: s.Section) -> list[Field]:
 
 def _annex(annex: s.Annex) -> Field:
     title = " ".join(annex.title.split())
-    members = tuple(Field(key, key, f"{title} {key}", kind) for key, kind in ANNEX_GROUP)
+    members = tuple(
+        Field(key, key, f"{title} {key}", "text") for key in annex.fields
+    )  # as the reader reads them
     return Field(annex.key, title, title, "list", children=members)
 
 

@@ -26,7 +26,8 @@ from generator.layout.builder import build_document
 from generator.layout.items import printed_items
 from generator.pipeline import layout, load_all
 from generator.reader import read_assessment
-from tests.conftest import copy_example, errors, replace_once, run_cli
+from tests.conftest import EXAMPLE_NAME, copy_example, errors, replace_once, run_cli
+from tests.test_changes import cli, commit_all, git, proposed
 
 # ---------------------------------------------------------------------------
 # A tiny form, defined here alone: a cover and one section with a choice, a check-box list and a
@@ -330,3 +331,27 @@ def test_an_edition_change_is_proposed_as_form_change_rows(tmp_path: Path) -> No
     assert any(
         "4情報" in (c.before or "") and "5情報" in (c.after or "") for c in changes if c.kind == "item"
     )
+
+
+def test_hyoka_changes_proposes_form_change_rows_for_a_new_edition(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    h30_folder(root)
+    commit_all(root)
+    folder = root / "sources" / EXAMPLE_NAME
+    replace_once(folder / "0_表紙.yaml", "版: 平成30年5月\n", "")
+    replace_once(folder / "1_基本情報.yaml", "  事務の概要:", "  事務の内容:")
+    rows = proposed(
+        cli(root, "changes", f"sources/{EXAMPLE_NAME}", "--since", "HEAD", "--date", "令和8年1月5日")
+    )
+    form_rows = [r for r in rows if r["提出時期に係る説明"] == FORM_CHANGE]
+    assert [(r["項目"], r["変更前の記載"], r["変更後の記載"]) for r in form_rows] == [
+        ("様式", "重点項目評価書 [平成30年5月 様式3]", "重点項目評価書 [令和6年10月 様式3]"),
+        (
+            "Ⅰ 基本情報 １．特定個人情報ファイルを取り扱う事務 ②事務の内容",
+            "②事務の概要",
+            "②事務の内容",
+        ),
+    ]
+    assert all(r["提出時期"] == LATER for r in form_rows)

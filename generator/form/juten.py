@@ -44,7 +44,8 @@ CURRENT = FormDefinition(
     toc=s.TOC,
     changes=CHANGES,
     file_name_key="特定個人情報ファイル名",
-    companions=("8_基礎項目",),  # the paired 基礎's own items (generator.form.pairing)
+    # the paired 基礎's own items, read by generator.form.pairing, not by this form
+    companions=("8_基礎項目",),
     accessors=(
         ("cover", "cover"),
         ("basic", "s1"),
