@@ -132,6 +132,12 @@ def _diff(a: argparse.Namespace) -> int:
     return diff.run(a.paths or [Path("sources")], a.since, a.out)
 
 
+def _portfolio(a: argparse.Namespace) -> int:
+    from .commands import portfolio
+
+    return portfolio.run(a.paths, a.out, a.today)
+
+
 def _init(a: argparse.Namespace) -> int:
     from .commands import init
 
@@ -256,6 +262,17 @@ def _commands() -> dict[str, argparse.ArgumentParser]:
     p.add_argument("paths", nargs="*", type=Path, metavar="PATHS", help=OPTIONAL_PATHS_HELP)
     p.add_argument("--since", help=SINCE_HELP)
     p.add_argument("--out", "-o", type=Path, default=Path("out"), help="出力先フォルダ")
+
+    p = commands["portfolio"] = _parser(
+        "hyoka portfolio",
+        "市の評価計画管理書（事務ごとの評価書、しきい値、再実施の期限）を HTML と XLSX に書き出します。",
+        _portfolio,
+    )
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATHS", help=PATHS_HELP)
+    p.add_argument(
+        "--out", "-o", type=Path, default=Path("out"), help="出力先フォルダ（portfolio.html, portfolio.xlsx）"
+    )
+    p.add_argument("--today", help="期限を判断する日（既定: 今日。例: 2026-04-01）")
 
     p = commands["init"] = _parser(
         "hyoka init",

@@ -50,11 +50,13 @@ class Diagnostic:
     label: str  # official item label (「Ⅱ ３．④使用の主体 使用者数」); empty for file-level messages
     message: str
     rule: str = ""  # rule id (「R05」, 「S」, 「C01」); empty only for messages outside any check
+    acknowledged: str = ""  # the author's reason when acknowledged (generator/acknowledge.py)
 
     def format(self) -> str:
         label = f"「{self.label}」 " if self.label else ""
         rule = f"[{self.rule}] " if self.rule else ""
-        return f"{self.location} {self.severity.word} {rule}{label}{self.message}"
+        text = f"{self.location} {self.severity.word} {rule}{label}{self.message}"
+        return text + (f" （確認済み: {self.acknowledged}）" if self.acknowledged else "")
 
 
 @dataclass
@@ -92,7 +94,16 @@ class Reporter:
 
     @property
     def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+        """Errors that count (an acknowledged finding is listed, not counted)."""
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR and not d.acknowledged]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING and not d.acknowledged]
+
+    @property
+    def acknowledged(self) -> list[Diagnostic]:
+        return [d for d in self.sorted() if d.acknowledged]
 
     def sorted(self) -> list[Diagnostic]:
         return sorted(self.diagnostics, key=lambda d: (d.location, -d.severity))
@@ -100,7 +111,7 @@ class Reporter:
     def print(self, stream: TextIO | None = None, minimum: Severity = Severity.WARNING) -> None:
         stream = stream or sys.stderr
         for d in self.sorted():
-            if d.severity >= minimum:
+            if d.severity >= minimum and not d.acknowledged:
                 print(d.format(), file=stream)
 
     def raise_if_errors(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import acknowledge
 from .blocks.library import Library, load_library, sources_root
 from .blocks.resolve import Resolved, resolve_assessment
 from .diagnostics import Reporter
@@ -37,7 +38,7 @@ def load_all(folders: list[Path], reporter: Reporter, *, every_block: bool = Tru
         resolved = Resolved()
         library = None
         if assessment is not None:
-            run_rules(assessment, assessment.form, reporter)
+            run_rules(assessment, assessment.form, reporter)  # the rules registered for its form
             root = sources_root(folder)
             if root not in libraries:
                 libraries[root] = load_library(root, reporter, lazy=not every_block)
@@ -45,6 +46,7 @@ def load_all(folders: list[Path], reporter: Reporter, *, every_block: bool = Tru
             resolved = resolve_assessment(assessment, library, reporter)
         docs = documents(folder, assessment, reporter) if assessment is not None else []
         loaded.append(Loaded(folder, assessment, resolved, library, docs))
+    acknowledge.apply(folders, reporter)
     return loaded
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import dates
+from .acknowledge import ACK_FILE
 from .diagnostics import Location, Reporter, display_path
 from .form import registry
 from .form import schema as s
@@ -432,8 +433,8 @@ def _section_files(
     known = {sec.file for sec in form.single_sections} | {form.changes.file}
     found: dict[str, list[tuple[int, Path]]] = {}
     for path in sorted(folder.iterdir()):
-        if path.suffix not in SUFFIXES or path.name.startswith("."):
-            continue
+        if path.suffix not in SUFFIXES or path.name.startswith(".") or path.stem == ACK_FILE:
+            continue  # 確認済み.yaml: acknowledgements, read by generator.acknowledge
         stem = unicodedata.normalize("NFC", path.stem)
         m = _PER_FILE.match(stem)
         if m and m.group("stem") in per_file:

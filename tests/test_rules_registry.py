@@ -83,7 +83,9 @@ def test_reader_and_yaml_messages_carry_their_scheme_ids(tmp_path: Path) -> None
     (folder / "1_基本情報.yaml").write_text("未知の項目: 1\n", encoding="utf-8")
     reporter = Reporter()
     load_all([folder], reporter)
-    by_file = {Path(d.location.file).name: d.rule for d in reporter.diagnostics if d.location.line}
-    assert by_file["0_表紙.yaml"] == "Y"
-    assert by_file["1_基本情報.yaml"] == "S"
+    by_file: dict[str, set[str]] = {}
+    for d in reporter.diagnostics:
+        by_file.setdefault(Path(d.location.file).name, set()).add(d.rule)
+    assert by_file["0_表紙.yaml"] == {"Y"}  # nothing else about a file that could not be read
+    assert "S" in by_file["1_基本情報.yaml"]
     assert all(d.rule for d in reporter.diagnostics), [d.format() for d in reporter.diagnostics]

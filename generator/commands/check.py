@@ -16,8 +16,15 @@ def run(paths: list[Path], strict: bool = False) -> int:
     load_all(folders, reporter)
     reporter.print(sys.stderr, Severity.WARNING)
     errors = len(reporter.errors)
-    warnings = sum(1 for d in reporter.diagnostics if d.severity is Severity.WARNING)
+    warnings = len(reporter.warnings)
+    acknowledged = reporter.acknowledged
+    if acknowledged:
+        print(f"確認済み（数えません）: {len(acknowledged)} 件", file=sys.stdout)
+        for d in acknowledged:
+            print(f"  {d.format()}", file=sys.stdout)
     summary = f"{len(folders)} 件の評価書を検査しました: エラー {errors} 件、警告 {warnings} 件"
+    if acknowledged:
+        summary += f"（確認済み {len(acknowledged)} 件は除く）"
     print(summary, file=sys.stderr if errors else sys.stdout)
     if errors or (strict and warnings):
         return 1

@@ -46,6 +46,11 @@ class Item:
     # member's own count); ``tally_none`` is the box checked when every count is zero
     tally: tuple[tuple[str, str, str], ...] = ()
     tally_none: str = ""
+    # completeness (generator/rules/completeness.py): an item is required unless ``if_any`` (the form
+    # asks for it only if there is something to say: 備考, その他の措置の内容 …) or ``when`` names the
+    # sibling choice and the values under which it is asked (再委託の許諾方法 only when 再委託する)
+    if_any: bool = False
+    when: tuple[str, tuple[str, ...]] = ()
 
     @property
     def id(self) -> str:
@@ -141,7 +146,7 @@ COVER = Section(
             "個人のプライバシー等の権利利益の保護の宣言",
             wide=True,
         ),
-        Item("特記事項", "特記事項", wide=True),
+        Item("特記事項", "特記事項", wide=True, if_any=True),
         Item("評価実施機関名", "評価実施機関名"),
         Item("公表日", "公表日", "date"),
     ),
@@ -201,7 +206,7 @@ SECTION1 = Section(
             "５．情報提供ネットワークシステムによる情報連携 ※",
             (
                 Item("実施の有無", "①実施の有無", "choice", o.実施, star=True),
-                Item("法令上の根拠", "②法令上の根拠", star=True),
+                Item("法令上の根拠", "②法令上の根拠", star=True, when=("実施の有無", ("実施する",))),
             ),
             star=True,
         ),
@@ -210,7 +215,7 @@ SECTION1 = Section(
             "６．評価実施機関における担当部署",
             (Item("部署", "①部署"), Item("所属長の役職名", "②所属長の役職名")),
         ),
-        Item("他の評価実施機関", "７．他の評価実施機関", wide=True),
+        Item("他の評価実施機関", "７．他の評価実施機関", wide=True, if_any=True),
     ),
 )
 
@@ -229,8 +234,8 @@ _ITAKU = Repeat(
             "再委託",
             (
                 Item("再委託の有無", "④再委託の有無　※", "choice", o.再委託, star=True, columns=2),
-                Item("再委託の許諾方法", "⑤再委託の許諾方法"),
-                Item("再委託事項", "⑥再委託事項"),
+                Item("再委託の許諾方法", "⑤再委託の許諾方法", when=("再委託の有無", ("再委託する",))),
+                Item("再委託事項", "⑥再委託事項", when=("再委託の有無", ("再委託する",))),
             ),
             vertical=True,
         ),
@@ -362,7 +367,7 @@ SECTION2 = Section(
             "６．特定個人情報の保管・消去",
             (Item("保管場所", "保管場所　※", star=True),),
         ),
-        Item("備考", "７．備考", wide=True),
+        Item("備考", "７．備考", wide=True, if_any=True),
     ),
 )
 
@@ -379,8 +384,11 @@ def _enough() -> Item:
     return Item("リスクへの対策は十分か", "リスクへの対策は十分か", "choice", o.十分か, columns=2)
 
 
+_JIKO = "過去3年以内に、評価実施機関において、個人情報に関する重大事故が発生したか"
+
+
 def _other(label: str) -> Item:
-    return Item("その他のリスク", label, wide=True)
+    return Item("その他のリスク", label, wide=True, if_any=True)
 
 
 SECTION3 = Section(
@@ -428,8 +436,10 @@ SECTION3 = Section(
                     "リスク２：　権限のない者（元職員、アクセス権限のない職員等）によって不正に使用されるリスク",
                     (
                         Item("ユーザ認証の管理", "ユーザ認証の管理", "choice", o.認証, columns=2),
-                        Item("具体的な管理方法", "具体的な管理方法"),
-                        Item("その他の措置の内容", "その他の措置の内容"),
+                        Item(
+                            "具体的な管理方法", "具体的な管理方法", when=("ユーザ認証の管理", ("行っている",))
+                        ),
+                        Item("その他の措置の内容", "その他の措置の内容", if_any=True),
                         _enough(),
                     ),
                 ),
@@ -451,7 +461,11 @@ SECTION3 = Section(
                             o.定め,
                             columns=2,
                         ),
-                        Item("規定の内容", "規定の内容"),
+                        Item(
+                            "規定の内容",
+                            "規定の内容",
+                            when=("委託契約書中の特定個人情報ファイルの取扱いに関する規定", ("定めている",)),
+                        ),
                         Item(
                             "再委託先による特定個人情報ファイルの適切な取扱いの担保",
                             "再委託先による特定個人情報ファイルの適切な取扱いの担保",
@@ -459,8 +473,15 @@ SECTION3 = Section(
                             o.担保,
                             columns=2,
                         ),
-                        Item("具体的な方法", "具体的な方法"),
-                        Item("その他の措置の内容", "その他の措置の内容"),
+                        Item(
+                            "具体的な方法",
+                            "具体的な方法",
+                            when=(
+                                "再委託先による特定個人情報ファイルの適切な取扱いの担保",
+                                ("特に力を入れて行っている", "十分に行っている", "十分に行っていない"),
+                            ),
+                        ),
+                        Item("その他の措置の内容", "その他の措置の内容", if_any=True),
                         _enough(),
                     ),
                 ),
@@ -483,8 +504,12 @@ SECTION3 = Section(
                             o.定め,
                             columns=2,
                         ),
-                        Item("ルールの内容及びルール遵守の確認方法", "ルールの内容及びルール遵守の確認方法"),
-                        Item("その他の措置の内容", "その他の措置の内容"),
+                        Item(
+                            "ルールの内容及びルール遵守の確認方法",
+                            "ルールの内容及びルール遵守の確認方法",
+                            when=("特定個人情報の提供・移転に関するルール", ("定めている",)),
+                        ),
+                        Item("その他の措置の内容", "その他の措置の内容", if_any=True),
                         _enough(),
                     ),
                 ),
@@ -532,7 +557,10 @@ SECTION3 = Section(
                         ),
                         RowGroup(
                             "②過去３年以内に、評価実施機関において、個人情報に関する重大事故が発生したか",
-                            (Item("その内容", "その内容"), Item("再発防止策の内容", "再発防止策の内容")),
+                            (
+                                Item("その内容", "その内容", when=(_JIKO, ("発生あり",))),
+                                Item("再発防止策の内容", "再発防止策の内容", when=(_JIKO, ("発生あり",))),
+                            ),
                             lead=Item(
                                 "過去3年以内に、評価実施機関において、個人情報に関する重大事故が発生したか",
                                 "②過去３年以内に、評価実施機関において、個人情報に関する重大事故が発生したか",
@@ -541,7 +569,7 @@ SECTION3 = Section(
                                 columns=2,
                             ),
                         ),
-                        Item("その他の措置の内容", "その他の措置の内容"),
+                        Item("その他の措置の内容", "その他の措置の内容", if_any=True),
                         _enough(),
                     ),
                 ),
@@ -583,8 +611,8 @@ SECTION4 = Section(
             (
                 Item("請求先", "①請求先"),
                 Item("請求方法", "②請求方法"),
-                Item("法令による特別の手続", "③法令による特別の手続"),
-                Item("個人情報ファイル簿への不記載等", "④個人情報ファイル簿への不記載等"),
+                Item("法令による特別の手続", "③法令による特別の手続", if_any=True),
+                Item("個人情報ファイル簿への不記載等", "④個人情報ファイル簿への不記載等", if_any=True),
             ),
         ),
         Head(

@@ -44,23 +44,19 @@ def entrusted_items(a: Assessment, form: object, report: Reporter) -> None:
                 )
 
 
-@rule("R02", title="再委託の有無と再委託の許諾方法・再委託事項")
+@rule("R02", title="再委託しない ⇒ 再委託の許諾方法・再委託事項は空欄")
 def subcontracting(a: Assessment, form: object, report: Reporter) -> None:
+    """The forward direction (再委託する ⇒ ⑤⑥ filled) is the definition's ``when``, checked by R09."""
     for f in a.files:
         for i, m in enumerate(f.overview.records(_HEAD, "委託事項"), 1):
-            sub = m.values.get("再委託の有無")
-            if not isinstance(sub, Choice) or not sub.value:
+            if m.choice("再委託の有無") != "再委託しない":
                 continue
             for key in ("再委託の許諾方法", "再委託事項"):
-                empty = blank(m.text(key))
-                label = f"Ⅱ（ファイル{f.number}） ４．委託事項{i} {key}"
-                if sub.value == "再委託する" and empty:
-                    report.warning(sub.loc, label, "「再委託する」なら、この項目を書いてください。")
-                elif sub.value == "再委託しない" and not empty:
-                    text = m.text(key)
+                text = m.text(key)
+                if text is not None and not blank(text):
                     report.warning(
-                        text.loc if text else sub.loc,
-                        label,
+                        text.loc,
+                        f"Ⅱ（ファイル{f.number}） ４．委託事項{i} {key}",
                         "「再委託しない」なら、この項目は空欄にしてください。",
                     )
 

@@ -83,7 +83,8 @@ def get_rule(id: str) -> Rule:
 
 
 def form_kind(form: object | None) -> str:
-    return getattr(form, "kind", None) or DEFAULT_KIND
+    """The name rules register for: the definition's rule set (its kind unless it says otherwise)."""
+    return getattr(form, "rules", None) or getattr(form, "kind", None) or DEFAULT_KIND
 
 
 def rules_for(form: object | None) -> tuple[Rule, ...]:
