@@ -20,7 +20,7 @@ from ..diagnostics import Location, Reporter, display_path
 from ..model import Assessment, ChangeRow, Checks, Choice, Flag, Record, Text, Value
 from . import kiso as k
 from .definition import ChangesAnnex
-from .kiso_threshold import KIND_LEVELS, RESULT_LEVELS, count_range
+from .kiso_threshold import RESULT_LEVELS, count_range
 from .schema import Head, Item, Section
 
 PAIRED_FILE = "8_基礎項目"
@@ -274,10 +274,8 @@ def derive(juten: Juten, paired: Record, reporter: Reporter) -> dict[str, Record
         if value is not None:
             _set(out[copy.to[0]], copy.to[1:], value)
     _overlay(out, paired, reporter)
-    # Ⅳ-1: a 基礎 paired with a 重点 is submitted with it
-    kind = out["s4"].get(k.K_種類)
-    _set(out["s4"], (k.K_種類,), Choice(PAIRED_KIND, kind.loc if isinstance(kind, Choice) else paired.loc))
-    assert PAIRED_KIND in KIND_LEVELS
+    # Ⅳ-1: a 基礎 paired with a 重点 is submitted with it (said by the paired file's existence)
+    _set(out["s4"], (k.K_種類,), Choice(PAIRED_KIND, paired.loc))
     return out
 
 
