@@ -207,3 +207,33 @@ def test_t6_juten_count_given_in_the_paired_file_only(tmp_path: Path) -> None:
     )
     [d] = by_rule(folder, "T6")  # the 基礎's copy of the blank count is the same finding, shown once
     assert d.severity == 1 and d.label == "Ⅰ １．③対象人数" and "Ⅱ １．対象人数" in d.message
+
+
+def test_every_paired_kiso_item_has_one_source() -> None:
+    """Each item of the 基礎 comes from the 重点 (``COPIES``) or from the paired file, never both
+    and never neither (Ⅳ-1 is set by the pairing itself; fixed notes are printed by the form)."""
+    from generator.form import kiso as k
+    from generator.form import pairing
+    from generator.form.schema import Head, Item
+
+    def paths(nodes, prefix):
+        for n in nodes:
+            if isinstance(n, Item) and n.kind != "fixed":
+                yield (*prefix, n.key)
+            elif isinstance(n, Head):
+                yield from ((*prefix, n.key, f.key) for f in n.flags)
+                yield from paths(n.children, (*prefix, n.key))
+
+    copied = {c.to for c in pairing.COPIES}
+    written = set()
+    for head in pairing.PAIRED.children:
+        sid = {"表紙": "cover", "しきい値判断項目": "s2", "リスク対策": "s4"}[head.key]
+        written |= {(sid, *p) for p in paths(head.children, ())}
+    # the paired file may give the count only where the 重点 leaves Ⅰ-1 ③ blank (else an error)
+    either = {("s2", "対象人数", k.K_対象人数)}
+    for section in k.SECTIONS:
+        for path in paths(section.children, (section.id,)):
+            if path == ("s4", k.K_種類) or path in either:
+                continue
+            sources = (path in copied) + (path in written and section.id != "cover")
+            assert sources == 1, path
