@@ -56,18 +56,21 @@ def documents(folder: Path, assessment: Assessment, reporter: Reporter | None = 
     if assessment.form.kind in PAIRS_WITH:
         from .rules import run_rules
 
-        own = Reporter()
+        # the 基礎's rules see what was said of the 重点 so far (a rule may skip a value the reader
+        # rejected); of what they add, a finding at a place the 重点 has it already is the same
+        # finding about a copied value: one message per rule and place
+        before = list(reporter.diagnostics) if reporter is not None else []
+        own = Reporter(list(before))
         with own.rule_scope("S"):
             kiso = paired_assessment(assessment, path, own)
         run_rules(kiso, kiso.form, own)
         if reporter is not None:
-            # a value copied from the 重点 is checked there already: one message per rule and place
             seen: dict[tuple[str, object], int] = {}
-            for d in reporter.diagnostics:
+            for d in before:
                 key = (d.rule, d.location)
                 seen[key] = max(seen.get(key, -1), d.severity)
             reporter.diagnostics += [
-                d for d in own.diagnostics if seen.get((d.rule, d.location), -1) < d.severity
+                d for d in own.diagnostics[len(before) :] if seen.get((d.rule, d.location), -1) < d.severity
             ]
         docs.append(Document(PAIRED_SUFFIX, kiso.form, kiso))
     return docs

@@ -264,9 +264,9 @@ def counts_written(a: Assessment, form: object, report: Reporter) -> None:
         if _kind(a) == KISO:
             report.warning(loc, place.label, text)
         elif not _paired_people(a):
-            # published 重点 documents leave it blank (旭川市); without a count in the paired
-            # 基礎 either, the しきい値 cannot be checked
-            report.warning(
+            # published 重点 documents leave it blank (旭川市), and C01 reports the blank item;
+            # this only says what the しきい値 then misses (an information)
+            report.info(
                 loc,
                 place.label,
                 text + f"（対の基礎項目評価書の {ITEMS[KISO]['people'].label} に書いても構いません）",
