@@ -8,6 +8,10 @@ SOURCES := sources
 FORMATS ?= html,docx,xlsx
 
 .DEFAULT_GOAL := all
+# no built-in implicit rules: make would look for a way to remake each of the thousands of files
+# that deps.mk names (RCS, SCCS, %.c …), which costs more than everything else a no-op `make` does
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
 .PHONY: all build site test lint format check clean docs
 
 # The venv is (re)made when pyproject.toml changes; the stamp keeps `make` from reinstalling.
@@ -17,21 +21,26 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-build: $(VENV)/.installed
-	$(BIN)/hyoka build $(SOURCES) --out $(OUT) --format $(FORMATS) --quiet
-
-# Incremental builds: $(OUT)/deps.mk has one rule per output with exactly the files it is built
-# from (sources, block files, templates, generator modules); `make` after `make build` finds
-# every output current from file times alone and starts no process. The rules are written again
-# when a source or block file is added, removed or edited (an edit may reference another block).
+# Incremental builds: $(OUT)/deps.mk names, per assessment folder, exactly the files its outputs
+# are built from (sources, block files, templates, generator modules; the rules of each folder are
+# in $(OUT)/<name>/.hyoka-deps.mk); `make` after `make build` finds every output current from file
+# times alone and starts no process. `hyoka deps` runs again when a folder, a YAML file or a block
+# folder is added, removed or edited, and reads only the folders whose YAML changed.
 HYOKA := $(BIN)/hyoka
 DEPS  := $(OUT)/deps.mk
 
-$(DEPS): Makefile $(VENV)/.installed $(SOURCES) $(wildcard $(SOURCES)/* $(SOURCES)/*/*.y*ml $(SOURCES)/blocks/*/ templates/blocks templates/blocks/*/)
+# the rules are written after the build, from its records (no YAML is read twice)
+build: $(VENV)/.installed
+	$(HYOKA) build $(SOURCES) --out $(OUT) --format $(FORMATS) --quiet
+	$(HYOKA) deps $(SOURCES) --out $(OUT) --format $(FORMATS) --output $(DEPS)
+
+# deps.mk adds its own prerequisites (every folder, YAML file and block folder)
+$(DEPS): Makefile $(VENV)/.installed $(SOURCES)
 	$(HYOKA) deps $(SOURCES) --out $(OUT) --format $(FORMATS) --output $@
 
-# only the goals that build read (and so first write) the rules: `make test` or `make clean` do not
-ifneq ($(if $(MAKECMDGOALS),$(filter all build site out/%,$(MAKECMDGOALS)),all),)
+# only the goals that build from the rules read (and so first write) them: not `make build`,
+# `make test` or `make clean`
+ifneq ($(if $(MAKECMDGOALS),$(filter all site out/%,$(MAKECMDGOALS)),all),)
 include $(DEPS)
 endif
 

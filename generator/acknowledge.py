@@ -171,8 +171,8 @@ def _entry(entry: object, folder: Path, problems: Reporter) -> Ack | None:
         if not name or not line.isdigit():
             name, line = place, "0"
         ack.file, ack.line = folder / name, int(line)
-        if not ack.file.is_file():
-            problems.error(
+        if not ack.file.is_file():  # a warning: a past revision of the folder may lack the file
+            problems.warning(
                 entry.loc,
                 ACK_FILE,
                 f"場所「{place}」のファイルがこのフォルダにありません（「2_ファイル概要_1.yaml:38」の形で）。",

@@ -29,6 +29,7 @@ from .sources import CITY_BLOCKS, SUFFIXES
 
 if TYPE_CHECKING:
     from .blocks.library import Library
+    from .fileindex import FileIndex
     from .model import Assessment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,11 +51,18 @@ def file_hash(path: Path) -> str:
 # Inputs that need no parsing
 
 
-def source_files(folder: Path) -> list[Path]:
+def source_names(folder: Path | str) -> list[str]:
     """The YAML files the reader reads: every non-hidden .yaml/.yml file of the folder."""
-    return sorted(
-        p for p in folder.iterdir() if p.suffix in SUFFIXES and not p.name.startswith(".") and p.is_file()
-    )
+    with os.scandir(folder) as entries:
+        return sorted(
+            e.name
+            for e in entries
+            if e.name.endswith(SUFFIXES) and not e.name.startswith(".") and e.is_file()
+        )
+
+
+def source_files(folder: Path) -> list[Path]:
+    return [folder / name for name in source_names(folder)]
 
 
 def template_files(fmt: str) -> list[Path]:
@@ -75,28 +83,120 @@ def generator_files() -> list[Path]:
 
 @cache
 def generator_fingerprint() -> str:
-    from . import __version__ as package
-
-    digest = hashlib.sha256()
-    for path in generator_files():
-        digest.update(path.relative_to(GENERATOR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return f"{package}+{digest.hexdigest()[:16]}"
+    return Graph().generator_fingerprint()
 
 
 @cache
 def template_hashes(fmt: str) -> tuple[tuple[str, str], ...]:
-    return tuple(
-        (f"template:{p.relative_to(TEMPLATES).as_posix()}", file_hash(p)) for p in template_files(fmt)
-    )
+    return Graph().template_hashes(fmt)
 
 
 def static_inputs(folder: Path, fmt: str) -> dict[str, str]:
     """Every input of ``folder``'s ``fmt`` output except the blocks: hashes without parsing."""
-    inputs = {f"source:{p.name}": file_hash(p) for p in source_files(folder)}
-    inputs.update(template_hashes(fmt))
-    inputs["generator"] = generator_fingerprint()
-    inputs["env:SOURCE_DATE_EPOCH"] = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return inputs
+    return Graph().static_inputs(folder, fmt)
+
+
+class Graph:
+    """The inputs of one run's outputs, each file listed, stat'ed and hashed once however many
+    outputs share it; through ``index`` (``generator.fileindex``), a file whose stat did not
+    change since an earlier run is not read at all."""
+
+    def __init__(self, index: FileIndex | None = None) -> None:
+        self.index = index
+        self._hashes: dict[str, str | None] = {}
+        self._templates: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._fingerprint: str | None = None
+        self._located: dict[tuple[str, str], str | None] = {}
+        self._blocks: dict[tuple[str, str], object] = {}
+        self._roots: dict[Path, Path] = {}
+
+    def sha(self, path: Path | str) -> str | None:
+        """The content hash of a regular file; None when there is none."""
+        key = str(path)
+        if self.index is not None:
+            return self.index.sha(key)
+        if key not in self._hashes:
+            try:
+                self._hashes[key] = file_hash(Path(key)) if os.path.isfile(key) else None
+            except FileNotFoundError:
+                self._hashes[key] = None
+        return self._hashes[key]
+
+    def hash(self, path: Path | str) -> str:
+        """As ``sha``, for a file that must be there."""
+        sha = self.sha(path)
+        if sha is None:
+            raise FileNotFoundError(path)
+        return sha
+
+    def generator_fingerprint(self) -> str:
+        if self._fingerprint is None:
+            from . import __version__ as package
+
+            digest = hashlib.sha256()
+            for path in generator_files():
+                digest.update(f"{path.relative_to(GENERATOR).as_posix()}\0{self.hash(path)}\0".encode())
+            self._fingerprint = f"{package}+{digest.hexdigest()[:16]}"
+        return self._fingerprint
+
+    def template_hashes(self, fmt: str) -> tuple[tuple[str, str], ...]:
+        if fmt not in self._templates:
+            self._templates[fmt] = tuple(
+                (f"template:{p.relative_to(TEMPLATES).as_posix()}", self.hash(p)) for p in template_files(fmt)
+            )
+        return self._templates[fmt]
+
+    def source_inputs(self, folder: Path, names: list[str] | None = None) -> dict[str, str]:
+        base = str(folder)
+        return {
+            f"source:{name}": self.hash(os.path.join(base, name))
+            for name in (source_names(folder) if names is None else names)
+        }
+
+    def static_inputs(self, folder: Path, fmt: str, sources: dict[str, str] | None = None) -> dict[str, str]:
+        """Every input of ``folder``'s ``fmt`` output except the blocks: hashes without parsing."""
+        inputs = dict(self.source_inputs(folder) if sources is None else sources)
+        inputs.update(self.template_hashes(fmt))
+        inputs["generator"] = self.generator_fingerprint()
+        inputs["env:SOURCE_DATE_EPOCH"] = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        return inputs
+
+    def root_of(self, folder: Path) -> Path:
+        """The sources root of an assessment folder (``blocks.library.sources_root``), the
+        parent resolved once for all its folders."""
+        parent = self._roots.get(folder.parent)
+        if parent is None:
+            parent = self._roots[folder.parent] = folder.parent.resolve()
+        if os.path.islink(folder):
+            return folder.resolve().parent
+        return parent
+
+    def locate(self, block_id: str, root: Path) -> str | None:
+        """The file a block is read from (``locate_block``), looked up once per run."""
+        key = (block_id, str(root))
+        if key not in self._located:
+            self._located[key] = next(
+                (str(p) for p in block_candidates(block_id, root) if self.exists(p)), None
+            )
+        return self._located[key]
+
+    def exists(self, path: Path | str) -> bool:
+        """Whether ``path`` is a regular file."""
+        if self.index is not None:
+            return self.index.exists(str(path))
+        return os.path.isfile(path)
+
+    def block(self, block_id: str, path: str):  # noqa: ANN201 - generator.blocks is imported only when needed
+        """The block in ``path`` as its current bytes give it (parsed once per run and content)."""
+        key = (path, self.hash(path))
+        if key not in self._blocks:
+            from .blocks.library import load_block
+            from .diagnostics import Reporter
+
+            self._blocks[key] = load_block(
+                block_id, Path(path), SHIPPED_BLOCKS not in Path(path).parents, Reporter()
+            )
+        return self._blocks[key]
 
 
 # ---------------------------------------------------------------------------
@@ -160,7 +260,7 @@ def _library(root: Path):  # noqa: ANN202 - generator.blocks is imported only wh
 
 
 def current_block_inputs(
-    recorded: dict[str, str], files: list[BlockFile], folder: Path
+    recorded: dict[str, str], files: list[BlockFile], folder: Path, graph: Graph | None = None
 ) -> tuple[dict[str, str], list[BlockFile]] | None:
     """The current value of each recorded ``block:`` input, with the block files as now read;
     None when a block or version is gone (the build then reports it).
@@ -168,7 +268,8 @@ def current_block_inputs(
     A block file whose bytes and place are unchanged gives its recorded values back unparsed;
     only a changed file is parsed, so that editing one version leaves the other versions' users
     alone."""
-    root = folder.resolve().parent
+    graph = graph or Graph()
+    root = graph.root_of(folder)
     by_id = {f.id: f for f in files}
     keys = sorted(k for k in recorded if k.startswith("block:"))
     current = dict(recorded)
@@ -177,29 +278,22 @@ def current_block_inputs(
         block_id = key.removeprefix("block:").rpartition("@")[0]
         if block_id in now:
             continue
-        path = locate_block(block_id, root)
-        if path is None:
+        path = graph.locate(block_id, root)
+        sha = path and graph.sha(path)
+        if not sha:
             return None
-        now[block_id] = BlockFile(block_id, str(path), file_hash(path))
+        now[block_id] = BlockFile(block_id, path, sha)
     changed = {i for i, f in now.items() if by_id.get(i) != f}
-    if changed:
+    for key in keys:
+        block_id, _, version = key.removeprefix("block:").rpartition("@")
+        if block_id not in changed:
+            continue
         # parse only the changed blocks' files, through the library's own reader
-        from .blocks.library import load_block
-        from .diagnostics import Reporter
-
-        blocks = {
-            i: load_block(i, Path(now[i].path), SHIPPED_BLOCKS not in Path(now[i].path).parents, Reporter())
-            for i in sorted(changed)
-        }
-        for key in keys:
-            block_id, _, version = key.removeprefix("block:").rpartition("@")
-            block = blocks.get(block_id)
-            if block_id not in changed:
-                continue
-            found = block and (block.newest if version == "*" else block.version(version))
-            if not found:
-                return None
-            current[key] = f"{found.version}:{found.digest}"
+        block = graph.block(block_id, now[block_id].path)
+        found = block and (block.newest if version == "*" else block.version(version))
+        if not found:
+            return None
+        current[key] = f"{found.version}:{found.digest}"
     return current, sorted(now.values(), key=lambda f: f.id)
 
 

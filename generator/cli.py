@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import HyokaError, SourceError
+from .diagnostics import HyokaError, SourceError, UsageError
 
 DESCRIPTION = "特定個人情報保護評価書（重点項目評価書）を YAML から HTML・DOCX・XLSX に組版します。"
 BLOCKS_DESCRIPTION = (
@@ -117,7 +117,7 @@ def _deps(a: argparse.Namespace) -> int:
 def _site(a: argparse.Namespace) -> int:
     from .commands import site
 
-    return site.run(a.paths, a.out, a.build_dir, a.profile, a.quiet)
+    return site.run(a.paths, a.out, a.build_dir, a.profile, a.quiet, a.jobs)
 
 
 def _changes(a: argparse.Namespace) -> int:
@@ -192,6 +192,22 @@ def _blocks_upgrade(a: argparse.Namespace) -> int:
     return blocks.run_upgrade(a.block_id, a.paths)
 
 
+def _blocks_find(a: argparse.Namespace) -> int:
+    from .commands import importer
+
+    return importer.run_find(a.text, a.sources, a.limit)
+
+
+def _import(a: argparse.Namespace) -> int:
+    from .commands import importer
+
+    if a.into is not None:
+        return importer.run_into(a.files, a.into, a.force)
+    if a.out is None:
+        raise UsageError("--out（新しいフォルダ）か --into（既存のフォルダ）を指定してください。")
+    return importer.run_import(a.files, a.out, a.force, a.sources)
+
+
 # -- parsers --------------------------------------------------------------------------
 
 
@@ -216,6 +232,38 @@ def _commands() -> dict[str, argparse.ArgumentParser]:
     p.add_argument("--quiet", "-q", action="store_true", help="進み具合と書き出したファイルを表示しません。")
     p.add_argument("--jobs", "-j", type=_jobs, help="同時に組版する評価書の数（既定: CPU の数）")
     p.add_argument("--force", action="store_true", help="最新の出力も作り直します。")
+
+    p = commands["import"] = _parser(
+        "hyoka import",
+        "Excel・Word・PDF・テキストの評価書を読み取り、評価書のフォルダ（YAML）を作ります。"
+        "確かめる項目の一覧を表示し、取り込み確認.md にも書きます。",
+        _import,
+    )
+    p.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help=".xlsx .docx .pdf .txt .html（複数なら順に続けて読みます）",
+    )
+    p.add_argument("--out", "-o", type=Path, default=None, help="作る評価書のフォルダ（例: sources/kenko）")
+    p.add_argument(
+        "--into",
+        type=Path,
+        default=None,
+        help="既存の評価書のフォルダ: 編集された Excel などから、変わった項目だけを YAML に書き戻します",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="YAML があっても（--into ではコミット前の変更があっても）書き換えます。",
+    )
+    p.add_argument(
+        "--sources",
+        type=Path,
+        default=None,
+        help="市独自のブロックを含む sources フォルダ（既定: --out の親）",
+    )
 
     p = commands["deps"] = _parser(
         "hyoka deps",
@@ -243,6 +291,7 @@ def _commands() -> dict[str, argparse.ArgumentParser]:
         "--profile", type=Path, help="団体の情報（既定: 評価書フォルダを含むフォルダの city.yaml）"
     )
     p.add_argument("--quiet", "-q", action="store_true", help="書き出したファイルを表示しません。")
+    p.add_argument("--jobs", "-j", type=_jobs, help="同時に組版する評価書の数（既定: CPU の数）")
 
     p = commands["changes"] = _parser(
         "hyoka changes",
@@ -343,6 +392,15 @@ def _blocks_commands() -> dict[str, argparse.ArgumentParser]:
     )
     p.add_argument("paths", nargs="*", type=Path, metavar="PATHS", help=OPTIONAL_PATHS_HELP)
 
+    p = commands["find"] = _parser(
+        "hyoka blocks find",
+        "文章に最も近い共通記載ブロックの版を、一致率と文字の違いとともに表示します。",
+        _blocks_find,
+    )
+    p.add_argument("text", metavar="TEXT|FILE", help="探す文章、または文章のファイル")
+    p.add_argument("--sources", type=Path, default=Path("sources"), help=SOURCES_HELP)
+    p.add_argument("--limit", type=int, default=5, help="表示する数（既定: 5）")
+
     p = commands["upgrade"] = _parser(
         "hyoka blocks upgrade",
         "ブロックへの参照の version を最新版に書き換えます（その行以外は変えません）。",
@@ -412,6 +470,11 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    from .terminal import EscapingStream
+
+    # every line printed may hold text from the sources (keys, titles, folder names)
+    sys.stdout = EscapingStream(sys.stdout)  # type: ignore[assignment]
+    sys.stderr = EscapingStream(sys.stderr)  # type: ignore[assignment]
     try:
         sys.exit(run(argv))
     except HyokaError as exc:
@@ -430,6 +493,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         # SIGPIPE does; stdout goes to /dev/null so that flushing it at exit cannot fail again
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(141)
+    except OSError as exc:  # the file system refused (permissions, a full disk, a file where a folder goes)
+        if _state["traceback"]:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"エラー: {where}ファイルを読み書きできません（{exc.strerror or exc}）。", file=sys.stderr)
+        sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - last resort: never show a traceback unless asked
         if _state["traceback"]:
             raise

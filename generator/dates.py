@@ -85,7 +85,7 @@ def parse_date(text: str | datetime.date) -> FormDate:
     if m := _ISO.fullmatch(folded):
         year, month, day = int(m["y"]), int(m["m"]), _int_or_none(m["d"])
         _check_calendar(written, year, month, day)
-        return FormDate(year, month, day, m["note"] or "")
+        return _printable(written, FormDate(year, month, day, m["note"] or ""))
     if m := _WAREKI.fullmatch(folded):
         era = _ERA_BY_NAME[m["era"]]
         era_year = 1 if m["y"] == "元" else int(m["y"])
@@ -96,6 +96,17 @@ def parse_date(text: str | datetime.date) -> FormDate:
         _check_era(written, era, year, month, day)
         return FormDate(year, month, day, m["note"] or "")
     raise DateError(f'"{written}" は日付として読めません。{_HINT}')
+
+
+def _printable(written: str, d: FormDate) -> FormDate:
+    """Every date is printed in 和暦, so one before 明治 is refused when read, not when printed."""
+    try:
+        era_of(d)
+    except DateError:
+        raise DateError(
+            f'"{written}" は和暦で表せません（明治は{_kanji_date(ERAS[0].start)}から）。{_HINT}'
+        ) from None
+    return d
 
 
 def to_wareki(d: FormDate) -> str:

@@ -20,6 +20,8 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
+from .terminal import escape, shorten
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -59,17 +61,44 @@ class Diagnostic:
         return text + (f" （確認済み: {self.acknowledged}）" if self.acknowledged else "")
 
 
+MAX_PER_FILE = 100  # messages kept per file: thousands from one file are one mistake repeated
+_MORE = "このファイルにはほかにも問題があります（表示は 1 ファイル {n} 件まで）。上の問題から直してください。"
+
+
 @dataclass
 class Reporter:
     """Collects diagnostics; nothing is raised until the caller asks ``raise_if_errors``."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
     current_rule: str = ""  # id given to messages that name none (set by ``rule_scope``)
+    # per file: how many kept, and the index of the 「ほかにも」 line once the cap is reached
+    _kept: dict[str, int] = field(default_factory=dict, repr=False)
+    _more: dict[str, int] = field(default_factory=dict, repr=False)
 
     def add(
         self, severity: Severity, location: Location, label: str, message: str, *, rule: str = ""
     ) -> None:
-        self.diagnostics.append(Diagnostic(severity, location, label, message, rule or self.current_rule))
+        self._keep(Diagnostic(severity, location, label, message, rule or self.current_rule))
+
+    def _keep(self, d: Diagnostic) -> None:
+        location, severity = d.location, d.severity
+        kept = self._kept.get(location.file, 0)
+        if kept < MAX_PER_FILE:
+            self._kept[location.file] = kept + 1
+            self.diagnostics.append(d)
+            return
+        # past the cap: one line for the rest, as severe as the worst of them
+        more = Diagnostic(severity, location, "", _MORE.format(n=MAX_PER_FILE), d.rule)
+        index = self._more.get(location.file)
+        if index is None:
+            self._more[location.file] = len(self.diagnostics)
+            self.diagnostics.append(more)
+        elif self.diagnostics[index].severity < severity:
+            self.diagnostics[index] = more
+
+    def full(self, file: str) -> bool:
+        """Whether messages about ``file`` are no longer shown (callers may stop looking)."""
+        return self._kept.get(file, 0) >= MAX_PER_FILE
 
     def error(self, location: Location, label: str, message: str, *, rule: str = "") -> None:
         self.add(Severity.ERROR, location, label, message, rule=rule)
@@ -90,7 +119,8 @@ class Reporter:
             self.current_rule = outer
 
     def extend(self, other: Reporter) -> None:
-        self.diagnostics.extend(other.diagnostics)
+        for d in other.diagnostics:
+            self._keep(d)  # as it is (its rule id, an acknowledgement), under this reporter's cap
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -112,7 +142,7 @@ class Reporter:
         stream = stream or sys.stderr
         for d in self.sorted():
             if d.severity >= minimum and not d.acknowledged:
-                print(d.format(), file=stream)
+                print(escape(shorten(d.format())), file=stream)
 
     def raise_if_errors(self) -> None:
         if self.errors:
@@ -164,6 +194,14 @@ class ToolMissingError(HyokaError):
 def display_path(path: Path) -> str:
     """A path as the user typed it: relative to the working directory when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(_resolved(path).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def _resolved(path: Path) -> Path:
+    """The folder resolved, the name kept: a message about a link names the link (a dangling
+    link or a symlink loop has no target to name)."""
+    if path.name in ("", ".", ".."):
+        return path.resolve()
+    return path.parent.resolve() / path.name

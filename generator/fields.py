@@ -6,7 +6,7 @@ every form the definitions hold and never drift from what the reader accepts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .form import schema as s
 from .form.definition import EDITION_KEY, FORM_KEY, ChangesAnnex, FormDefinition
@@ -32,6 +32,7 @@ class Field:
     written: bool = True  # False: printed by the form or counted; listed, never written
     fixed: str = ""  # text the form prints (kind "fixed")
     note: str = ""  # what the form does not say: how to write a key it does not print
+    group: str = ""  # the row group the item is printed under (「④使用の主体」), if any
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,8 @@ def _nodes(nodes: tuple[s.Node, ...], path: str, sec: s.Section) -> list[Field]:
         elif isinstance(n, s.RowGroup):
             if n.lead is not None:
                 out.append(_item(n.lead, path, starred(n.lead.key) or n.star))
-            group = _join(path, n.lead.label if n.lead is not None else n.label)
-            out += [_item(i, group, starred(i.key)) for i in n.subs]
+            over = n.lead.label if n.lead is not None else n.label
+            out += [replace(_item(i, _join(path, over), starred(i.key)), group=over) for i in n.subs]
         elif isinstance(n, s.Head):
             here = _join(path, n.label)
             children = [_item(f, here, starred(f.key)) for f in n.flags] + _nodes(n.children, here, sec)

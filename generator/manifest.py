@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .buildgraph import BlockFile, current_block_inputs, file_hash, static_inputs
+from .buildgraph import BlockFile, Graph, current_block_inputs
+from .buildgraph import file_hash as file_hash  # for hyoka site
 from .output import write_atomic
 
 NAME = ".hyoka-manifest.json"
@@ -63,20 +64,29 @@ def load(target: Path) -> dict[str, Entry]:
 
 
 def current(
-    folder: Path, fmt: str, output: Path, entry: Entry | None, static: dict[str, str] | None = None
+    folder: Path,
+    fmt: str,
+    output: Path,
+    entry: Entry | None,
+    static: dict[str, str] | None = None,
+    graph: Graph | None = None,
 ) -> Entry | None:
     """``entry`` (its block files refreshed) when ``output`` is current, else None.
 
-    ``static``: the inputs other than blocks, when the caller has hashed them already."""
-    if entry is None or entry.format != fmt or not output.is_file():
+    ``static``: the inputs other than blocks, when the caller has hashed them already;
+    ``graph``: the run's hashes (each file hashed once a run)."""
+    if entry is None or entry.format != fmt:
+        return None
+    graph = graph or Graph()
+    if not graph.exists(output):
         return None
     recorded = {k: v for k, v in entry.inputs.items() if not k.startswith("block:")}
-    if (static if static is not None else static_inputs(folder, fmt)) != recorded:
+    if (static if static is not None else graph.static_inputs(folder, fmt)) != recorded:
         return None
-    blocks = current_block_inputs(entry.inputs, entry.blocks, folder)
+    blocks = current_block_inputs(entry.inputs, entry.blocks, folder, graph)
     if blocks is None or blocks[0] != entry.inputs:
         return None
-    if file_hash(output) != entry.sha256:
+    if graph.sha(output) != entry.sha256:
         return None
     return Entry(entry.format, entry.sha256, entry.inputs, blocks[1])
 
@@ -94,16 +104,17 @@ def update(target: Path, entries: dict[str, Entry]) -> None:
 
 
 @contextmanager
-def locked(target: Path) -> Iterator[None]:
-    """An exclusive lock on the folder's manifest (advisory; POSIX only, elsewhere none: a lost
-    update there costs a rebuild, see above)."""
+def locked(target: Path, name: str = LOCK) -> Iterator[None]:
+    """An exclusive lock on the folder's manifest, or the file ``name`` in it (advisory; POSIX
+    only, elsewhere none: a lost update there costs a rebuild, see above)."""
     target.mkdir(parents=True, exist_ok=True)
     try:
         import fcntl
     except ImportError:
         yield
         return
-    fd = os.open(target / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    # never through a link: a lock file linked elsewhere must not create or open a file there
+    fd = os.open(target / name, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

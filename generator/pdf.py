@@ -1,20 +1,43 @@
-"""PDF through LibreOffice: the XLSX is printed (Calc prints it ~10× faster than Writer a DOCX)."""
+"""PDF for publication through LibreOffice, with the same bytes from the same sources.
+
+Route: the DOCX printed by Writer. Measured on the three examples (LibreOffice 7.4, the form's
+ＭＳ 明朝 replaced by IPAexMincho), pages of the DOCX route / of the XLSX route printed by Calc:
+
+    asahikawa-kenkozoshin  22 / 26   (the XLSX route before issue 12: 39)
+    atsugi-kokuho          76 / 80   (108)
+    kumagaya-yobosesshu    37 / 43   (62)
+
+Writer lays the text out itself (row heights from the text, no estimate), applies Japanese line
+breaking (no line begins with 「。」; Calc ignores the forbidden-character rules for cells read
+from XLSX and printed lines beginning with 「。」 and 「、」), keeps headings with what follows and
+repeats table headers on every page. The XLSX route stays available (``route="xlsx"``); its page
+count is tested against the DOCX route's (tests/test_print.py).
+
+LibreOffice writes the time of the run into /CreationDate and a random /ID: the PDF is rewritten
+(pikepdf) with the document's timestamp (``SOURCE_DATE_EPOCH`` or the 公表日), an /ID derived from
+its content, its title and its language, so two builds give identical bytes.
+"""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from .diagnostics import HyokaError, ToolMissingError
 from .layout import ir
 
 INSTALL_HINT = (
     "PDF の出力には LibreOffice が必要です。Debian/Ubuntu では "
-    "`sudo apt-get install libreoffice-calc-nogui fonts-ipaexfont`、"
+    "`sudo apt-get install libreoffice-writer-nogui libreoffice-calc-nogui fonts-ipaexfont`、"
     "Windows・macOS では https://www.libreoffice.org/ からインストールしてください。"
 )
+
+Route = Literal["docx", "xlsx"]
+ROUTE: Route = "docx"
 
 
 def soffice_path() -> str:
@@ -24,32 +47,116 @@ def soffice_path() -> str:
     return path
 
 
-def print_pdf(doc: ir.Document, name: str) -> bytes:
-    """The document's XLSX, saved as ``<name>.xlsx``, printed to PDF by LibreOffice."""
-    from .writers import xlsx
+def _xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
+
+def profile_xcu() -> str:
+    """LibreOffice settings for printing the form: the fonts of ``generator.writers.fonts`` replaced
+    by their fallbacks (always: LibreOffice takes a font it lacks for present, and prints its
+    Latin in DejaVu Serif), and Japanese as the default Asian language."""
+    from .writers.fonts import FALLBACKS
+
+    def prop(name: str, value: str) -> str:
+        return f'<prop oor:name="{name}" oor:op="fuse"><value>{_xml_text(value)}</value></prop>'
+
+    pairs = "".join(
+        '<item oor:path="/org.openoffice.Office.Common/Font/Substitution/FontPairs">'
+        f'<node oor:name="hyoka{i}" oor:op="replace">'
+        + prop("Always", "true")
+        + prop("OnScreenOnly", "false")
+        + prop("ReplaceFont", font)
+        + prop("SubstituteFont", fallback)
+        + "</node></item>"
+        for i, (font, fallback) in enumerate(sorted(FALLBACKS.items()))
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        '<item oor:path="/org.openoffice.Office.Common/Font/Substitution">'
+        + prop("Replacement", "true")
+        + "</item>"
+        + pairs
+        + '<item oor:path="/org.openoffice.Office.Linguistic/General">'
+        + prop("DefaultLocale_CJK", "ja-JP")
+        + "</item></oor:items>\n"
+    )
+
+
+def convert(source: Path, outdir: Path) -> Path:
+    """``source`` (DOCX or XLSX) printed to ``outdir/<stem>.pdf`` by LibreOffice in a private
+    profile (parallel runs stay apart; the fonts are substituted as the form needs)."""
     soffice = soffice_path()
-    with tempfile.TemporaryDirectory() as work:
-        src = Path(work) / (name + ".xlsx")
-        src.write_bytes(xlsx.render(doc))
+    with tempfile.TemporaryDirectory() as profile:
+        user = Path(profile) / "user"
+        user.mkdir()
+        (user / "registrymodifications.xcu").write_text(profile_xcu(), encoding="utf-8")
         proc = subprocess.run(
             [
                 soffice,
-                f"-env:UserInstallation=file://{work}/profile",
+                f"-env:UserInstallation={Path(profile).as_uri()}",
                 "--headless",
                 "--convert-to",
                 "pdf",
                 "--outdir",
-                work,
-                str(src),
+                str(outdir),
+                str(source),
             ],
             capture_output=True,
             text=True,
             timeout=900,
         )
-        pdf = Path(work) / (name + ".pdf")
-        if proc.returncode != 0 or not pdf.exists():
-            raise HyokaError(
-                f"LibreOffice が PDF に変換できませんでした: {proc.stderr.strip() or proc.stdout.strip()}"
-            )
-        return pdf.read_bytes()
+    pdf = outdir / (source.stem + ".pdf")
+    if proc.returncode != 0 or not pdf.exists():
+        raise HyokaError(
+            f"LibreOffice が PDF に変換できませんでした: {proc.stderr.strip() or proc.stdout.strip()}"
+        )
+    return pdf
+
+
+def pdf_date(timestamp: str) -> str:
+    """ISO 8601 → a PDF date string, D:YYYYMMDDHHmmSSZ."""
+    when = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return when.strftime("D:%Y%m%d%H%M%SZ")
+
+
+def normalise(pdf: bytes, doc: ir.Document) -> bytes:
+    """The PDF with fixed dates, an /ID from its content, its title and language in the catalog."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as src:
+        date = pdf_date(doc.timestamp)
+        info = src.docinfo
+        info["/Title"] = doc.name
+        info["/CreationDate"] = date
+        info["/ModDate"] = date
+        src.Root.Lang = pikepdf.String(doc.lang)
+        # show the title, not the file name, in a reader's window
+        prefs = src.Root.get("/ViewerPreferences") or pikepdf.Dictionary()
+        prefs.DisplayDocTitle = True
+        src.Root.ViewerPreferences = prefs
+        if "/Metadata" in src.Root:  # LibreOffice writes XMP only for PDF/A; its dates would vary
+            del src.Root.Metadata
+        # LibreOffice's random /ID (qpdf keeps its first half) and its checksum of the run
+        for key in ("/ID", "/DocChecksum"):
+            if key in src.trailer:
+                del src.trailer[key]
+        out = io.BytesIO()
+        src.save(out, deterministic_id=True, linearize=False)
+    return out.getvalue()
+
+
+def print_pdf(doc: ir.Document, name: str, route: Route = ROUTE) -> bytes:
+    """The document printed to PDF through its DOCX (or XLSX), saved as ``<name>.docx``."""
+    from .writers import writer
+
+    module = writer(route)
+    with tempfile.TemporaryDirectory() as work:
+        src = Path(work) / (name + module.EXTENSION)
+        src.write_bytes(module.render(doc))
+        return normalise(convert(src, Path(work)).read_bytes(), doc)

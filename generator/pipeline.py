@@ -14,6 +14,7 @@ from .layout import ir
 from .model import Assessment
 from .reader import read_assessment
 from .rules import run_rules
+from .textlimits import check_lengths
 
 
 @dataclass
@@ -44,6 +45,7 @@ def load_all(folders: list[Path], reporter: Reporter, *, every_block: bool = Tru
                 libraries[root] = load_library(root, reporter, lazy=not every_block)
             library = libraries[root]
             resolved = resolve_assessment(assessment, library, reporter)
+            check_lengths(assessment, resolved, reporter)
         docs = documents(folder, assessment, reporter) if assessment is not None else []
         loaded.append(Loaded(folder, assessment, resolved, library, docs))
     acknowledge.apply(folders, reporter)

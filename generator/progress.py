@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
+from .terminal import escape
+
 
 class Progress(Protocol):
     def done(self, name: str) -> None:
@@ -43,10 +45,10 @@ class _Bar:
         self.task = task
 
     def done(self, name: str) -> None:
-        self.progress.update(self.task, advance=1, description=f"組版中 {name}")
+        self.progress.update(self.task, advance=1, description=f"組版中 {escape(name)}")
 
     def line(self, text: str) -> None:
-        self.progress.console.print(text, highlight=False, markup=False)
+        self.progress.console.print(escape(text), highlight=False, markup=False)
 
 
 @contextmanager
@@ -65,5 +67,7 @@ def progress(total: int, quiet: bool) -> Iterator[Progress]:
         yield _Plain(total)
         return
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with RichProgress(*columns, console=Console(stderr=True), transient=False) as bar:
+    # the stream under the CLI's escaping one: the bar's own escape sequences must get through
+    console = Console(file=getattr(sys.stderr, "raw", sys.stderr))
+    with RichProgress(*columns, console=console, transient=False) as bar:
         yield _Bar(bar, bar.add_task("組版中", total=total))

@@ -36,10 +36,18 @@ from .model import (
     Text,
     TextPart,
 )
-from .sources import SUFFIXES
-from .yamlsource import YMap, YNode, YScalar, YSeq, load, scalar_bool
+from .sources import SUFFIXES, section_files
+from .textlimits import fits
+from .yamlsource import Budget, YMap, YNode, YScalar, YSeq, load, scalar_bool
 
 _PER_FILE = re.compile(r"^(?P<stem>.+)_(?P<n>[0-9]+)$")
+_NUMBER_DIGITS = 9
+_NUMBER = re.compile(f"[0-9０-９]{{1,{_NUMBER_DIGITS}}}")
+
+
+def _excerpt(text: str, limit: int = 40) -> str:
+    """A value quoted in a message: a 5,000-character value is shown by its start."""
+    return text if len(text) <= limit else f"{text[:limit]}…（{len(text):,} 文字）"
 
 
 def _norm(text: str) -> str:
@@ -95,6 +103,7 @@ class SectionReader:
 
     def __init__(self, reporter: Reporter) -> None:
         self.reporter = reporter
+        self.budget = Budget()  # of the files of one assessment folder, read by this reader
 
     # -- structure --------------------------------------------------------
 
@@ -133,6 +142,11 @@ class SectionReader:
     def unknown_keys(self, ymap: YMap, used: set[str], allowed: list[str], ctx: Ctx) -> None:
         for key, (loc, _) in ymap.items.items():
             if key not in used:
+                if self.reporter.full(loc.file):  # not shown: spare the suggestion (thousands of keys)
+                    self.reporter.error(
+                        loc, ctx.label(key), f"「{key}」はこの位置に書ける項目ではありません。"
+                    )
+                    continue
                 hint = suggest(key, allowed)
                 listed = "、".join(allowed)
                 self.reporter.error(
@@ -202,6 +216,18 @@ class SectionReader:
             ymember = self.mapping(item, m_ctx, m_ctx.label(""))
             self.read(children, ymember, m_ctx, member)
             members.append(member)
+            if n.extra_count:
+                self._at_least_one(member.text(n.extra_count), m_ctx.label(n.extra_count), n.member)
+
+    def _at_least_one(self, count: Text | None, label: str, member: str) -> None:
+        """A member standing for 0 others would print 「行っていない」 above itself."""
+        written = "".join(p for p in count.parts if isinstance(p, str)) if count else ""
+        if _NUMBER.fullmatch(written) and int(written) < 1:  # (not a number: reported already)
+            self.reporter.error(
+                count.loc,  # type: ignore[union-attr]
+                label,
+                f"件数は 1 以上を書いてください（この{member}がいくつを表すか。1 つなら件数は書きません）。",
+            )
 
     # -- values -----------------------------------------------------------
 
@@ -254,6 +280,9 @@ class SectionReader:
         return None
 
     def text(self, node: YNode, label: str) -> Text:
+        return fits(self._text(node, label), label, self.reporter)
+
+    def _text(self, node: YNode, label: str) -> Text:
         if isinstance(node, YScalar):
             return Text(() if node.is_null else (node.text,), node.loc)
         items = node.items if isinstance(node, YSeq) else [node]
@@ -414,9 +443,13 @@ class SectionReader:
         if sc is None or sc.is_null:
             return Text((), node.loc)
         text = sc.text.strip()
-        if not _norm(text).isdigit():
+        if not _NUMBER.fullmatch(text):
+            # NFKC would read 「①」 as 1 and str.isdigit 「²」 as a digit; the writers and the site
+            # need a number they can count and sort, so only the digits 0–9 (half or full width)
             self.reporter.error(
-                sc.loc, label, f"「{text}」は番号として読めません。数字で書いてください（例: 15）。"
+                sc.loc,
+                label,
+                f"「{_excerpt(text)}」は番号として読めません。数字（0～9）だけで {_NUMBER_DIGITS} 桁まで書いてください（例: 15）。",
             )
         return Text((text,), sc.loc)
 
@@ -432,8 +465,8 @@ def _section_files(
     per_file = {sec.file for sec in form.per_file_sections}
     known = {sec.file for sec in form.single_sections} | {form.changes.file}
     found: dict[str, list[tuple[int, Path]]] = {}
-    for path in sorted(folder.iterdir()):
-        if path.suffix not in SUFFIXES or path.name.startswith(".") or path.stem == ACK_FILE:
+    for path in section_files(folder, reporter):
+        if path.stem == ACK_FILE:
             continue  # 確認済み.yaml: acknowledgements, read by generator.acknowledge
         stem = unicodedata.normalize("NFC", path.stem)
         m = _PER_FILE.match(stem)
@@ -507,7 +540,7 @@ def read_assessment(
     cover_map: YMap | None = None
     if cover_path is not None:
         sources.append(cover_path)
-        root = load(cover_path, reporter)
+        root = load(cover_path, reporter, reader.budget)
         cover_map = reader.mapping(root, Ctx(None, ()), "表紙") if root is not None else None
     named = _form_of(cover_map, reporter)
     if form is None:
@@ -522,7 +555,7 @@ def read_assessment(
         )
         if path is not None and ymap is None:
             sources.append(path)
-            root = load(path, reporter)
+            root = load(path, reporter, reader.budget)
             ymap = reader.mapping(root, Ctx(sec, ()), sec.path_title) if root is not None else None
         reader.read(
             sec.children, ymap, Ctx(sec, (sec.path_title.split()[0],) if sec.path_title else ()), record
@@ -614,7 +647,7 @@ def _read_files(
             if path is not None:
                 paths[sec.id] = path
                 sources.append(path)
-                root = load(path, reporter)
+                root = load(path, reporter, reader.budget)
                 ctx = Ctx(sec, (f"{sec.path_title.split()[0]}（{word}{n}）",))
                 ymap = reader.mapping(root, ctx, ctx.label("")) if root is not None else None
                 if sec.annex is not None:
@@ -680,7 +713,7 @@ def _read_changes(
 ) -> list[ChangeRow]:
     annex = form.changes
     label = annex.label
-    root = load(path, reporter)
+    root = load(path, reporter, reader.budget)
     ctx = Ctx(None, (label,))
     ymap = reader.mapping(root, ctx, label) if root is not None else None
     if ymap is None:

@@ -2,12 +2,56 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
-from .diagnostics import UsageError
+from .diagnostics import Location, Reporter, UsageError, display_path
 
 SUFFIXES = (".yaml", ".yml")  # of every file hyoka reads: sources and blocks
 CITY_BLOCKS = "blocks"  # the city's blocks, beside the assessment folders (generator.blocks.library)
+
+
+_NUMBER = re.compile(r"_0*([0-9]+)$")
+MAX_FILES = 500  # YAML files of one assessment folder (the examples: at most 17)
+
+
+def part_key(path: Path) -> str:
+    """The part of the form a file stands for, however its name is written: Unicode NFC (a name
+    from macOS may be NFD), ``.yml`` = ``.yaml``, ``_01`` = ``_1``."""
+    stem = unicodedata.normalize("NFC", path.stem)
+    return _NUMBER.sub(r"_\1", stem)
+
+
+def section_files(folder: Path, reporter: Reporter) -> list[Path]:
+    """The folder's YAML files (not hidden), in name order, one per part of the form.
+
+    Two files for one part (``2_ファイル概要_01.yaml`` beside ``_1``, ``0_表紙.yml`` beside
+    ``.yaml``) would leave one of them unread without a word; the second is an error instead."""
+    first: dict[str, Path] = {}
+    result = []
+    candidates = sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES and not p.name.startswith("."))
+    if len(candidates) > MAX_FILES:
+        reporter.error(
+            Location(display_path(folder), 0, 0),
+            "",
+            f"YAML のファイルが多すぎます（{len(candidates):,} 個。1 つの評価書フォルダに {MAX_FILES} 個まで）。"
+            "評価書ごとにフォルダを分けてください。このフォルダは読んでいません。",
+        )
+        return []
+    for path in candidates:
+        key = part_key(path)
+        if key in first:
+            reporter.error(
+                Location(display_path(path), 1, 1),
+                "",
+                f"「{path.name}」と「{first[key].name}」は様式の同じ部分のファイルです（名前の書き方が違うだけです）。"
+                "どちらか 1 つにまとめ、もう一方を消してください。",
+            )
+            continue
+        first[key] = path
+        result.append(path)
+    return result
 
 
 def is_assessment(folder: Path) -> bool:
@@ -24,6 +68,8 @@ def assessment_folders(paths: list[Path]) -> list[Path]:
             raise UsageError(
                 f"{path}: 評価書のフォルダを指定してください（YAML ファイルではなく、それを含むフォルダ）。"
             )
+        if path.name in ("", ".", ".."):  # 「hyoka build .」: outputs are named after the folder
+            path = path.resolve()
         if is_assessment(path):
             found.append(path)
             continue

@@ -1,13 +1,22 @@
 """YAML with positions: every mapping key and value keeps its file, line and column.
 
-Only PyYAML's safe loader is used (``compose`` with ``CSafeLoader``/``SafeLoader``): no Python objects, no
+Only PyYAML's safe parser is used (the events of ``CSafeLoader``/``SafeLoader``): no Python objects, no
 custom tags. Scalars keep their source text, so ``15`` stays 「15」 and a date stays as written.
+
+A source file is untrusted input: it is read only when it is a regular file of bounded size, and
+the tree is built without recursion under limits of depth, node count and alias expansion, each
+refusal naming the file and the limit.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import yaml
 
@@ -15,6 +24,17 @@ from .diagnostics import Location, Reporter, display_path, in_rule_scope
 
 # libyaml's safe loader composes ~15× faster than the pure-Python one, with the same marks.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Limits of one source file, far above any assessment (the largest example file: 90 KB, 1,300
+# nodes, 6 levels), so that a hostile or broken file is refused with a message in well under a
+# second instead of hanging or exhausting memory.
+MAX_BYTES = 4 * 1024 * 1024
+MAX_NODES = 20_000  # scalars, lists and mappings, aliases counted with their whole subtree
+MAX_FOLDER_NODES = 60_000  # of all files of one assessment folder (see Budget; examples: ≤ 2,733)
+MAX_DEPTH = 64
+MAX_ALIASES = 10_000
+MAX_KEY = 200  # characters of a key (the longest item name of the forms: under 60)
+_REPARSE_LIMIT = 256 * 1024  # re-parse a broken file with the (slow) Python parser up to this size
 
 
 @dataclass
@@ -52,22 +72,35 @@ def scalar_bool(node: YScalar) -> bool | None:
     return None
 
 
+@dataclass
+class Budget:
+    """Nodes left for the files read together (one assessment folder), so that many files each
+    under the limit of one file cannot add up to minutes of work."""
+
+    nodes: int = MAX_FOLDER_NODES
+
+
 @in_rule_scope("Y")  # YAML の書き方 (README「検査」)
-def load(path: Path, reporter: Reporter) -> YNode | None:
-    """Compose one YAML file; syntax errors and duplicate keys go to the reporter."""
+def load(path: Path, reporter: Reporter, budget: Budget | None = None) -> YNode | None:
+    """Compose one YAML file; syntax errors, duplicate keys and refused input go to the reporter."""
     shown = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_source(path).decode("utf-8")
+    except SourceFileError as exc:
+        reporter.error(Location(shown, 1, 1), "", str(exc))
+        return None
     except UnicodeDecodeError as exc:
         reporter.error(
             Location(shown, 1, 1), "", f"UTF-8 として読めません（{exc.reason}）。UTF-8 で保存してください。"
         )
         return None
-    except OSError as exc:
-        reporter.error(Location(shown), "", f"ファイルを読めません: {exc.strerror}")
-        return None
+    return load_text(text, shown, reporter, budget)
+
+
+def load_text(text: str, shown: str, reporter: Reporter, budget: Budget | None = None) -> YNode | None:
+    """Compose YAML text read from ``shown`` (the file name used in messages)."""
     try:
-        root = _compose(text)
+        root = _compose(text, shown, reporter, budget or Budget())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and any(
@@ -85,22 +118,35 @@ def load(path: Path, reporter: Reporter) -> YNode | None:
     except yaml.YAMLError as exc:
         reporter.error(Location(shown, 1, 1), "", f"YAML として読めません（{exc}）。")
         return None
-    if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == _NULL):
+    except _Refused:
+        return None  # reported where the limit was reached
+    if root is None or (isinstance(root, YScalar) and root.is_null):
         return YMap(Location(shown, 1, 1))  # an empty file (or an empty 「---」 document)
-    return _convert(root, shown, reporter)
+    return root
 
 
-def _compose(text: str) -> yaml.Node | None:
+def _compose(text: str, shown: str, reporter: Reporter, budget: Budget) -> YNode | None:
+    """The tree, its problems reported only once the parse ends: on a syntax error, that error
+    alone is reported (as PyYAML's composer did); on a refusal, everything found up to it."""
+    left = budget.nodes
+    found = Reporter(current_rule=reporter.current_rule)
     try:
-        return yaml.compose(text, Loader=SAFE_LOADER)
-    except yaml.MarkedYAMLError:
-        # libyaml reports some errors (unclosed brackets) at a later mark than the Python parser;
-        # errors are rare, so parse again with the Python loader for its more helpful position.
-        return yaml.compose(text, Loader=yaml.SafeLoader)
-
-
-def _loc(node: yaml.Node, shown: str) -> Location:
-    return Location(shown, node.start_mark.line + 1, node.start_mark.column + 1)
+        try:
+            root = _Builder(text, shown, found, SAFE_LOADER, budget).build()
+        except yaml.MarkedYAMLError:
+            if len(text) > _REPARSE_LIMIT:
+                raise
+            # libyaml reports some errors (unclosed brackets, deep flow nesting) at a later mark
+            # than the Python parser, or sooner than a limit here: errors are rare, so parse again
+            # with the Python parser for its more helpful position.
+            budget.nodes = left
+            found = Reporter(current_rule=reporter.current_rule)
+            root = _Builder(text, shown, found, yaml.SafeLoader, budget).build()
+    except _Refused:
+        reporter.extend(found)
+        raise
+    reporter.extend(found)
+    return root
 
 
 # Tags the safe loader resolves plain values to. Any other tag (``!!python/object/apply:…``,
@@ -110,49 +156,280 @@ _ALLOWED_TAGS = frozenset(
     _CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "value", "merge")
 )
 _NULL = _CORE + "null"
+_STR = _CORE + "str"
+# characters no output can hold: C0 controls but tab, line feed and carriage return (XML 1.0
+# refuses them), DEL and C1 controls, bidirectional overrides (they disguise what a page shows),
+# noncharacters U+FFFE/U+FFFF and lone surrogates (only a "\ud800" escape can make one)
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
+_REFUSED = ""  # the tag of a value dropped for its tag (read as null)
+_RESOLVER = yaml.resolver.Resolver()
 
 
-def _bad_tag(node: yaml.Node, shown: str, reporter: Reporter) -> bool:
-    if node.tag in _ALLOWED_TAGS:
-        return False
-    tag = node.tag.replace(_CORE, "!!", 1)
-    reporter.error(
-        _loc(node, shown),
-        "",
-        f"YAML のタグ「{tag}」は使えません（安全のため、タグの付いた値は読みません）。タグを消して値だけを書いてください。",
-    )
-    return True
+class _Refused(Exception):
+    """A limit was reached; the reporter has the message."""
 
 
-def _convert(node: yaml.Node, shown: str, reporter: Reporter) -> YNode:
-    loc = _loc(node, shown)
-    if _bad_tag(node, shown, reporter):
-        return YScalar(loc, "", _NULL)
-    if isinstance(node, yaml.ScalarNode):
-        return YScalar(loc, node.value, node.tag)
-    if isinstance(node, yaml.SequenceNode):
-        return YSeq(loc, [_convert(n, shown, reporter) for n in node.value])
-    result = YMap(loc)
-    for key_node, value_node in node.value:
-        key_loc = _loc(key_node, shown)
-        if _bad_tag(key_node, shown, reporter):
-            continue
-        if not isinstance(key_node, yaml.ScalarNode):
-            reporter.error(
+@dataclass
+class _Open:
+    """A sequence or mapping being built, with what its next event completes."""
+
+    node: YSeq | YMap
+    tag: str
+    anchor: str | None
+    first: int  # the node count when it opened: its size, for aliases of it, is the difference
+    key: YNode | None = None  # a mapping's key waiting for its value
+    key_tag: str = ""
+
+
+class _Builder:
+    """Builds the YNode tree from the parser's events, without recursion, counting as it goes.
+
+    A YAML alias stands for its anchor's whole subtree; it is shared, not copied, but counts
+    with the size of that subtree, so that nested aliases (a 「billion laughs」) reach the node
+    limit after a few hundred events instead of expanding exponentially downstream."""
+
+    def __init__(self, text: str, shown: str, reporter: Reporter, loader: type, budget: Budget) -> None:
+        self.text = text
+        self.budget = budget
+        self.shown = shown
+        self.reporter = reporter
+        self.loader = loader
+        self.nodes = 0
+        self.aliases = 0
+        self.anchors: dict[str, tuple[YNode, str, int]] = {}  # name → node, tag, size
+
+    def refuse(self, mark: yaml.Mark, message: str) -> NoReturn:
+        self.reporter.error(self._at(mark), "", message)
+        raise _Refused
+
+    def _at(self, mark: yaml.Mark) -> Location:
+        return Location(self.shown, mark.line + 1, mark.column + 1)
+
+    def build(self) -> YNode | None:
+        parser = self.loader(self.text)
+        try:
+            return self._events(parser)
+        finally:
+            parser.dispose()
+
+    def _events(self, parser) -> YNode | None:  # noqa: ANN001 - a PyYAML loader (C or Python)
+        stack: list[_Open] = []
+        root: YNode | None = None
+        documents = 0
+        while True:
+            event = parser.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return root
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:  # as PyYAML's composer says it
+                    raise yaml.composer.ComposerError(
+                        "expected a single document in the stream",
+                        None,
+                        "but found another document",
+                        event.start_mark,
+                    )
+                continue
+            if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
+                continue
+            done: tuple[YNode, str] | None = None
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                self._count(event.start_mark)
+                if len(stack) >= MAX_DEPTH:
+                    self.refuse(
+                        event.start_mark,
+                        f"入れ子が深すぎます（{MAX_DEPTH} 段まで）。字下げやかっこの対応を確認してください。",
+                    )
+                kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
+                tag = self._tag(event.tag, kind, None, event.implicit)
+                loc = self._at(event.start_mark)
+                node: YSeq | YMap = YSeq(loc) if kind is yaml.SequenceNode else YMap(loc)
+                stack.append(_Open(node, tag, event.anchor, self.nodes - 1))
+                continue
+            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                closed = stack.pop()
+                done = self._finish(closed.node, closed.tag, closed.anchor, self.nodes - closed.first)
+            elif isinstance(event, yaml.ScalarEvent):
+                self._count(event.start_mark)
+                if bad := _UNPRINTABLE.search(event.value):
+                    self._unprintable(event, bad[0])
+                tag = self._tag(event.tag, yaml.ScalarNode, event.value, event.implicit)
+                done = self._finish(
+                    YScalar(self._at(event.start_mark), event.value, tag), tag, event.anchor, 1
+                )
+            elif isinstance(event, yaml.AliasEvent):
+                done = self._alias(event)
+            if done is None:
+                continue
+            if not stack:
+                root = done[0]
+            else:
+                self._attach(stack[-1], *done)
+
+    def _unprintable(self, event: yaml.ScalarEvent, char: str) -> None:
+        where = event.value.index(char) + 1
+        self.reporter.error(
+            self._at(event.start_mark),
+            "",
+            f"印刷できない文字（制御文字 U+{ord(char):04X}）が {where} 文字目にあります。"
+            "HTML・DOCX・XLSX に書けないため、消してください（「\\」で始まるエスケープで書いていないかも確認してください）。",
+        )
+
+    def _count(self, mark: yaml.Mark, size: int = 1) -> None:
+        self.nodes += size
+        self.budget.nodes -= size
+        if self.budget.nodes < 0:
+            self.refuse(
+                mark,
+                f"評価書フォルダのファイル全体で項目や値が多すぎます（{MAX_FOLDER_NODES:,} 個まで）。"
+                "ここで読むのをやめました。",
+            )
+        if self.nodes > MAX_NODES:
+            self.refuse(
+                mark,
+                f"項目や値が多すぎます（1 つのファイルに {MAX_NODES:,} 個まで。別名「*」で参照した部分も数えます）。",
+            )
+
+    def _tag(self, tag: str | None, kind: type, value: str | None, implicit: object) -> str:
+        if tag is not None and tag != "!":
+            return tag
+        if kind is yaml.ScalarNode and not implicit[0]:  # type: ignore[index]  # quoted: a string
+            return _STR
+        return _RESOLVER.resolve(kind, value, implicit)
+
+    def _finish(self, node: YNode, tag: str, anchor: str | None, size: int) -> tuple[YNode, str]:
+        if tag not in _ALLOWED_TAGS:
+            shown = tag.replace(_CORE, "!!", 1)
+            self.reporter.error(
+                node.loc,
+                "",
+                f"YAML のタグ「{shown}」は使えません（安全のため、タグの付いた値は読みません）。タグを消して値だけを書いてください。",
+            )
+            node, tag = YScalar(node.loc, "", _NULL), _REFUSED
+        if anchor is not None:
+            self.anchors[anchor] = (node, tag, size)
+        return node, tag
+
+    def _alias(self, event: yaml.AliasEvent) -> tuple[YNode, str]:
+        self.aliases += 1
+        if self.aliases > MAX_ALIASES:
+            self.refuse(
+                event.start_mark, f"別名「*」の参照が多すぎます（1 つのファイルに {MAX_ALIASES:,} 個まで）。"
+            )
+        if event.anchor not in self.anchors:
+            self.refuse(
+                event.start_mark,
+                f"別名「*{event.anchor}」の元（「&{event.anchor}」）がこれより前にありません。",
+            )
+        node, tag, size = self.anchors[event.anchor]
+        self._count(event.start_mark, size)
+        return node, tag
+
+    def _attach(self, parent: _Open, node: YNode, tag: str) -> None:
+        if isinstance(parent.node, YSeq):
+            parent.node.items.append(node)
+            return
+        if parent.key is None:
+            parent.key, parent.key_tag = node, tag
+            return
+        key, parent.key = parent.key, None
+        if parent.key_tag != _REFUSED:  # a refused tag on the key is reported already
+            self._entry(parent.node, key, node)
+
+    def _entry(self, mapping: YMap, key_node: YNode, value: YNode) -> None:
+        key_loc = key_node.loc
+        if not isinstance(key_node, YScalar):
+            self.reporter.error(
                 key_loc, "", "項目名には文字列を書いてください（リストや対応表は項目名になりません）。"
             )
-            continue
-        key = key_node.value.strip()
+            return
+        key = key_node.text.strip()
+        if len(key) > MAX_KEY:
+            self.reporter.error(
+                key_loc,
+                "",
+                f"項目名が長すぎます（{len(key):,} 文字。{MAX_KEY} 文字まで）。「項目名: 値」の形か確認してください。",
+            )
+            return
         if key == "<<":
-            reporter.error(key_loc, "", "「<<」（マージキー）は使えません。項目をそのまま書いてください。")
-            continue
-        if key in result.items:
-            first = result.items[key][0]
-            reporter.error(
+            self.reporter.error(
+                key_loc, "", "「<<」（マージキー）は使えません。項目をそのまま書いてください。"
+            )
+            return
+        if key in mapping.items:
+            first = mapping.items[key][0]
+            self.reporter.error(
                 key_loc,
                 key,
                 f"同じ項目が 2 回書かれています（最初は {first.line} 行目）。1 つにまとめてください。",
             )
-            continue
-        result.items[key] = (key_loc, _convert(value_node, shown, reporter))
-    return result
+            return
+        mapping.items[key] = (key_loc, value)
+
+
+# ---------------------------------------------------------------------------
+# Reading a source file: regular files only, bounded
+
+
+class SourceFileError(Exception):
+    """A source file that is refused before parsing; the message (Japanese) says why."""
+
+
+def read_source(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    Opened without following a FIFO's writer (O_NONBLOCK) and checked with fstat on the open
+    descriptor, so a FIFO, a device (a link to /dev/zero), a folder or a symlink loop is refused
+    at once instead of blocking or reading without end."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise SourceFileError(
+                "シンボリックリンクが循環していて開けません。リンク先を確認してください。"
+            ) from None
+        if exc.errno == errno.ENOENT and path.is_symlink():
+            raise SourceFileError("シンボリックリンクのリンク先がありません。") from None
+        raise SourceFileError(f"ファイルを読めません（{exc.strerror}）。") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceFileError(
+                f"普通のファイルではありません（{_kind(info.st_mode)}）。YAML のファイルだけを置いてください。"
+            )
+        if info.st_size > limit:
+            raise SourceFileError(_too_big(info.st_size, limit))
+        chunks = []
+        size = 0
+        while chunk := os.read(fd, 1 << 20):
+            size += len(chunk)
+            if size > limit:  # grew while being read
+                raise SourceFileError(_too_big(size, limit))
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise SourceFileError(f"ファイルを読めません（{exc.strerror}）。") from None
+    finally:
+        os.close(fd)
+
+
+def _too_big(size: int, limit: int) -> str:
+    return (
+        f"ファイルが大きすぎます（{size:,} バイト。1 つのファイルは {limit:,} バイトまで）。"
+        "評価書の部分ごとにファイルを分けてあるか確認してください。"
+    )
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "フォルダ"
+    if stat.S_ISFIFO(mode):
+        return "名前付きパイプ"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "デバイス"
+    if stat.S_ISSOCK(mode):
+        return "ソケット"
+    return "特殊なファイル"

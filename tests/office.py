@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 
@@ -17,28 +16,12 @@ def require(tool: str) -> str:
 
 
 def to_pdf(document: Path, outdir: Path) -> Path:
-    """Convert with soffice --headless; a private profile keeps parallel runs apart."""
-    soffice = require("soffice")
-    with tempfile.TemporaryDirectory() as profile:
-        proc = subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(outdir),
-                str(document),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-    pdf = outdir / (document.stem + ".pdf")
-    if proc.returncode != 0 or not pdf.exists():
-        raise AssertionError(f"LibreOffice failed on {document}: {proc.stdout}\n{proc.stderr}")
-    return pdf
+    """Convert with soffice --headless as ``hyoka build --format pdf`` does (generator.pdf.convert:
+    a private profile, which keeps parallel runs apart and substitutes the form's fonts)."""
+    require("soffice")
+    from generator.pdf import convert
+
+    return convert(document, outdir)
 
 
 def pdf_text(pdf: Path) -> str:

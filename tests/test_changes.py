@@ -146,7 +146,9 @@ def recorded_rows(folder: Path) -> list[ChangeRow]:
 def items_of(folder: Path) -> list[PrintedItem]:
     reporter = Reporter()
     [loaded] = load_all([folder], reporter)
-    assert loaded.assessment is not None and not reporter.errors, [d.format() for d in reporter.errors]
+    # an edit may leave the document incomplete (C01, a review finding): it still prints
+    readable = [d for d in reporter.errors if not d.rule.startswith("C")]
+    assert loaded.assessment is not None and not readable, [d.format() for d in readable]
     return printed_items(loaded.assessment, loaded.blocks.text)
 
 
@@ -485,8 +487,11 @@ def test_items_follow_the_document_order(example_copy: Path) -> None:
 
 def test_several_files_name_the_file_and_a_new_file_is_one_change_per_part(tmp_path: Path) -> None:
     old, new = two_copies(tmp_path)
+    rule = "    委託契約書中の特定個人情報ファイルの取扱いに関する規定: 定めている\n"
     for stem in ("2_ファイル概要", "3_リスク対策"):
         text = (new / f"{stem}_1.yaml").read_text(encoding="utf-8")
+        # file 1's unreadable Ⅲ-4 十分か is acknowledged there (確認済み); the new file answers it
+        text = text.replace(rule, rule + "    リスクへの対策は十分か: 十分である\n")
         (new / f"{stem}_2.yaml").write_text(
             text.replace("がん検診台帳ファイル", "精密検査台帳ファイル"), encoding="utf-8"
         )
@@ -578,9 +583,13 @@ def test_a_retitled_block_is_an_item_change(tmp_path: Path) -> None:
 
 def test_an_emptied_item_is_記載なし_not_削除(tmp_path: Path) -> None:
     old, new = two_copies(tmp_path)
-    replace_once(new / OVERVIEW, "  使用者数: 10人未満\n", "")
+    cover = new / "0_表紙.yaml"
+    remarks = next(
+        line for line in cover.read_text(encoding="utf-8").splitlines() if line.startswith("特記事項:")
+    )
+    replace_once(cover, remarks + "\n", "")  # an item written only when there is something to say (if_any)
     [row] = propose(changes_between(old, new), dates.FormDate(2026, 1, 1))
-    assert (row.item, row.before, row.after) == (L_USERS, "[10人未満]", EMPTY)
+    assert (row.item, row.before, row.after) == ("特記事項", remarks.removeprefix("特記事項: "), EMPTY)
 
 
 # ---------------------------------------------------------------------------

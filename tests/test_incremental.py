@@ -7,6 +7,7 @@ Tests that edit templates, blocks or generator modules run on a copy of ``genera
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import pty
@@ -55,11 +56,13 @@ def ok(result: CliResult) -> CliResult:
 
 
 def snapshot(out: Path) -> dict[str, tuple[int, str]]:
-    """Every file under ``out`` (dot files too): modification time and content hash."""
+    """Every file under ``out`` (dot files too): modification time and content hash. Not the
+    file index: a cache of hashes by stat that any run may refresh (as ``git status`` does
+    git's index)."""
     return {
         p.relative_to(out).as_posix(): (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
         for p in sorted(out.rglob("*"))
-        if p.is_file()
+        if p.is_file() and not p.name.startswith(".hyoka-index")
     }
 
 
@@ -127,14 +130,32 @@ def test_noop_rebuild_touches_no_file(tmp_path: Path) -> None:
 def test_noop_check_parses_nothing_and_imports_no_writer(tmp_path: Path) -> None:
     proj = project(tmp_path, "a")
     ok(hyoka(proj, "build", "sources", "--out", "out"))
+    heavy = [
+        "docx",
+        "openpyxl",
+        "jinja2",
+        "generator.reader",
+        "generator.pipeline",
+        "generator.blocks.library",
+    ]
+    heavy += [
+        "generator.writers.html",
+        "generator.layout.builder",
+        "typer",
+        "pydantic",
+        "markdown_it",
+        "yaml",
+    ]
+    assert imported(proj, ["build", "sources", "--out", "out", "--quiet"], heavy) == []
+
+
+def imported(proj: Path, args: list[str], modules: list[str]) -> list[str]:
+    """Which of ``modules`` the CLI imports to run ``args`` (in ``proj``, successfully)."""
     probe = (
         "import sys\n"
         "from generator.cli import run\n"
-        "code = run(['build', 'sources', '--out', 'out', '--quiet'])\n"
-        "heavy = ['docx', 'openpyxl', 'jinja2', 'generator.reader', 'generator.pipeline',"
-        " 'generator.blocks.library', 'generator.writers.html', 'generator.layout.builder',"
-        " 'typer', 'pydantic', 'markdown_it', 'yaml']\n"
-        "print(code, [m for m in heavy if m in sys.modules])\n"
+        f"code = run({args!r})\n"
+        f"print(code, [m for m in {modules!r} if m in sys.modules])\n"
     )
     proc = subprocess.run(
         [sys.executable, "-c", probe],
@@ -144,7 +165,9 @@ def test_noop_check_parses_nothing_and_imports_no_writer(tmp_path: Path) -> None
         text=True,
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "0 []", proc.stdout
+    code, _, found = proc.stdout.strip().partition(" ")
+    assert code == "0", proc.stdout
+    return ast.literal_eval(found)  # a printed list of module names
 
 
 def test_touched_but_unchanged_source_rebuilds_nothing(tmp_path: Path) -> None:
@@ -398,9 +421,13 @@ def test_build_killed_before_writing_leaves_previous_outputs(tmp_path: Path) -> 
     proc = _start(proj, "build", "sources", "--out", "out", "--format", FAST, "-j", "2")
     assert proc.stdout is not None
     first = proc.stdout.readline().decode("utf-8")
-    assert first.startswith("組版しました (1/4)"), first  # laid out, nothing written yet
+    assert first.startswith("組版しました (1/4)"), first  # laid out, nothing published yet
     _kill(proc)
-    assert snapshot(proj / "out") == before
+    # the outputs rendered so far wait in temp files beside their places; the next build removes them
+    after = snapshot(proj / "out")
+    assert {k: v for k, v in after.items() if not k.endswith(".tmp")} == before
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    assert not list((proj / "out").rglob("*.tmp"))
 
 
 # ---------------------------------------------------------------------------
@@ -450,7 +477,7 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
 # hyoka deps and make
 
 
-def test_deps_rules_name_exactly_each_outputs_inputs(tmp_path: Path) -> None:
+def test_deps_rules_name_exactly_each_folders_inputs(tmp_path: Path) -> None:
     proj = project(tmp_path, "a", "c")
     block = proj / "sources" / "blocks" / "test" / "memo.yaml"
     block.parent.mkdir(parents=True)
@@ -458,34 +485,68 @@ def test_deps_rules_name_exactly_each_outputs_inputs(tmp_path: Path) -> None:
     set_remarks(proj / "sources" / "a", [{"block": "test/memo"}])
     result = ok(hyoka(proj, "deps", "sources", "--out", "out", "--format", FAST))
     rules = _rules(result.stdout)
-    assert set(rules) == {"out/a/a.html", "out/a/a.docx", "out/c/c.html", "out/c/c.docx"}
-    html, recipe = rules["out/a/a.html"]
+    assert set(rules) == {"out/a/a.html out/a/a.docx", "out/c/c.html out/c/c.docx"}
+    prerequisites, recipe = rules["out/a/a.html out/a/a.docx"]
     sources = {f"sources/a/{p.name}" for p in (proj / "sources" / "a").iterdir()}
-    assert sources <= set(html)
-    assert "sources/blocks/test/memo.yaml" in html
-    assert "sources/blocks/test/memo.yaml" not in rules["out/c/c.html"][0]
-    assert not any(p.startswith("sources/c/") for p in html)
+    assert sources <= set(prerequisites)
+    assert "sources/blocks/test/memo.yaml" in prerequisites
+    assert "sources/blocks/test/memo.yaml" not in rules["out/c/c.html out/c/c.docx"][0]
+    assert not any(p.startswith("sources/c/") for p in prerequisites)
     templates = {p.relative_to(proj).as_posix() for p in (proj / "templates/html").rglob("*") if p.is_file()}
-    assert templates <= set(html)
-    assert not any(p.startswith("templates/html/") for p in rules["out/a/a.docx"][0])
-    assert "$(HYOKA_GENERATOR)" in html
-    assert recipe == ["$(HYOKA) build sources/a --out out --format html --quiet", "@touch $@"]
+    assert templates <= set(prerequisites)
+    assert "$(HYOKA_GENERATOR)" in prerequisites
+    # one build for the folder's formats: its YAML is read once
+    assert recipe == [
+        "$(HYOKA) build sources/a --out out --format html,docx --quiet",
+        "@touch out/a/a.html out/a/a.docx",
+    ]
     generator = _variable(result.stdout, "HYOKA_GENERATOR")
     assert "generator/layout/builder.py" in generator
     assert "generator/commands/site.py" not in generator
-    assert _variable(result.stdout, "HYOKA_OUTPUTS") == sorted(rules, key=list(rules).index)
+    assert _variable(result.stdout, "HYOKA_OUTPUTS") == " ".join(rules).split()
+    assert not (proj / "out").exists()  # printed, not written
+
+
+def test_deps_writes_only_the_rules_that_change(tmp_path: Path) -> None:
+    """With --output each folder's rules go to its own file, written again only when they change;
+    a folder whose YAML is unchanged is not read again."""
+    proj = project(tmp_path, "a", "c")
+    block = proj / "sources" / "blocks" / "test" / "memo.yaml"
+    block.parent.mkdir(parents=True)
+    block.write_text(BLOCK, encoding="utf-8")
+    deps = ("deps", "sources", "--out", "out", "--format", FAST, "--output", "out/deps.mk")
+    ok(hyoka(proj, *deps))
+    top = (proj / "out/deps.mk").read_text(encoding="utf-8")
+    assert "  out/a/.hyoka-deps.mk \\" in top and "  out/c/.hyoka-deps.mk \\" in top
+    assert "  sources/a/0_表紙.yaml \\" in top  # deps.mk's own prerequisites
+    assert "  sources/blocks/test \\" in top
+    before = snapshot(proj / "out")
+    time.sleep(0.01)
+
+    set_remarks(proj / "sources" / "a", [{"block": "test/memo"}])
+    ok(hyoka(proj, *deps))
+    after = snapshot(proj / "out")
+    assert after["a/.hyoka-deps.mk"] != before["a/.hyoka-deps.mk"]
+    assert after["c/.hyoka-deps.mk"] == before["c/.hyoka-deps.mk"]
+    assert changed(before, after) == {"deps.mk"}
+    assert "sources/blocks/test/memo.yaml" in (proj / "out/a/.hyoka-deps.mk").read_text(encoding="utf-8")
+
+    # nothing changed: deps.mk is touched, no YAML is read
+    assert imported(proj, list(deps), ["yaml", "generator.reader", "generator.pipeline"]) == []
+    last = snapshot(proj / "out")
+    assert {k for k in last if last[k] != after[k]} == {"deps.mk"}
 
 
 def _rules(text: str) -> dict[str, tuple[list[str], list[str]]]:
-    """target → (prerequisites, recipe lines) of a generated deps.mk."""
+    """targets → (prerequisites, recipe lines) of a generated deps.mk's grouped rules."""
     joined = text.replace("\\\n", " ")
     rules: dict[str, tuple[list[str], list[str]]] = {}
     current: list[str] | None = None
     for line in joined.splitlines():
         if line.startswith("\t") and current is not None:
             current.append(line[1:])
-        elif ": " in line and not line.startswith(("#", "HYOKA")) and ":=" not in line:
-            target, _, prereqs = line.partition(": ")
+        elif " &: " in line and not line.startswith(("#", "HYOKA")):
+            target, _, prereqs = line.partition(" &: ")
             current = []
             rules[target.strip()] = (prereqs.split(), current)
         else:
@@ -527,13 +588,13 @@ def test_make_with_deps_rebuilds_exactly_what_changed(tmp_path: Path) -> None:
         ".DEFAULT_GOAL := all\n"
         "include out/deps.mk\n"
         "all: $(HYOKA_OUTPUTS)\n"
-        "out/deps.mk: $(wildcard sources/*/*.yaml)\n"
+        "out/deps.mk:\n"
         "\t$(HYOKA) deps sources --out out --format html,docx --output $@\n",
         encoding="utf-8",
     )
     first = _make(proj)
     assert first.returncode == 0, first.stdout + first.stderr
-    assert first.stdout.count(" build sources/") == 4, first.stdout
+    assert first.stdout.count(" build sources/") == 2, first.stdout  # one per folder
     again = _make(proj)
     assert again.returncode == 0 and "Nothing to be done" in again.stdout, again.stdout
 
@@ -542,9 +603,9 @@ def test_make_with_deps_rebuilds_exactly_what_changed(tmp_path: Path) -> None:
     third = _make(proj)
     builds = [line for line in third.stdout.splitlines() if " build " in line]
     assert builds == [
-        f"{sys.executable} -m generator.cli build sources/b --out out --format html --quiet",
-        f"{sys.executable} -m generator.cli build sources/b --out out --format docx --quiet",
-    ], third.stdout
+        f"{sys.executable} -m generator.cli build sources/b --out out --format html,docx --quiet"
+    ]
+    assert " deps sources " in third.stdout  # deps.mk names the YAML files: b read again, a not
     assert changed(before, snapshot(proj / "out")) == {"b/b.html", "b/b.docx", "deps.mk"}
 
     # touched, not changed: make asks hyoka, hyoka rewrites nothing, make is satisfied after
@@ -553,6 +614,19 @@ def test_make_with_deps_rebuilds_exactly_what_changed(tmp_path: Path) -> None:
     assert _make(proj).returncode == 0
     assert outputs(proj / "out") == contents
     assert "Nothing to be done" in _make(proj).stdout
+
+    # a block file edited: only its users are built again, without hyoka deps
+    set_remarks(proj / "sources" / "a", [{"block": "test/memo"}])
+    block = proj / "sources" / "blocks" / "test" / "memo.yaml"
+    block.parent.mkdir(parents=True)
+    block.write_text(BLOCK, encoding="utf-8")
+    assert _make(proj).returncode == 0
+    edit(block, "新しい版の文言です。", "新しい版の文言を直しました。")
+    fourth = _make(proj)
+    assert [line for line in fourth.stdout.splitlines() if " build " in line or " deps " in line] == [
+        f"{sys.executable} -m generator.cli build sources/a --out out --format html,docx --quiet"
+    ], fourth.stdout
+    assert "新しい版の文言を直しました。" in (proj / "out/a/a.html").read_text(encoding="utf-8")
 
 
 def test_project_makefile_does_nothing_after_make_build(tmp_path: Path) -> None:

@@ -51,9 +51,10 @@ def test_new_writes_every_key_with_its_label_and_options(tmp_path: Path, kind: s
                 assert option in comments, f"{path.name}: option 「{option}」 of {f.key} not listed"
 
 
-def test_new_folder_passes_check(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("kind", "edition"), FORMS)
+def test_new_folder_passes_check(tmp_path: Path, kind: str, edition: str) -> None:
     (tmp_path / "sources").mkdir()
-    result = run_cli("new", "kenko", cwd=tmp_path)
+    result = run_cli("new", "kenko", "--form", kind, "--edition", edition, cwd=tmp_path)
     assert result.code == 0, result.describe()
     assert (tmp_path / "sources" / "kenko" / "0_表紙.yaml").is_file()  # a bare name goes under sources/
     checked = run_cli("check", "sources/kenko", cwd=tmp_path)

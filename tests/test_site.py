@@ -18,6 +18,7 @@ import lxml.html
 import pytest
 import yaml
 
+from generator.site import search
 from generator.site.pages import human_size
 from generator.site.search import bigrams, normalise
 from tests.browser import chromium
@@ -71,7 +72,11 @@ def test_city_profile_of_the_examples() -> None:
 
 
 def test_site_files(site: Path) -> None:
-    names = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if not p.name.startswith("."))
+    names = sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*")
+        if not p.name.startswith(".") and not p.relative_to(site).as_posix().startswith("search/")
+    )
     assert names == [
         COPY,
         f"{COPY}/{COPY}.docx",
@@ -82,10 +87,14 @@ def test_site_files(site: Path) -> None:
         f"{EXAMPLE_NAME}/{EXAMPLE_NAME}.xlsx",
         f"{EXAMPLE_NAME}/index.html",
         "index.html",
-        "search-index.js",
+        "list.js",
+        "search",
         "search.js",
         "site.css",
     ]
+    assert (site / "search" / "meta.js").is_file()
+    assert list((site / "search" / "g").glob("*.js")) and list((site / "search" / "t").glob("*.js"))
+    assert not list(site.rglob("*.tmp")) and not list(site.parent.glob(".site.hyoka-*"))
     build = site.parent / EXAMPLE_NAME
     assert (site / EXAMPLE_NAME / f"{EXAMPLE_NAME}.docx").read_bytes() == (
         build / f"{EXAMPLE_NAME}.docx"
@@ -107,13 +116,16 @@ def test_index_lists_every_assessment_with_downloads_and_sizes(site: Path) -> No
     first = rows[0]
     assert first[1].tag == "th" and first[1].get("scope") == "row"
     assert first[1].text_content() == "健康増進事業に関する事務"
-    assert first[1].find("a").get("href") == f"{EXAMPLE_NAME}/index.html"
+    assert first[1].find("a").get("href") == f"./{EXAMPLE_NAME}/index.html"
     assert first[2].text_content() == "旭川市長"
     assert first[3].text_content() == "令和7年12月1日"
     links = first[4].findall(".//a")
     docx = site / EXAMPLE_NAME / f"{EXAMPLE_NAME}.docx"
     xlsx = site / EXAMPLE_NAME / f"{EXAMPLE_NAME}.xlsx"
-    assert [a.get("href") for a in links] == [f"{EXAMPLE_NAME}/{docx.name}", f"{EXAMPLE_NAME}/{xlsx.name}"]
+    assert [a.get("href") for a in links] == [
+        f"./{EXAMPLE_NAME}/{docx.name}",
+        f"./{EXAMPLE_NAME}/{xlsx.name}",
+    ]
     assert links[0].text_content().startswith(f"DOCX（{human_size(docx.stat().st_size)}）")
     assert links[1].text_content().startswith(f"XLSX（{human_size(xlsx.stat().st_size)}）")
     assert "各市の担当部署" in tree.text_content()  # 連絡先
@@ -148,7 +160,7 @@ def test_assessment_page_has_a_table_of_contents_with_anchors(site: Path) -> Non
     rows = [tr for tr in tree.iter("tr") if tr.getparent().tag == "tbody"]
     assert rows and all(tr.get("id") for tr in rows)
     downloads = [a.get("href") for a in toc.find(".//p[@class='downloads']").iter("a")]
-    assert downloads == [f"{EXAMPLE_NAME}.docx", f"{EXAMPLE_NAME}.xlsx"]
+    assert downloads == [f"./{EXAMPLE_NAME}.docx", f"./{EXAMPLE_NAME}.xlsx"]
     css = [link.get("href") for link in tree.iter("link")]
     assert css == ["../site.css"]
 
@@ -178,6 +190,22 @@ def test_second_run_writes_nothing(tmp_path: Path) -> None:
     assert COPY not in (site / "index.html").read_text(encoding="utf-8")
 
 
+def test_an_edit_renders_only_its_page(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    other = (site / EXAMPLE_NAME / "index.html").stat().st_ino
+    shards = sorted(p.name for p in (site / "search" / "g").iterdir())
+    cover = tmp_path / "sources" / COPY / "0_表紙.yaml"
+    cover.write_text(cover.read_text(encoding="utf-8").replace("健康増進", "健康づくり"), encoding="utf-8")
+    result = run_cli("site", "sources", "--out", "out/site", "--build", "out", "-j", "1", cwd=tmp_path)
+    assert result.code == 0, result.describe()
+    assert "作り直したページ 1 件" in result.stdout
+    assert (site / EXAMPLE_NAME / "index.html").stat().st_ino == other  # linked from the old site
+    assert "健康づくり" in (site / COPY / "index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (site / "search" / "g").iterdir()) == shards
+    meta = (site / "search" / "meta.js").read_text(encoding="utf-8")
+    assert search.page_key(COPY) in meta and search.page_key(EXAMPLE_NAME) in meta
+
+
 def test_stale_pdf_is_not_offered(tmp_path: Path) -> None:
     site = _site(tmp_path)
     (tmp_path / "out" / EXAMPLE_NAME / f"{EXAMPLE_NAME}.pdf").write_bytes(b"%PDF-1.4 not built by this build")
@@ -199,7 +227,7 @@ def test_current_pdf_is_offered(tmp_path: Path) -> None:
     pdf = tmp_path / "out" / "site" / EXAMPLE_NAME / f"{EXAMPLE_NAME}.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     tree = _tree(tmp_path / "out" / "site" / "index.html")
-    assert f"{EXAMPLE_NAME}/{pdf.name}" in [a.get("href") for a in tree.iter("a")]
+    assert f"./{EXAMPLE_NAME}/{pdf.name}" in [a.get("href") for a in tree.iter("a")]
 
 
 def test_missing_or_wrong_city_profile(tmp_path: Path) -> None:
@@ -228,24 +256,80 @@ def test_normalisation_folds_width_case_and_white_space() -> None:
     assert bigrams("委託先") == {"委託", "託先"}
 
 
+def _call(path: Path) -> tuple[object, object]:
+    """The (name, data) a search index file hands to HYOKA_SEARCH."""
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("HYOKA_SEARCH.") and text.endswith(");\n")
+    name, _, body = text[text.index("(") + 1 : -3].partition(",")
+    return json.loads(name), json.loads(body)
+
+
+def _decode(text: str) -> list[tuple[int, int]]:
+    """(page, item) pairs of a posting, as search.js reads it."""
+    numbers, n, shift = [], 0, 0
+    for char in text:
+        v = search.ALPHABET.index(char)
+        if v >= 32:
+            n += (v - 32) << shift
+            shift += 5
+        else:
+            numbers.append(n + (v << shift))
+            n, shift = 0, 0
+    pairs, page, i = [], -1, 0
+    while i < len(numbers):
+        page += numbers[i] + 1
+        count, local = numbers[i + 1], 0
+        i += 2
+        for _ in range(count):
+            local += numbers[i]
+            i += 1
+            pairs.append((page, local))
+    return pairs
+
+
 def test_index_holds_the_items_of_every_page(site: Path) -> None:
-    text = (site / "search-index.js").read_text(encoding="utf-8")
-    assert text.startswith("window.HYOKA_SEARCH=") and text.endswith(";\n")
-    data = json.loads(text[len("window.HYOKA_SEARCH=") : -2])
-    pages = [p[0] for p in data["pages"]]
-    assert pages == [f"{COPY}/index.html", f"{EXAMPLE_NAME}/index.html"]  # folder order
+    _, meta = _call(site / "search" / "meta.js")
+    assert meta["pages"] == [search.page_key(COPY), search.page_key(EXAMPLE_NAME)]  # folder order
+    texts = {}
+    for path in (site / "search" / "t").glob("*.js"):
+        name, data = _call(path)
+        assert path.name == f"{name}.js"
+        texts[name] = data
+    mine = [
+        item
+        for k in range(100)
+        if f"{meta['pages'][1]}-{k}" in texts
+        for item in texts[f"{meta['pages'][1]}-{k}"]["items"]
+    ]
+    assert texts[f"{meta['pages'][1]}-0"]["page"] == [
+        f"{EXAMPLE_NAME}/index.html",
+        "健康増進事業に関する事務",
+        "旭川市長",
+    ]
+    assert len(mine) > 100
     page = _tree(site / EXAMPLE_NAME / "index.html")
     ids = {e.get("id") for e in page.iter() if e.get("id")}
-    mine = [item for item in data["items"] if item[0] == 1]
-    assert len(mine) > 100
-    assert all(item[1] in ids for item in mine)
-    # postings are gaps between ascending item numbers
-    numbers = []
-    for gap in data["grams"]["委託"]:
-        numbers.append((numbers[-1] if numbers else 0) + gap)
-    assert numbers and all("委託" in normalise(data["items"][n][3]) for n in numbers)
+    assert all(item[0] in ids for item in mine)
+    # the postings of 「委託」 name exactly the items that hold it
+    shard = site / "search" / "g" / f"{search.shard_of('委託', meta['shards'])}.js"
+    _, grams = _call(shard)
+    pairs = _decode(grams["委託"])
+    holding = [n for n, item in enumerate(mine) if "委託" in normalise(item[2])]
+    assert [local for page_number, local in pairs if page_number == 1] == holding
     # the form's own choice lists are not indexed: 「10人以上50人未満」 is printed in every assessment
-    assert not any("10人以上50人未満" in item[3] for item in mine if "使用者数" not in item[2])
+    assert not any("10人以上50人未満" in item[2] for item in mine if "使用者数" not in item[1])
+
+
+def test_postings_encoding_round_trips() -> None:
+    items = [search.Item(0, f"r{i}", "", text) for i, text in enumerate(["委託先", "なし", "再委託", "委託"])]
+    postings = search.Postings()
+    postings.add(0, search.page_postings(items))
+    postings.add(40, search.page_postings(items[:2]))
+    postings.add(1000, search.page_postings(items * 20))
+    pairs = _decode(postings.grams["委託"].decode())
+    expected = [(0, 0), (0, 2), (0, 3), (40, 0)] + [(1000, i) for i in range(80) if i % 4 in (0, 2, 3)]
+    assert pairs == expected
+    assert search.vlq(0) == "A" and search.vlq(31) == "f" and search.vlq(32) == "gB"
 
 
 # ---------------------------------------------------------------------------
@@ -317,8 +401,8 @@ def test_every_link_resolves_and_no_request_leaves_file_urls(site: Path) -> None
                 continue
             visited.append(_file(url))
             page.goto(url)
-            page.focus("#search-query")  # loads the search index
-            page.wait_for_function("() => window.HYOKA_SEARCH !== undefined")
+            page.focus("#search-query")  # loads the search index's first file
+            page.wait_for_load_state("networkidle")
             hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
             for href in hrefs:
                 assert href.startswith("file://"), f"{url} links outside the site: {href}"
@@ -417,6 +501,21 @@ def test_pages_work_without_javascript(site: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("width", [390, 1280])
+def test_index_needs_no_sideways_scrolling(site: Path, width: int) -> None:
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        page.goto((site / "index.html").as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # the sort buttons are there at either width
+        assert page.is_visible("th[data-sort=number] button") and page.is_visible("th[data-sort=date] button")
+        page.goto((site / EXAMPLE_NAME / "index.html").as_uri())
+        for part in ("header.site-header", "nav.toc", "footer.site-footer"):
+            box = page.eval_on_selector(part, "e => e.getBoundingClientRect().right")
+            assert box <= width, part
+
+
+@pytest.mark.slow
 def test_focus_is_visible(site: Path) -> None:
     with chromium() as browser:
         page = browser.new_page()
@@ -445,7 +544,7 @@ def test_site_of_the_examples(tmp_path: Path, axe_script: str) -> None:
     examples = sorted(p.name for p in SOURCES.iterdir() if p.is_dir() and p.name != "blocks")
     links = {a.get("href") for a in _tree(site / "index.html").iter("a")}
     for name in examples:
-        assert f"{name}/index.html" in links and (site / name / "index.html").is_file()
+        assert f"./{name}/index.html" in links and (site / name / "index.html").is_file()
     with chromium() as browser:
         page = browser.new_page()
         requests: list[str] = []

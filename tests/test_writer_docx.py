@@ -374,7 +374,7 @@ def test_cell_content_kinds(sample):
         "評価書 選択肢"
     }
     assert (
-        "".join(options[1:]).replace("\t", "")
+        "".join(options[1:]).replace("\t", "").replace("\xa0", " ")  # an option's spaces do not break
         == "1） 1,000人未満2） 1,000人以上1万人未満3） 1万人以上10万人未満4） 10万人以上30万人未満"
     )
 
@@ -383,23 +383,37 @@ def test_cell_content_kinds(sample):
     entrust = next(r for r in s1.rows if r.cells[0].text.startswith("委託の有無"))
     assert entrust.cells[2].text == "[ 委託する ]（ 2 ）件"
     # two columns do not fit in the narrow options cell at 9 pt: one option a line
-    assert [p.text for p in entrust.cells[3].paragraphs] == ["＜選択肢＞", "1） 委託する", "2） 委託しない"]
+    assert [p.text.replace("\xa0", " ") for p in entrust.cells[3].paragraphs] == [
+        "＜選択肢＞",
+        "1） 委託する",
+        "2） 委託しない",
+    ]
 
     items = next(r for r in s1.rows if r.cells[0].text.startswith("主な記録項目")).cells[2]
-    lines = [p.text for p in items.paragraphs]
-    assert lines == [
-        "・識別情報\n[ ○ ] 個人番号\t[ ] 個人番号対応符号",
-        "・業務関係情報\n[ ] 国税関係情報\t[ ] その他 （  ）",
+    # the check boxes as the form's grid: a borderless table of columns, a caption spanning them
+    [grid] = items.tables
+    cells = [
+        ["".join(t.text or "" for t in tc.iter(qn("w:t"))).replace("\xa0", " ") for tc in tr.tc_lst]
+        for tr in grid._tbl.tr_lst
     ]
-    assert items.paragraphs[0].runs[0].bold
+    assert cells == [
+        ["・識別情報"],
+        ["[ ○ ] 個人番号", "[ ] 個人番号対応符号"],
+        ["・業務関係情報"],
+        ["[ ] 国税関係情報", "[ ] その他 （  ）"],
+    ]
+    assert grid._tbl.tr_lst[0].tc_lst[0].grid_span == len(grid._tbl.tblGrid.gridCol_lst)
+    assert grid._tbl.xpath(".//w:r/w:rPr/w:b")  # the captions are bold
     assert s1.rows[-1].cells[0].text == "=1+1"
     empty_value = next(r for r in s1.rows if r.cells[1].text == "⑤再委託の許諾方法").cells[2]
     assert len(empty_value.paragraphs) == 1 and empty_value.text == ""
 
 
-def test_columns_use_tab_stops_and_fall_back_to_lines_when_too_wide():
+def test_check_grid_is_a_table_of_columns_and_falls_back_to_lines_when_too_wide():
+    # items with a （ ） field may not wrap (Writer would start a line with its 「）」)
     wide = CheckGrid(
-        tuple(CheckItem(f"とても長い選択肢の名前その{i}番目の項目", i == 0) for i in range(4)), columns=3
+        tuple(CheckItem(f"とても長い選択肢の名前その{i}番目の項目", i == 0, detail="") for i in range(4)),
+        columns=3,
     )
     narrow = CheckGrid(tuple(CheckItem(f"短{i}", False) for i in range(4)), columns=2)
     options = Options(("する", "しない", "不明"), 2)
@@ -407,17 +421,37 @@ def test_columns_use_tab_stops_and_fall_back_to_lines_when_too_wide():
     cells = (
         read(writer.render(document(Part("p", "甲", "甲", (Table((50, 50), rows),))))).tables[0].rows[0].cells
     )
-    # one paragraph per grid row (3 + 1 items); entries too wide for three columns stand one a line
-    assert [p.text.count("\n") for p in cells[0].paragraphs] == [2, 0]
-    assert "\t" not in cells[0].text and cells[0].text.startswith("[ ○ ] とても長い")
-    assert [p.text for p in cells[1].paragraphs] == [
-        "[ ] 短0\t[ ] 短1",
-        "[ ] 短2\t[ ] 短3",
-        "＜選択肢＞",
-        "1） する\t2） しない",
-        "3） 不明",
+    # entries too wide for three columns stand one a line, each whole
+    assert not cells[0].tables
+    assert [p.text.replace("\xa0", " ") for p in cells[0].paragraphs][:2] == [
+        "[ ○ ] とても長い選択肢の名前その0番目の項目 （  ）",
+        "[ ] とても長い選択肢の名前その1番目の項目 （  ）",
     ]
-    stops = cells[1].paragraphs[0]._p.pPr.find(qn("w:tabs"))
+    # long items without a field keep the form's columns, each wrapping within its own
+    long = CheckGrid(
+        tuple(CheckItem(f"とても長い選択肢の名前その{i}番目の項目", False) for i in range(3)), columns=3
+    )
+    [kept] = (
+        read(
+            writer.render(
+                document(Part("p", "甲", "甲", (Table((100,), (Row((Cell((long,), role="checks"),)),)),)))
+            )
+        )
+        .tables[0]
+        .rows[0]
+        .cells[0]
+        .tables
+    )
+    assert len(kept.columns) == 3
+    # short ones in two columns of a borderless table
+    [grid] = cells[1].tables
+    assert [[c.text.replace("\xa0", " ") for c in r.cells] for r in grid.rows] == [
+        ["[ ] 短0", "[ ] 短1"],
+        ["[ ] 短2", "[ ] 短3"],
+    ]
+    texts = [p.text.replace("\xa0", " ") for p in cells[1].paragraphs if p.text]
+    assert texts == ["＜選択肢＞", "1） する\t2） しない", "3） 不明"]
+    stops = next(p for p in cells[1].paragraphs if "\t" in p.text)._p.pPr.find(qn("w:tabs"))
     assert stops is not None and len(stops) == 1
 
 

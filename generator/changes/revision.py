@@ -4,8 +4,8 @@ The revision's files are written to a temporary folder with the repository's lay
 by the same pipeline as the working tree (reader, rules, block resolution), so both sides print
 the same way. Written along are the assessment folder and the city's ``blocks/`` beside it (its
 sources root); the shipped blocks (``templates/blocks``) are the installed tool's, which keep
-every version a reference can pin. The assessment's own ``9_変更箇所.yaml`` is left out: the
-（別添２） records changes and is no content to compare.
+every version a reference can pin. The assessment's own （別添２） is read too (it prints no item
+to compare, but the folder's 確認済み may point into it).
 """
 
 from __future__ import annotations
@@ -13,12 +13,10 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from ..diagnostics import Diagnostic, HyokaError, Location, Reporter, Severity, UsageError, display_path
-from ..form.registry import changes_files
 from ..layout.items import PrintedItem, printed_items
 from ..pipeline import Loaded, load_all
 from ..sources import CITY_BLOCKS
@@ -46,7 +44,9 @@ def working_side(loaded: Loaded) -> Side:
 def revision_side(repo: Repository, rev: str, commit: str, folder: Path) -> Side:
     """The assessment in ``folder`` as it was at ``commit`` (which ``rev`` names)."""
     rel = repo.relative(folder)
-    entries = [e for e in repo.tree(commit, rel) if not _is_annex2(e.path, rel)]
+    # the whole folder, （別添２） included: it prints no item to compare (printed_items leaves it
+    # out), but the folder's acknowledgements (確認済み) point into it and are checked as at the revision
+    entries = list(repo.tree(commit, rel))
     if not entries:
         raise UsageError(
             f"{display_path(folder)}: リビジョン「{rev}」の時点には、この評価書（{rel}）がありません。"
@@ -73,11 +73,6 @@ def revision_side(repo: Repository, rev: str, commit: str, folder: Path) -> Side
         assert loaded.assessment is not None  # a folder that could not be read has errors
         items = printed_items(loaded.assessment, loaded.blocks.text)
         return Side(name, pinned(items, library_of(loaded.folder)))
-
-
-def _is_annex2(path: PurePosixPath, folder: PurePosixPath) -> bool:
-    stem = unicodedata.normalize("NFC", path.stem)
-    return path.parent == folder and stem in changes_files()
 
 
 def _materialise(repo: Repository, commit: str, entries: list[TreeEntry], root: Path, rev: str) -> None:

@@ -13,11 +13,11 @@
 from __future__ import annotations
 
 import datetime
-import os
 from dataclasses import dataclass
 
 from .. import dates
 from ..diagnostics import UsageError
+from ..epoch import source_date_epoch
 from ..model import Text
 from .compare import Change
 
@@ -83,9 +83,6 @@ def change_date(option: str | None) -> dates.FormDate:
             return dates.parse_date(option)
         except dates.DateError as exc:
             raise UsageError(f"--date: {exc}") from None
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        day = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
-    else:
-        day = datetime.date.today()
+    epoch = source_date_epoch()
+    day = epoch.date() if epoch is not None else datetime.date.today()
     return dates.FormDate(day.year, day.month, day.day)

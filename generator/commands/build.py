@@ -2,31 +2,40 @@
 
 Incremental: an output is rebuilt only when an input it was built from changed (see
 ``generator.buildgraph`` and ``generator.manifest``). The check hashes files and parses nothing,
-so a build with nothing to do imports neither the reader nor a writer's libraries.
+so a build with nothing to do imports neither the reader nor a writer's libraries; and through
+the file index (``generator.fileindex``) it reads no file whose stat is unchanged: each output's
+stamp (a hash of every input file's hash) is checked from the index alone, the manifest read
+only for an output whose stamp no longer holds.
 
 Stale assessments are read, checked, laid out and rendered in a process pool (``-j``), each
-worker returning bytes; nothing is written unless every one of them is free of errors, and then
-each file is written atomically in a fixed order, so the outputs do not depend on ``-j``.
+worker writing its outputs to temp files beside their places and returning their hashes, so no
+process holds more than one assessment's outputs. Nothing is published unless every assessment
+is free of errors: then the temp files replace the outputs in a fixed order, so the outputs do
+not depend on ``-j``; else they are deleted.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import manifest
-from ..buildgraph import BlockFile, static_inputs
+from ..buildgraph import BlockFile, Graph, source_names
 from ..diagnostics import Diagnostic, Reporter, UsageError
-from ..output import write_atomic
+from ..epoch import source_date_epoch
+from ..fileindex import FileIndex
+from ..output import inside, output_dir
 from ..progress import progress
 from ..sources import assessment_folders
 from ..writers import WRITERS
 
 ALL_FORMATS = ("html", "docx", "xlsx")
 KNOWN = (*WRITERS, "pdf")
+STAMPS = "outputs"  # the file index's section: output path → Stamp
 
 
 def parse_formats(spec: str) -> list[str]:
@@ -48,23 +57,25 @@ def output_name(name: str, fmt: str, suffix: str = "") -> str:
 @dataclass(frozen=True)
 class Task:
     folder: Path
-    outputs: tuple[tuple[str, str], ...]  # the stale ones: (document suffix, format)
+    target: Path  # out/<name>
+    formats: tuple[tuple[str, str], ...]  # the stale ones: (document suffix, format)
 
 
 @dataclass
 class Rendered:
     folder: Path
     diagnostics: list[Diagnostic]
-    outputs: dict[tuple[str, str], bytes] = field(
-        default_factory=dict
-    )  # (suffix, format) → bytes; empty on errors
+    # (document suffix, format) → (temp file, sha256)
+    outputs: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     block_inputs: dict[str, str] = field(default_factory=dict)
     block_files: list[BlockFile] = field(default_factory=list)
 
 
 def render(task: Task) -> Rendered:
-    """Read, check, lay out and render one assessment (in a worker process)."""
+    """Read, check, lay out and render one assessment (in a worker process), each output into a
+    temp file beside its place; nothing is written when the assessment has errors."""
     from ..buildgraph import used_blocks
+    from ..output import write_temp
     from ..pipeline import layout, load_all
     from ..writers import writer
 
@@ -73,42 +84,50 @@ def render(task: Task) -> Rendered:
     (loaded,) = load_all([task.folder], reporter, every_block=False)
     if reporter.errors or loaded.assessment is None:
         return Rendered(task.folder, reporter.diagnostics)
-    outputs = {}
-    for document in loaded.documents:
-        wanted = [fmt for suffix, fmt in task.outputs if suffix == document.suffix]
-        if not wanted:
-            continue
-        doc = layout(document.assessment, loaded.blocks)
-        for fmt in wanted:
-            if fmt == "pdf":
-                from ..pdf import print_pdf
+    outputs: dict[tuple[str, str], tuple[str, str]] = {}
+    try:
+        for document in loaded.documents:  # the folder's 重点 and its paired 基礎 (generator.documents)
+            suffix = document.suffix
+            wanted = [fmt for s, fmt in task.formats if s == suffix]
+            doc = layout(document.assessment, loaded.blocks) if wanted else None
+            for fmt in wanted:
+                if fmt == "pdf":
+                    from ..pdf import print_pdf
 
-                outputs[document.suffix, fmt] = print_pdf(doc, task.folder.name + document.suffix)
-                continue
-            module = writer(fmt)
-            if f".{fmt}" != module.EXTENSION:
-                raise RuntimeError(f"writer {fmt}: EXTENSION {module.EXTENSION!r} is not '.{fmt}'")
-            outputs[document.suffix, fmt] = module.render(doc)
+                    data = print_pdf(doc, task.folder.name + suffix)
+                else:
+                    module = writer(fmt)
+                    if f".{fmt}" != module.EXTENSION:
+                        raise RuntimeError(f"writer {fmt}: EXTENSION {module.EXTENSION!r} is not '.{fmt}'")
+                    data = module.render(doc)
+                # not synced here: the parent syncs it while the workers go on (see run)
+                temp = write_temp(task.target / output_name(task.folder.name, fmt, suffix), data, sync=False)
+                outputs[suffix, fmt] = (str(temp), hashlib.sha256(data).hexdigest())
+                del data
+    except BaseException:
+        for temp, _ in outputs.values():
+            Path(temp).unlink(missing_ok=True)
+        raise
     block_inputs, block_files = used_blocks(loaded.assessment, loaded.library)
     return Rendered(task.folder, reporter.diagnostics, outputs, block_inputs, block_files)
 
 
 def _rendered(tasks: list[Task], jobs: int) -> Iterator[Rendered]:
-    """Results in task order, whatever order the workers finish in."""
+    """Results in task order, each as soon as it and those before it are done; the workers keep
+    going meanwhile. Results are small (the outputs are in temp files)."""
     if jobs <= 1 or len(tasks) <= 1:
         yield from map(render, tasks)
         return
-    from concurrent.futures import ProcessPoolExecutor  # 20 ms of imports a one-process build skips
+    import multiprocessing  # 20 ms of imports a one-process build skips
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        futures = [pool.submit(render, t) for t in tasks]
-        try:
-            for future in futures:
-                yield future.result()
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+    workers = min(jobs, len(tasks))
+    chunk = max(1, min(4, len(tasks) // (workers * 8)))  # fewer round trips, still balanced
+    with multiprocessing.Pool(workers) as pool:  # terminated on leaving, also on an error
+        yield from pool.imap(render, tasks, chunk)
+
+
+# ---------------------------------------------------------------------------
+# What is stale
 
 
 @dataclass
@@ -118,33 +137,163 @@ class Plan:
     current: int = 0  # outputs left as they are
 
 
-def plan(folders: list[Path], out: Path, formats: list[str], force: bool, say: Callable[[str], None]) -> Plan:
-    """Which outputs are stale. Hashes files only: parses no source, imports no writer."""
+# The file index's record of an output: its hash, the stamp of its inputs when it was built, the
+# blocks it used and the hash of its folder's sources (``hyoka deps`` takes the blocks from it).
+Stamp = tuple[str, str, tuple[str, ...], str]
+
+
+class Stamps:
+    """Each output's inputs as one hash, from the file index: a no-op build checks these alone.
+
+    The stamp covers every file the output was built from (sources, the files its blocks were
+    read from, its templates, the generator) by content hash, and ``SOURCE_DATE_EPOCH``. A
+    block's file is looked up again (a city block may come to replace a shipped one)."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self._formats: dict[str, str] = {}
+        self._folders: dict[tuple[str, tuple[str, ...]], str | None] = {}
+        self._blocks: dict[tuple[Path, str], str | None] = {}  # (root, id) → "id=file:hash"
+
+    def sources_digest(self, sources: dict[str, str]) -> str:
+        return _digest(f"{k}={v}" for k, v in sources.items())
+
+    def stamp(
+        self,
+        fmt: str,
+        folder: Path,
+        sources_digest: str,
+        block_ids: tuple[str, ...],
+        block_shas: dict[str, tuple[str, str]] | None = None,
+    ) -> str | None:
+        """None when a block's file is gone. ``block_shas``: id → (file, hash) as a worker read
+        them (the stamp of what was built); else the files as they are now."""
+        key = (sources_digest, block_ids)
+        part = None if block_shas else self._folders.get(key)
+        if part is None:
+            root = self.graph.root_of(folder)
+            if block_shas is None:
+                parts = [self._block(root, i) for i in block_ids]
+            else:
+                parts = []
+                for block_id in block_ids:
+                    read, sha = block_shas[block_id]
+                    parts.append(
+                        f"{block_id}={read}:{sha}" if read == self.graph.locate(block_id, root) else None
+                    )
+            if None in parts:
+                return None
+            part = _digest([sources_digest, *parts])  # type: ignore[list-item]
+            if block_shas is None:
+                self._folders[key] = part
+        if fmt not in self._formats:
+            graph = self.graph
+            env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+            self._formats[fmt] = _digest(
+                [
+                    fmt,
+                    env,
+                    graph.generator_fingerprint(),
+                    *(f"{k}={v}" for k, v in graph.template_hashes(fmt)),
+                ]
+            )
+        return _digest([self._formats[fmt], part])
+
+    def _block(self, root: Path, block_id: str) -> str | None:
+        key = (root, block_id)
+        if key not in self._blocks:
+            path = self.graph.locate(block_id, root)
+            sha = path and self.graph.sha(path)
+            self._blocks[key] = f"{block_id}={path}:{sha}" if sha else None
+        return self._blocks[key]
+
+
+def _digest(parts) -> str:  # noqa: ANN001 - any iterable of str
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def plan(
+    folders: list[Path],
+    out: Path,
+    formats: list[str],
+    force: bool,
+    say: Callable[[str], None],
+    stamps: Stamps | None = None,
+) -> Plan:
+    """Which outputs are stale. Hashes files only (and through ``index`` reads none whose stat is
+    unchanged): parses no source, imports no writer."""
+    stamps = stamps or Stamps(Graph(FileIndex(out)))
+    graph = stamps.graph
+    assert graph.index is not None
+    records: dict[str, Stamp] = graph.index.section(STAMPS)
     result = Plan()
     from ..documents import suffixes
 
     for folder in folders:
-        target = out / folder.name
-        wanted = [(suffix, fmt) for suffix in suffixes(folder) for fmt in formats]
-        names = [output_name(folder.name, fmt, suffix) for suffix, fmt in wanted]
-        for leftover in manifest.remove_leftovers(target, names):
-            say(f"前回中断したビルドの一時ファイルを削除しました: {leftover}")
-        entries = {} if force else manifest.load(target)
-        refreshed = {}
+        target = out / folder.name  # checked by output_dir before anything is written there
+        base = os.path.abspath(target)
+        sources = graph.source_inputs(folder, source_names(folder))
+        digest = stamps.sources_digest(sources)
         stale = []
-        for (suffix, fmt), name in zip(wanted, names, strict=True):
-            result.inputs[folder, fmt] = static = static_inputs(folder, fmt)
-            entry = manifest.current(folder, fmt, target / name, entries.get(name), static)
-            if entry is None:
+        for suffix, fmt in ((s, f) for s in suffixes(folder) for f in formats):
+            path = os.path.join(base, output_name(folder.name, fmt, suffix))
+            record = None if force else records.get(path)
+            if (
+                record is not None
+                and record[3] == digest
+                and stamps.stamp(fmt, folder, digest, record[2]) == record[1]
+                and graph.sha(path) == record[0]
+            ):
+                result.current += 1
+            else:
                 stale.append((suffix, fmt))
-                continue
-            result.current += 1
-            if entry.blocks != entries[name].blocks:  # a block file changed, not the versions used
-                refreshed[name] = entry
-        manifest.update(target, refreshed)
         if stale:
-            result.tasks.append(Task(folder, tuple(stale)))
+            _check_manifest(folder, target, stale, sources, force, say, graph, stamps, result)
     return result
+
+
+def _check_manifest(
+    folder: Path,
+    target: Path,
+    formats: list[tuple[str, str]],  # (document suffix, format)
+    sources: dict[str, str],
+    force: bool,
+    say: Callable[[str], None],
+    graph: Graph,
+    stamps: Stamps,
+    result: Plan,
+) -> None:
+    """The outputs whose stamps did not hold, checked against the manifest by content (a touched
+    file, or another version of a block edited, leaves an output current)."""
+    target = output_dir(target.parent, folder.name)
+    names = [output_name(folder.name, fmt, suffix) for suffix, fmt in formats]
+    for leftover in manifest.remove_leftovers(target, names):
+        say(f"前回中断したビルドの一時ファイルを削除しました: {leftover}")
+    entries = {} if force else manifest.load(target)
+    refreshed = {}
+    stale = []
+    digest = stamps.sources_digest(sources)
+    for (suffix, fmt), name in zip(formats, names, strict=True):
+        result.inputs[folder, fmt] = static = graph.static_inputs(folder, fmt, sources)
+        entry = manifest.current(folder, fmt, target / name, entries.get(name), static, graph)
+        if entry is None:
+            stale.append((suffix, fmt))
+            continue
+        result.current += 1
+        if entry.blocks != entries[name].blocks:  # a block file changed, not the versions used
+            refreshed[name] = entry
+        block_ids = tuple(b.id for b in entry.blocks)
+        stamp = stamps.stamp(fmt, folder, digest, block_ids)
+        if stamp is not None:
+            path = os.path.abspath(target / name)
+            graph.index.put(STAMPS, path, (entry.sha256, stamp, block_ids, digest))  # type: ignore[union-attr]
+    manifest.update(target, refreshed)
+    if stale:
+        result.tasks.append(Task(folder, target, tuple(stale)))
+
+
+# ---------------------------------------------------------------------------
+# The build
 
 
 def run(
@@ -155,42 +304,113 @@ def run(
     jobs: int | None = None,
     force: bool = False,
 ) -> int:
+    source_date_epoch()  # an unusable value fails here, before any work
     folders = assessment_folders(paths)
     _check_names(folders)
     say: Callable[[str], None] = (lambda text: None) if quiet else (lambda text: print(text, flush=True))
-    todo = plan(folders, out, formats, force, say)
+    stamps = Stamps(Graph(FileIndex(out)))
+    todo = plan(folders, out, formats, force, say, stamps)
     if not todo.tasks:
+        stamps.graph.index.save()  # type: ignore[union-attr]  # entries hashed again (a touched file) are not hashed a third time
         say(f"すべて最新です（{todo.current} ファイル）。書き出したファイルはありません。")
         return 0
-    if any(fmt == "pdf" for t in todo.tasks for _, fmt in t.outputs):
+    if any(fmt == "pdf" for t in todo.tasks for _, fmt in t.formats):
         from ..pdf import soffice_path
 
         soffice_path()  # fail before any work when LibreOffice is missing
 
-    with progress(len(todo.tasks), quiet) as shown:
-        results = []
-        for result in _rendered(todo.tasks, jobs or os.cpu_count() or 1):
-            results.append(result)
-            shown.done(result.folder.name)
-        reporter = _diagnostics(results)
-        reporter.print()
-        reporter.raise_if_errors()
-        written = 0
-        for result in results:
-            target = out / result.folder.name
-            entries = {}
-            for (suffix, fmt), data in result.outputs.items():
-                path = target / output_name(result.folder.name, fmt, suffix)
-                write_atomic(path, data)
-                written += 1
-                inputs = todo.inputs[result.folder, fmt] | result.block_inputs
-                sha = hashlib.sha256(data).hexdigest()
-                entries[path.name] = manifest.Entry(fmt, sha, inputs, result.block_files)
-                shown.line(f"書き出しました: {path}")
-            manifest.update(target, entries)
+    results: list[Rendered] = []
+    try:
+        with progress(len(todo.tasks), quiet) as shown:
+            syncing = _Syncer()
+            for result in _rendered(todo.tasks, jobs or os.cpu_count() or 1):
+                results.append(_small(result))
+                syncing.add(temp for temp, _ in result.outputs.values())
+                shown.done(result.folder.name)
+            reporter = _diagnostics(results)
+            reporter.print()
+            reporter.raise_if_errors()
+            syncing.wait()  # every output on disk before any replaces its old file
+            written = _publish(results, todo, out, stamps, shown.line)
+    finally:
+        for result in results:  # what was not published (an error, an interrupt)
+            for temp, _ in result.outputs.values():
+                Path(temp).unlink(missing_ok=True)
     if todo.current:
         say(f"{written} ファイルを書き出しました（{todo.current} ファイルは最新のためそのままです）。")
     return 0
+
+
+class _Syncer:
+    """fsync of the workers' temp files in threads, overlapping the rendering (an fsync waits on
+    the disk, 5–20 ms a file here, and would otherwise hold a worker)."""
+
+    def __init__(self) -> None:
+        self._threads = None
+        self._pending: list = []
+
+    def add(self, temps: Iterator[str]) -> None:
+        for temp in temps:
+            if self._threads is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._threads = ThreadPoolExecutor(max_workers=4)
+            self._pending.append(self._threads.submit(_fsync, temp))
+
+    def wait(self) -> None:
+        if self._threads is not None:
+            for future in self._pending:
+                future.result()
+            self._threads.shutdown()
+
+
+def _fsync(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _small(result: Rendered) -> Rendered:
+    """The result as the parent keeps it until the end: the strings every folder repeats (block
+    ids, versions, paths) shared, so that memory hardly grows with the number of folders."""
+    intern = sys.intern
+    result.block_inputs = {intern(k): intern(v) for k, v in result.block_inputs.items()}
+    result.block_files = [
+        BlockFile(intern(b.id), intern(b.path), intern(b.sha256)) for b in result.block_files
+    ]
+    return result
+
+
+def _publish(
+    results: list[Rendered], todo: Plan, out: Path, stamps: Stamps, line: Callable[[str], None]
+) -> int:
+    """Move the temp files into place in task order; record manifests, hashes and stamps."""
+    index = stamps.graph.index
+    assert index is not None
+    written = 0
+    for result in results:
+        target = output_dir(out, result.folder.name)
+        block_ids = tuple(b.id for b in result.block_files)
+        block_shas = {b.id: (b.path, b.sha256) for b in result.block_files}
+        entries = {}
+        for (suffix, fmt), (temp, sha) in list(result.outputs.items()):
+            path = inside(out, target / output_name(result.folder.name, fmt, suffix))
+            os.replace(temp, path)
+            del result.outputs[suffix, fmt]
+            written += 1
+            static = todo.inputs[result.folder, fmt]
+            entries[path.name] = manifest.Entry(fmt, sha, static | result.block_inputs, result.block_files)
+            line(f"書き出しました: {path}")
+            key = os.path.abspath(path)
+            index.wrote(key, sha)
+            digest = stamps.sources_digest({k: v for k, v in static.items() if k.startswith("source:")})
+            stamp = stamps.stamp(fmt, result.folder, digest, block_ids, block_shas)
+            index.put(STAMPS, key, None if stamp is None else (sha, stamp, block_ids, digest))
+        manifest.update(target, entries)
+    index.save()
+    return written
 
 
 def _diagnostics(results: list[Rendered]) -> Reporter:

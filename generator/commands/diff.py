@@ -8,7 +8,7 @@ from ..changes import page
 from ..changes.comparison import comparisons
 from ..changes.rows import change_date, propose
 from ..diagnostics import display_path
-from ..output import write_atomic
+from ..output import inside, output_dir, write_atomic
 from .changes import require_since
 
 PAGE = "diff.html"
@@ -26,7 +26,7 @@ def run(paths: list[Path], since: str | None, out: Path) -> int:
             changes=c.changes,
             rows=rows,
         )
-        path = out / c.assessment.name / PAGE
+        path = inside(out, output_dir(out, c.assessment.name) / PAGE)
         write_atomic(path, html)
         print(f"書き出しました: {path}（変更 {len(rows)} 件）")
     return 0

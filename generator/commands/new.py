@@ -27,7 +27,7 @@ HOW = {
 
 def describe(field: Field) -> str:
     """The comment above a key: label, what to write, the options."""
-    label = field.label or field.path
+    label = " ".join(filter(None, (field.group, field.label))) or field.path
     parts = [f"{label}: {HOW.get(field.kind, '')}".rstrip(": ")]
     if field.note:
         parts.append(field.note)

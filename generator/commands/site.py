@@ -3,132 +3,411 @@
 ``out/site/index.html`` lists the assessments (from the city profile and each cover); each
 assessment has ``out/site/<name>/index.html`` (the HTML writer's page with a table of contents,
 search and the site's header) and its DOCX, XLSX and, when built and current, PDF beside it,
-taken from the build folder after an incremental ``hyoka build`` there. The search index,
-stylesheet and script sit at the root. Only changed files are written, each atomically; files
-an earlier run wrote that this run does not (a removed assessment) are deleted.
+taken from the build folder after an incremental ``hyoka build`` there. The search index
+(``search/``), stylesheet and scripts sit at the root.
+
+Incremental: a page's inputs (its sources, blocks and downloads as the build manifest records
+them, the HTML templates, the generator, the city profile and the site's own code) are hashed
+into one key; a page whose key is the one recorded last time (``.hyoka-site.json``) is not
+rendered again, and a run where no key changed writes nothing. Pages are rendered in a process
+pool (``-j``); each worker writes its page and search texts itself and keeps the page's search
+postings in the build folder (``<build>/<name>/.hyoka-site-search.txt``), so the search index is
+merged from those files one page at a time and memory does not grow with the pages' text.
+
+The new site is written into a temp folder and swapped in whole (``generator.site.publish``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import manifest
+from ..buildgraph import GENERATOR, TEMPLATES, generator_fingerprint, template_hashes
 from ..diagnostics import Reporter, UsageError
-from ..output import write_atomic
-from ..site import pages, profile, search
-from ..site.index import Listed, index_page
+from ..progress import progress
+from ..site import names, profile, search
+from ..site.index import DEFAULT_KIND, Listed, index_page
+from ..site.pages import Download
 from ..site.theme import STATIC, static_file
 from ..sources import assessment_folders
 from . import build
 
 DOWNLOADS = (("docx", "DOCX"), ("xlsx", "XLSX"), ("pdf", "PDF"))
-RECORD = ".hyoka-site.json"  # the files this command wrote last time
+RECORD = ".hyoka-site.json"  # what this command wrote last time, and from which inputs
+CACHE = ".hyoka-site-search.txt"  # a page's search postings, in its build folder
+SCHEMA = 2
 
 
-def run(paths: list[Path], out: Path, build_dir: Path, profile_path: Path | None, quiet: bool = False) -> int:
+@dataclass(frozen=True)
+class PageTask:
+    folder: Path
+    name: str  # on the site
+    inputs: str  # the page's key
+    stage: Path  # the new site's temp folder
+    cache: Path
+    city: profile.Profile
+    downloads: tuple[Download, ...]  # hrefs relative to the page
+
+
+@dataclass
+class PageRecord:
+    name: str
+    inputs: str
+    chunks: int  # search/t files
+    listing: dict[str, object] = field(default_factory=dict)
+    downloads: list[list[str]] = field(default_factory=list)  # [kind, file name, size]: the page's folder
+
+
+def run(
+    paths: list[Path],
+    out: Path,
+    build_dir: Path,
+    profile_path: Path | None,
+    quiet: bool = False,
+    jobs: int | None = None,
+) -> int:
     folders = assessment_folders(paths)
     reporter = Reporter()
-    city = profile.read(profile.find(folders, profile_path), reporter)
+    profile_file = profile.find(folders, profile_path)
+    city = profile.read(profile_file, reporter)
     reporter.print()
     reporter.raise_if_errors()
     assert city is not None
-    if out.resolve() in (build_dir.resolve() / f.name for f in folders):
-        raise UsageError(f"{out}: 評価書の出力フォルダと同じです。サイトは別のフォルダに書き出してください。")
+    _check_out(out, build_dir, folders, profile_file)
+    say = (lambda text: None) if quiet else (lambda text: print(text, flush=True))
 
     # the downloads: current DOCX and XLSX in the build folder (a no-op when they are)
-    build.run(folders, build_dir, ["docx", "xlsx"], quiet=True)
+    build.run(folders, build_dir, ["docx", "xlsx"], quiet=True, jobs=jobs)
 
-    from ..pipeline import layout, load_all
-    from ..writers import writer
+    site_names = names.site_names(folders)
+    common = _common_key(profile_file)
+    old = _load_record(out)
+    old_pages = {p.name: p for p in old.get("pages", [])} if old else {}
+    plans = [_plan(folder, site_names[folder], build_dir, common) for folder in folders]
+    site_key = _hash([common, *(f"{p.name}\0{p.inputs}" for p in plans)])
+    if old and old.get("key") == site_key and _intact(out, old):
+        say(f"サイトは最新です（評価書 {len(folders)} 件）。書き出したファイルはありません。")
+        return 0
 
-    loaded = load_all(folders, reporter)
-    if reporter.errors:  # the build above reported its warnings already
-        reporter.print()
-        reporter.raise_if_errors()
-    html = writer("html")
-    files: dict[str, bytes] = {}
-    listed: list[Listed] = []
-    site_pages: list[search.Page] = []
-    items: list[search.Item] = []
-    for number, item in enumerate(loaded):
-        assert item.assessment is not None
-        name = item.folder.name
-        doc = layout(item.assessment, item.blocks)
-        downloads = []
-        for fmt, kind in DOWNLOADS:
-            data = _download(item.folder, build_dir, fmt)
-            if data is None:
-                continue
-            files[f"{name}/{name}.{fmt}"] = data
-            downloads.append((kind, f"{name}.{fmt}", pages.human_size(len(data))))
-        files[f"{name}/index.html"] = pages.page(
-            doc, html.render(doc), city, [pages.Download(*d) for d in downloads], root="../"
-        )
-        listed.append(
-            Listed(
-                doc.number,
-                doc.name,
-                doc.organisation,
-                doc.published,
-                f"{name}/index.html",
-                [pages.Download(kind, f"{name}/{href}", size) for kind, href, size in downloads],
-            )
-        )
-        site_pages.append(search.Page(f"{name}/index.html", doc.name, doc.organisation))
-        items.extend(search.items(doc, number))
-    files["index.html"] = index_page(city, listed)
-    files["search-index.js"] = search.script(search.index(site_pages, items))
-    for name in STATIC:
-        files[name] = static_file(name)
-    written = _write(out, files)
-    if not quiet:
-        for path in written:
-            print(f"書き出しました: {path}")
-        print(f"サイト: {out / 'index.html'}（評価書 {len(loaded)} 件、検索の項目 {len(items)} 件）")
+    from ..site.publish import Stage
+
+    stage = Stage(out)
+    try:
+        records, rendered = _pages(plans, old_pages, out, stage, city, jobs, quiet)
+        search_key = _hash([r.name + "\0" + r.inputs for r in records])
+        if old and old.get("search") == search_key and (out / "search" / "meta.js").is_file():
+            for path in sorted((out / "search").glob("[mg]*/**/*.js")) + [out / "search" / "meta.js"]:
+                stage.link(path, path.relative_to(out).as_posix())
+            say("検索の索引は前回のままです。")
+        else:
+            _search_index(stage, records, plans)
+        listed = [_listed(r) for r in records]
+        stage.write("index.html", index_page(city, listed))
+        for name in STATIC:
+            stage.write(name, static_file(name))
+        record = {
+            "schema": SCHEMA,
+            "key": site_key,
+            "search": search_key,
+            "pages": [vars(r) for r in records],
+        }
+        stage.write(RECORD, (json.dumps(record, ensure_ascii=False, indent=0) + "\n").encode("utf-8"))
+        stage.publish()
+    except BaseException:
+        stage.discard()
+        raise
+    items = sum(int(r.listing.get("items", 0)) for r in records)
+    say(
+        f"サイト: {out / 'index.html'}（評価書 {len(records)} 件、作り直したページ {rendered} 件、"
+        f"検索の項目 {items} 件）"
+    )
     return 0
 
 
-def _download(folder: Path, build_dir: Path, fmt: str) -> bytes | None:
-    """The built file to offer; a PDF only when one was built and is current."""
-    name = folder.name
-    path = build_dir / name / build.output_name(name, fmt)
-    if fmt != "pdf":
-        return path.read_bytes()
+# ---------------------------------------------------------------------------
+# What each page is made from
+
+
+def _hash(parts: list[str]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
+
+
+def _common_key(profile_file: Path) -> str:
+    """What every page depends on: the site's code and templates, the HTML writer's inputs other
+    than the sources, the generator, the city profile."""
+    parts = [f"schema:{SCHEMA}", generator_fingerprint(), f"profile:{manifest.file_hash(profile_file)}"]
+    for path in sorted([*(GENERATOR / "site").glob("*.py"), GENERATOR / "commands" / "site.py"]):
+        parts.append(f"{path.name}:{manifest.file_hash(path)}")
+    for path in sorted((TEMPLATES / "site").iterdir()):
+        if path.is_file():
+            parts.append(f"site/{path.name}:{manifest.file_hash(path)}")
+    parts.extend(f"{k}:{v}" for k, v in template_hashes("html"))
+    parts.append("env:" + os.environ.get("SOURCE_DATE_EPOCH", "").strip())
+    return _hash(parts)
+
+
+@dataclass(frozen=True)
+class Plan:
+    folder: Path
+    name: str
+    inputs: str
+    downloads: tuple[tuple[str, str, Path], ...]  # (kind, file name on the site, built file)
+    cache: Path
+
+
+def _plan(folder: Path, name: str, build_dir: Path, common: str) -> Plan:
+    """The page's key, from the build manifest the build just brought up to date (sources and
+    blocks as the DOCX was built from them), and its downloads."""
+    target = build_dir / folder.name
+    entries = manifest.load(target)
+    parts = [common, f"name:{name}"]
+    docx = entries.get(build.output_name(folder.name, "docx"))
+    if docx is None:  # the build just wrote it: a lost manifest only costs this page's render
+        parts.append("no-manifest:" + os.urandom(8).hex())
+    else:
+        parts.extend(f"{k}={v}" for k, v in sorted(docx.inputs.items()) if not k.startswith("template:"))
+    downloads = []
+    for fmt, kind in DOWNLOADS:
+        built = target / build.output_name(folder.name, fmt)
+        entry = entries.get(built.name)
+        if fmt == "pdf" and not _current_pdf(folder, built, entry):
+            continue
+        sha = entry.sha256 if entry is not None else manifest.file_hash(built)
+        parts.append(f"{fmt}:{sha}:{built.stat().st_size}")
+        downloads.append((kind, f"{name}.{fmt}", built))
+    return Plan(folder, name, _hash(parts), tuple(downloads), target / CACHE)
+
+
+def _current_pdf(folder: Path, path: Path, entry: manifest.Entry | None) -> bool:
+    """A PDF is offered only when one was built and is current."""
     if not path.is_file():
-        return None
-    entry = manifest.load(build_dir / name).get(path.name)
-    if manifest.current(folder, fmt, path, entry) is None:
+        return False
+    if manifest.current(folder, "pdf", path, entry) is None:
         print(
             f"{path}: PDF が評価書より古いので、サイトに載せませんでした。hyoka build --format pdf で作り直してください。",
             file=sys.stderr,
         )
-        return None
-    return path.read_bytes()
+        return False
+    return True
 
 
-def _write(out: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write what changed; delete what the previous run wrote and this one does not."""
-    written = []
-    for rel in sorted(files):
-        path = out / rel
-        if path.is_file() and path.read_bytes() == files[rel]:
-            continue
-        write_atomic(path, files[rel])
-        written.append(path)
-    record = out / RECORD
+def _check_out(out: Path, build_dir: Path, folders: list[Path], profile_file: Path) -> None:
+    """The site replaces its folder whole: never one that holds anything else."""
+    site = out.resolve()
+    guarded = [
+        build_dir.resolve(),
+        profile_file.resolve(),
+        Path.cwd().resolve(),
+        *(f.resolve() for f in folders),
+    ]
+    for path in guarded:
+        if path == site or site in path.parents:
+            raise UsageError(
+                f"{out}: サイトの出力先が {path} を含んでいます。サイトはフォルダごと置き換えるので、"
+                "評価書・ビルドの出力・作業中のフォルダを含まない、サイト専用のフォルダを指定してください。"
+            )
+    if site.exists() and (not site.is_dir() or (any(site.iterdir()) and not (site / RECORD).is_file())):
+        raise UsageError(
+            f"{out}: hyoka site が作ったのではないファイルがあります。サイトはフォルダごと置き換えるので、"
+            "空のフォルダか、新しいフォルダを指定してください。"
+        )
+
+
+def _load_record(out: Path) -> dict | None:
     try:
-        previous = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        previous = []
-    for rel in sorted(set(previous) - set(files)):
-        path = out / rel
-        if isinstance(rel, str) and path.resolve().is_relative_to(out.resolve()):
-            path.unlink(missing_ok=True)
-            if path.parent != out and not any(path.parent.iterdir()):
-                path.parent.rmdir()
-    listing = (json.dumps(sorted(files), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    if not record.is_file() or record.read_bytes() != listing:
-        write_atomic(record, listing)
-    return written
+        data = json.loads((out / RECORD).read_text(encoding="utf-8"))
+        if data.get("schema") != SCHEMA:
+            return None
+        data["pages"] = [PageRecord(**p) for p in data["pages"]]
+        return data
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _page_files(record: PageRecord) -> Iterator[str]:
+    yield f"{record.name}/index.html"
+    for _, file_name, _ in record.downloads:
+        yield f"{record.name}/{file_name}"
+    key = search.page_key(record.name)
+    for k in range(record.chunks):
+        yield f"search/t/{key}-{k}.js"
+
+
+def _intact(out: Path, record: dict) -> bool:
+    return all((out / rel).is_file() for p in record["pages"] for rel in _page_files(p)) and all(
+        (out / name).is_file() for name in ("index.html", "search/meta.js", *STATIC)
+    )
+
+
+def _cache_current(plan: Plan) -> bool:
+    try:
+        with plan.cache.open(encoding="utf-8") as fh:
+            return fh.readline().rstrip("\n") == plan.inputs
+    except OSError:
+        return False
+
+
+# ---------------------------------------------------------------------------
+# Pages
+
+
+def _pages(
+    plans: list[Plan],
+    old_pages: dict[str, PageRecord],
+    out: Path,
+    stage,  # noqa: ANN001 - generator.site.publish.Stage, imported lazily
+    city: profile.Profile,
+    jobs: int | None,
+    quiet: bool,
+) -> tuple[list[PageRecord], int]:
+    """Every page in the new site: unchanged ones linked from the old site, others rendered."""
+    records: dict[int, PageRecord] = {}
+    tasks: list[tuple[int, PageTask]] = []
+    for number, plan in enumerate(plans):
+        for _, file_name, built in plan.downloads:
+            stage.link(built, f"{plan.name}/{file_name}")
+        old = old_pages.get(plan.name)
+        if old is not None and old.inputs == plan.inputs and _cache_current(plan):
+            files = list(_page_files(old))
+            if all((out / rel).is_file() for rel in files):
+                for rel in files:
+                    if not rel.startswith(f"{plan.name}/") or rel == f"{plan.name}/index.html":
+                        stage.link(out / rel, rel)
+                records[number] = old
+                continue
+        downloads = tuple(
+            Download(kind, names.href(file_name), _size(built)) for kind, file_name, built in plan.downloads
+        )
+        task = PageTask(plan.folder, plan.name, plan.inputs, stage.root, plan.cache, city, downloads)
+        tasks.append((number, task))
+    with progress(len(tasks), quiet) as shown:
+        for (number, task), result in zip(tasks, _rendered([t for _, t in tasks], jobs), strict=True):
+            result.downloads = [
+                [kind, file_name, d.size]
+                for (kind, file_name, _), d in zip(plans[number].downloads, task.downloads, strict=True)
+            ]
+            records[number] = result
+            shown.done(task.folder.name)
+    return [records[n] for n in range(len(plans))], len(tasks)
+
+
+def _size(path: Path) -> str:
+    from ..site.pages import human_size
+
+    return human_size(path.stat().st_size)
+
+
+def _rendered(tasks: list[PageTask], jobs: int | None) -> Iterator[PageRecord]:
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(tasks) <= 1:
+        yield from map(render_page, tasks)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        yield from pool.map(render_page, tasks, chunksize=4)
+
+
+def render_page(task: PageTask) -> PageRecord:
+    """Read, lay out and render one assessment's page and search texts into the stage (in a
+    worker process); its postings go to its cache file."""
+    from ..pipeline import layout, load_all
+    from ..site import pages
+    from ..writers import writer
+
+    reporter = Reporter()
+    (loaded,) = load_all([task.folder], reporter, every_block=False)
+    if loaded.assessment is None or reporter.errors:  # build reported them and stopped already
+        reporter.print()
+        reporter.raise_if_errors()
+    assert loaded.assessment is not None
+    doc = layout(loaded.assessment, loaded.blocks)
+    page = pages.page(doc, writer("html").render(doc), task.city, list(task.downloads), root="../")
+    _write(task.stage / task.name / "index.html", page)
+
+    items = search.items(doc, 0)
+    key = search.page_key(task.name)
+    entry = search.Page(names.href(task.name, "index.html")[2:], doc.name, doc.organisation)
+    chunks = 0
+    for file_name, data in search.text_files(key, entry, items):
+        _write(task.stage / "search" / "t" / file_name, data)
+        chunks += 1
+    postings = search.page_postings(items)
+    lines = [task.inputs, *(f"{gram}\t{posting}" for gram, posting in postings.items())]
+    from ..output import write_atomic
+
+    write_atomic(task.cache, ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass"))
+
+    published = loaded.assessment.cover.get("公表日")
+    date = getattr(published, "date", None)
+    form = getattr(loaded.assessment, "form", None)
+    listing = {
+        "number": doc.number,
+        "title": doc.name,
+        "organisation": doc.organisation,
+        "published": doc.published,
+        "date": date.iso() if date is not None else "",
+        "kind": getattr(form, "kind", None) or _kind_from_title(doc.title),
+        "items": len(items),
+    }
+    return PageRecord(task.name, task.inputs, chunks, listing)
+
+
+def _kind_from_title(title: str) -> str:
+    """「特定個人情報保護評価書（基礎項目評価書）」→「基礎項目評価書」."""
+    if "（" in title and title.endswith("）"):
+        return title[title.rindex("（") + 1 : -1]
+    return DEFAULT_KIND
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _listed(record: PageRecord) -> Listed:
+    data = record.listing
+    downloads = [
+        Download(kind, names.href(record.name, file_name), size) for kind, file_name, size in record.downloads
+    ]
+    return Listed(
+        str(data["number"]),
+        str(data["title"]),
+        str(data["organisation"]),
+        str(data["published"]),
+        names.href(record.name, "index.html"),
+        downloads,
+        str(data.get("date", "")),
+        str(data.get("kind", DEFAULT_KIND)),
+    )
+
+
+# ---------------------------------------------------------------------------
+# The search index
+
+
+def _search_index(stage, records: list[PageRecord], plans: list[Plan]) -> None:  # noqa: ANN001
+    """Merge every page's postings (from its cache file, one page at a time) into the shards."""
+    postings = search.Postings()
+    for number, plan in enumerate(plans):
+        with plan.cache.open(encoding="utf-8", errors="surrogatepass") as fh:
+            if fh.readline().rstrip("\n") != plan.inputs:
+                raise RuntimeError(f"{plan.cache}: the page's search postings are not its current ones")
+            page: dict[str, str] = {}
+            for line in fh:
+                gram, _, posting = line.rstrip("\n").partition("\t")
+                page[gram] = posting
+        postings.add(number, page)
+    for number, data in postings.shards():
+        stage.write(f"search/g/{number}.js", data)
+    keys = [search.page_key(r.name) for r in records]
+    stage.write("search/meta.js", search.meta(postings.shard_count(), keys))

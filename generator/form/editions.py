@@ -8,7 +8,6 @@ a new publication on an outdated form. Both are warnings (the 版 may be right a
 from __future__ import annotations
 
 import datetime
-import inspect
 from typing import TYPE_CHECKING
 
 from .. import dates
@@ -44,9 +43,4 @@ def check_edition(assessment: Assessment, reporter: Reporter) -> None:
         f"公表日（{dates.to_wareki(published.date)}）が様式の版に合いません: {form.name}。{why}。"
         f"表紙の「{EDITION_KEY}:」か公表日を確かめてください。"
     )
-    label = f"表紙 {key}"
-    # rule ids arrive with the rules registry; until then the warning is printed without one
-    if "rule" in inspect.signature(reporter.warning).parameters:
-        reporter.warning(published.loc, label, message, rule=RULE_ID)  # type: ignore[call-arg]
-    else:
-        reporter.warning(published.loc, label, message)
+    reporter.warning(published.loc, f"表紙 {key}", message, rule=RULE_ID)

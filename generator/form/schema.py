@@ -97,6 +97,11 @@ class Repeat:
     extra_count: str = ""  # optional key: how many recipients one block stands for (提供先)
     groups: tuple[tuple[int, int], ...] = GROUPS
 
+    @property
+    def printed_groups(self) -> tuple[tuple[int, int], ...]:
+        """The group rows as far as the form's limit goes (a limit of 3 prints 「…2～3」 only)."""
+        return tuple((lo, min(hi, self.limit)) for lo, hi in self.groups if lo <= self.limit)
+
 
 Node = Item | RowGroup | Head | Repeat
 

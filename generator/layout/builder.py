@@ -10,12 +10,11 @@ The form's main tables use one grid of four columns: group label | label | value
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 
 from .. import dates
+from ..epoch import source_date_epoch
 from ..form import schema as s
 from ..form.definition import FormDefinition
 from ..markup import render_markdown
@@ -202,7 +201,7 @@ class Builder:
         members = record.records(r.key) or [Record(record.loc)]  # member 1 is always printed
         rows: list[ir.Row] = []
         for n, member in enumerate(members, 1):
-            group = s.group_label(r.member, n, r.groups)
+            group = s.group_label(r.member, n, r.printed_groups)
             if group and group.startswith(f"{r.member}{n}～"):
                 rows.append(ir.Row((self.label(group, "heading", colspan=4),), kind="heading"))
             title = r.title and member.values.get(r.title.key)
@@ -212,7 +211,7 @@ class Builder:
             rows.append(ir.Row((self.label(f"{r.member}{n}", "heading"), title_cell), kind="heading"))
             rows += self.rows(r.children, member)
         # unused groups print as their header row only
-        for lo, hi in r.groups:
+        for lo, hi in r.printed_groups:
             if lo > len(members):
                 rows.append(
                     ir.Row((self.label(f"{r.member}{lo}～{hi}", "heading", colspan=4),), kind="heading")
@@ -378,9 +377,9 @@ def _anchor_rows(part: ir.Part) -> ir.Part:
 
 def timestamp(published: dates.FormDate | None) -> str:
     """SOURCE_DATE_EPOCH when set (reproducible builds), else the 公表日 at midnight UTC."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return epoch.strftime("%Y-%m-%dT%H:%M:%SZ")
     if published is not None:
         return published.as_date().strftime("%Y-%m-%dT00:00:00Z")
     return "2000-01-01T00:00:00Z"

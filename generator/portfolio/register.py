@@ -322,22 +322,46 @@ def _duplicates(entries: list[Entry], reporter: Reporter) -> None:
                 )
 
 
+# The 指針's しきい値 when a 重大事故 of the past year counts (guidelines.md §2.1): the lowest level
+# obligatory for a 対象人数 class. [K] for 1万–10万 (基礎 + 重点). helper kiso's
+# ``generator/form/kiso_threshold.py`` holds the whole table; use it here once it is on main.
+_WITH_INCIDENT = ((1_000, 0), (10_000, 1), (100_000, 2), (float("inf"), 3))
+LEVEL_NAMES = {
+    0: "評価の義務なし",
+    1: "基礎項目評価",
+    2: "基礎項目評価及び重点項目評価",
+    3: "基礎項目評価及び全項目評価",
+}
+_BOUND = re.compile(r"([0-9,]+)(万)?人(以上|未満)")
+
+
+def lowest_count(label: str) -> float | None:
+    """The class's lower bound: 「1万人以上10万人未満」 → 10000, 「1,000人未満」 → 0."""
+    found = _BOUND.findall(unicodedata.normalize("NFKC", label))
+    if not found:
+        return None
+    lows = [float(n.replace(",", "")) * (10_000 if man else 1) for n, man, side in found if side == "以上"]
+    return max(lows, default=0.0)
+
+
+def level_with_incident(people: str) -> int | None:
+    low = lowest_count(people)
+    if low is None:
+        return None
+    return next(level for limit, level in _WITH_INCIDENT if low < limit)
+
+
 def _incidents(
     entries: list[Entry], incidents: list[Incident], today: datetime.date, reporter: Reporter
 ) -> None:
     recent = [i for i in incidents if i.date <= today < add_years(i.date, INCIDENT_REACH_YEARS)]
-    if not recent:
-        return
-    from ..form.kiso_threshold import LEVEL_NAMES, count_range, obligation  # the 指針's table (helper kiso)
-
     for e in entries:
         if e.ended:
             continue
         hits = [i for i in recent if not i.organisation or i.organisation == e.organisation]
-        people = count_range(e.people.value)
-        if not hits or people is None:
+        needed = level_with_incident(e.people.value)
+        if not hits or needed is None:
             continue
-        needed = max(obligation(people, None, True))
         if e.level is not None and needed > e.level:
             i = hits[0]
             reporter.error(

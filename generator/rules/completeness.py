@@ -11,7 +11,8 @@ Walks the form definition, not a list of items: every item of the form is requir
   heading's *i*-th sub-heading (リスク１, リスク２), and all boxes together empty every row;
 * ``fixed``, ``derived`` and ``flag`` items (printed by the form, counted, or a yes/no box).
 
-Severity by kind (README「検査」): an empty text, choice, date or number is an error (the form
+A part with nothing written at all (a new folder) gets one warning instead. Severity by kind
+(README「検査」): an empty text, choice, date or number is an error (the form
 prints an unanswered cell, 「[ ]」); an empty check-box list is a warning (nothing checked can be
 the answer); a repeated block (システム) with no member is an error unless a sibling counts it
 (委託事項 counted by 委託の有無, 提供先 by 提供・移転の有無), where none is an answer.
@@ -19,10 +20,10 @@ the answer); a repeated block (システム) with no member is an error unless a
 
 from __future__ import annotations
 
-from ..diagnostics import Reporter, Severity, display_path
+from ..diagnostics import Location, Reporter, Severity, display_path
 from ..form.definition import FormDefinition
 from ..form.schema import Head, Item, Node, Repeat, RowGroup
-from ..model import Assessment, Checks, Choice, DateValue, Record, Text
+from ..model import Assessment, Checks, Choice, DateValue, Flag, Record, Text
 from .registry import rule
 from .sections import Placed, clean, form_of, join, placed_sections, short_head, where
 
@@ -33,16 +34,41 @@ _SKIPPED_KINDS = ("fixed", "derived", "flag")
 @rule("C01", forms=("重点項目評価書", "基礎項目評価書"), title="様式が求める項目の記入漏れ")
 def completeness(a: Assessment, form: FormDefinition | None, report: Reporter) -> None:
     definition = form_of(a, form)
-    # a file the YAML reader could not read is reported once, not as every item it would hold
-    unreadable = {
-        d.location.file for d in report.diagnostics if d.rule == "Y" and d.severity >= Severity.ERROR
-    }
+    # a file the YAML reader could not read, or a value it refused, is reported once by the reader
+    refused = [d for d in report.diagnostics if d.rule in ("Y", "S") and d.severity >= Severity.ERROR]
+    unreadable = {d.location.file for d in refused if d.rule == "Y"}
     for placed in placed_sections(a, definition):
         if placed.source is None or OPTIONAL in placed.section.title:
             continue
         if display_path(placed.source) in unreadable:
             continue
-        _Walk(placed, report).nodes(placed.section.children, placed.record, placed.prefix)
+        if not _written(placed.record):
+            # a part not begun (a new folder from ``hyoka new``): one warning, not an error per item
+            report.warning(
+                Location(display_path(placed.source), 1, 1),
+                placed.prefix if placed.file else placed.section.path_title or placed.section.title,
+                "この部分はまだ何も書かれていません（下書き）。様式が求める項目を書いてください。",
+            )
+            continue
+        walk = _Walk(placed, report, {d.location for d in refused})
+        walk.nodes(placed.section.children, placed.record, placed.prefix)
+
+
+def _written(record: Record) -> bool:
+    """Anything at all written in the part (a value, a list member, a checked box)."""
+    for value in record.values.values():
+        if isinstance(value, Record):
+            if _written(value):
+                return True
+        elif isinstance(value, list):
+            if any(_written(m) for m in value if isinstance(m, Record)):
+                return True  # an empty member (a skeleton's 「- システムの名称:」) is not writing
+        elif isinstance(value, Flag):
+            if value.value:
+                return True
+        elif not is_empty(value):
+            return True
+    return False
 
 
 def is_empty(value: object) -> bool:
@@ -64,9 +90,10 @@ def _counted(nodes: tuple[Node, ...], key: str) -> bool:
 
 
 class _Walk:
-    def __init__(self, placed: Placed, report: Reporter) -> None:
+    def __init__(self, placed: Placed, report: Reporter, refused: set[Location]) -> None:
         self.placed = placed
         self.report = report
+        self.refused = refused  # places the reader already reported (a value it could not take)
 
     def nodes(self, nodes: tuple[Node, ...], record: Record, path: str) -> list[str]:
         """Check ``nodes``; return the labels of the required items found empty."""
@@ -96,6 +123,8 @@ class _Walk:
             return []
         label = join(path, clean(item.label))
         loc = where(getattr(value, "loc", record.loc), self.placed)
+        if loc in self.refused:
+            return []
         if item.kind == "checks":
             self.report.warning(
                 loc,

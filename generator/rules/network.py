@@ -27,6 +27,14 @@ def provides_by_network(f: FileSections) -> bool:
     return False
 
 
+def _methods_known(f: FileSections, box: str) -> bool:
+    if box == _IN:
+        checks = f.overview.checks("特定個人情報の入手・使用", "入手方法")
+        return checks is not None and bool(checks.checked)
+    members = f.overview.records("特定個人情報の提供・移転", "提供先")
+    return all((c := m.checks("提供方法")) is not None and c.checked for m in members)
+
+
 def _risk(f: FileSections) -> Record | None:
     risk = f.risks.get(_HEAD)
     return risk if isinstance(risk, Record) and f.risks_file is not None else None
@@ -77,6 +85,8 @@ def network_boxes(a: Assessment, form: object, report: Reporter) -> None:
             (_IN, obtains_by_network(f), "Ⅱ ３．②入手方法"),
             (_OUT, provides_by_network(f), "Ⅱ ５．の提供先の⑥提供方法"),
         ):
+            if not _methods_known(f, box):
+                continue  # methods not written yet: completeness says so, not this rule
             checked = risk.flag(box)
             if checked == uses:
                 flag = risk.get(box)

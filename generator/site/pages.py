@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..layout import ir
+from .names import clean
 from .profile import Profile
 from .theme import environment
 
@@ -57,4 +58,4 @@ def page(
     text = _insert(text, "</head>", str(chrome.head(root)), after=False)
     text = _insert(text, "<body>\n", str(chrome.top(profile, root, toc, downloads, skip_to)), after=True)
     text = _insert(text, "</body>", str(chrome.footer(profile, root)), after=False)
-    return text.encode("utf-8")
+    return clean(text).encode("utf-8")

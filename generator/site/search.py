@@ -15,13 +15,16 @@ printed ＜選択肢＞ lists and unchecked boxes are the form's, in every asses
 
 from __future__ import annotations
 
+import hashlib
 import json
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..layout import ir
+from .names import clean
 
-GLOBAL = "HYOKA_SEARCH"  # the script sets window.HYOKA_SEARCH (file:// pages cannot fetch JSON)
+GLOBAL = "HYOKA_SEARCH"  # search.js defines it; the index files call it (file:// pages cannot fetch JSON)
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,30 @@ class Page:
 _JOINING = ("\uff9e", "\uff9f")  # half-width (han)dakuten: letters to NFKC, but they join the kana before
 
 
+class _Folds(dict):
+    """Character → its folded form (NFKC, lower case, no white space), computed once per
+    character: ``str.translate`` then folds a text at C speed. Records the joining characters
+    (marks, half-width dakuten) it meets, whose texts take the unit-by-unit path."""
+
+    joining: set[str] = set()
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if char in _JOINING or unicodedata.category(char).startswith("M"):
+            self.joining.add(char)
+        folded = _fold(char)
+        self[code] = folded
+        return folded
+
+
+def _fold(unit: str) -> str:
+    folded = unicodedata.normalize("NFKC", unit).lower()
+    return "".join(c for c in folded if not c.isspace())
+
+
+_FOLDS = _Folds()
+
+
 def _units(text: str) -> list[str]:
     """Characters with the marks that follow them (「ｶﾞ」, 「か」+U+3099): NFKC composes those."""
     units: list[str] = []
@@ -55,11 +82,10 @@ def _units(text: str) -> list[str]:
 
 def normalise(text: str) -> str:
     """Unit by unit (see ``_units``), exactly as search.js does it."""
-    out = []
-    for unit in _units(text):
-        folded = unicodedata.normalize("NFKC", unit).lower()
-        out.append("".join(c for c in folded if not c.isspace()))
-    return "".join(out)
+    folded = text.translate(_FOLDS)
+    if not _FOLDS.joining or _FOLDS.joining.isdisjoint(text):
+        return folded  # every unit is one character
+    return "".join(_fold(unit) for unit in _units(text))
 
 
 def bigrams(text: str) -> set[str]:
@@ -68,7 +94,7 @@ def bigrams(text: str) -> set[str]:
 
 
 def _collapse(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(clean(text).split())
 
 
 def _content_text(content: ir.Content) -> str:
@@ -118,27 +144,132 @@ def items(doc: ir.Document, page: int) -> list[Item]:
     return found
 
 
-def index(pages: list[Page], all_items: list[Item]) -> dict[str, object]:
-    """The index as plain data: pages, items, and for each bigram the items holding it."""
-    postings: dict[str, list[int]] = {}
-    for number, item in enumerate(all_items):
-        for gram in sorted(bigrams(item.text)):
-            postings.setdefault(gram, []).append(number)
-    return {
-        "pages": [[p.href, p.title, p.organisation] for p in pages],
-        "items": [[i.page, i.anchor, i.label, i.text] for i in all_items],
-        "grams": {g: _deltas(postings[g]) for g in sorted(postings)},
-    }
+# ---------------------------------------------------------------------------
+# The index as files loaded in parts (search.js reads them with <script>, as file:// allows)
+#
+# search/meta.js        the number of gram shards and each page's key (page number → key)
+# search/g/<n>.js       the postings of the bigrams whose hash is n (mod the number of shards)
+# search/t/<key>-<k>.js a page's items k·CHUNK … k·CHUNK+CHUNK-1: its title and their texts
+#
+# A query reads meta.js, one shard per distinct bigram and the text files of the results it
+# shows, whatever the number of pages. A posting is, for each page holding the bigram, the page
+# number (as the gap from the previous one) and the page's item numbers (count, then gaps), every
+# number in base-64 VLQ (5 bits a character, the upper half of the alphabet marks "more follows").
+
+CHUNK = 32  # items per text file
+SHARD_BYTES = 12_000  # the postings aimed at per shard file
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
-def _deltas(numbers: list[int]) -> list[int]:
-    """Ascending item numbers as gaps (smaller JSON); search.js adds them up again."""
-    return [b - a for a, b in zip([0, *numbers], numbers, strict=False)]
+def vlq(number: int) -> str:
+    out = []
+    while number >= 32:
+        out.append(ALPHABET[32 + (number & 31)])
+        number >>= 5
+    out.append(ALPHABET[number])
+    return "".join(out)
 
 
-def script(data: dict[str, object]) -> bytes:
-    """The index as a script that sets ``window.HYOKA_SEARCH`` (deterministic bytes)."""
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+_SMALL = [vlq(n) for n in range(4096)]  # most gaps: a look-up instead of a call
+
+
+def _vlq_fast(number: int) -> str:
+    return _SMALL[number] if number < 4096 else vlq(number)
+
+
+def page_postings(page_items: list[Item]) -> dict[str, str]:
+    """Bigram → the page's item numbers holding it (count, first, gaps), VLQ-encoded."""
+    local: dict[str, list[int]] = {}
+    for number, item in enumerate(page_items):
+        norm = normalise(item.text)
+        for gram in {a + b for a, b in zip(norm, norm[1:], strict=False)}:
+            found = local.get(gram)
+            if found is None:
+                local[gram] = [number]
+            else:
+                found.append(number)
+    small = _SMALL
+    out = {}
+    for gram in sorted(local):
+        numbers = local[gram]
+        previous = 0
+        parts = [_vlq_fast(len(numbers))]
+        for n in numbers:
+            gap = n - previous
+            parts.append(small[gap] if gap < 4096 else vlq(gap))
+            previous = n
+        out[gram] = "".join(parts)
+    return out
+
+
+def shard_of(gram: str, shards: int) -> int:
+    """FNV-1a over the UTF-16 code units, as search.js computes it."""
+    h = 0x811C9DC5
+    data = gram.encode("utf-16-le")
+    for i in range(0, len(data), 2):
+        h = ((h ^ (data[i] | data[i + 1] << 8)) * 0x01000193) & 0xFFFFFFFF
+    return h % shards
+
+
+class Postings:
+    """Every page's postings merged, page by page in page order, as compact byte strings."""
+
+    def __init__(self) -> None:
+        self.grams: dict[str, bytearray] = {}
+        self.last: dict[str, int] = {}
+        self.size = 0
+
+    def add(self, page: int, postings: dict[str, str]) -> None:
+        grams, last = self.grams, self.last
+        for gram, local in postings.items():
+            buf = grams.get(gram)
+            if buf is None:
+                buf = grams[gram] = bytearray()
+            piece = (vlq(page - last.get(gram, -1) - 1) + local).encode("ascii")
+            buf += piece
+            self.size += len(piece)
+            last[gram] = page
+
+    def shard_count(self) -> int:
+        count = 1
+        while count * SHARD_BYTES < self.size:
+            count *= 2
+        return count
+
+    def shards(self) -> Iterator[tuple[int, bytes]]:
+        """(shard number, file bytes) for every shard, empty ones too (search.js asks for any)."""
+        count = self.shard_count()
+        members: list[list[str]] = [[] for _ in range(count)]
+        for gram in self.grams:
+            members[shard_of(gram, count)].append(gram)
+        for number, grams in enumerate(members):
+            body = {g: self.grams[g].decode("ascii") for g in sorted(grams)}
+            yield number, _call("grams", number, body)
+
+
+def page_key(site_name: str) -> str:
+    """The page's name in search/t/: stable across runs, safe whatever the folder's name."""
+    return hashlib.sha256(site_name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def text_files(key: str, page: Page, page_items: list[Item]) -> Iterator[tuple[str, bytes]]:
+    """(file name, bytes) of the page's item texts, CHUNK items a file."""
+    for k in range(0, max(1, len(page_items)), CHUNK):
+        name = f"{key}-{k // CHUNK}"
+        body = {
+            "page": [page.href, clean(page.title), clean(page.organisation)],
+            "items": [[i.anchor, i.label, i.text] for i in page_items[k : k + CHUNK]],
+        }
+        yield f"{name}.js", _call("texts", name, body)
+
+
+def meta(shards: int, keys: list[str]) -> bytes:
+    return _call("meta", 0, {"v": 1, "shards": shards, "chunk": CHUNK, "pages": keys})
+
+
+def _call(method: str, name: int | str, body: object) -> bytes:
+    """``HYOKA_SEARCH.<method>(name, body);`` (deterministic bytes)."""
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
     # "</" cannot end a <script> element in an inline copy; U+2028/9 are line ends in old JS
-    body = body.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"window.{GLOBAL}={body};\n".encode()
+    text = text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"{GLOBAL}.{method}({json.dumps(name)},{text});\n".encode()

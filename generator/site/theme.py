@@ -12,7 +12,7 @@ from ..buildgraph import TEMPLATES
 from ..templating import html_environment
 
 FOLDER = TEMPLATES / "site"
-STATIC = ("site.css", "search.js")  # copied to the site's root as they are
+STATIC = ("site.css", "search.js", "list.js")  # copied to the site's root as they are
 
 
 def _lines(text: str) -> Markup:

@@ -18,6 +18,7 @@ from generator.layout.ir import (
     CellRole,
     CheckCaption,
     CheckGrid,
+    CheckItem,
     ChoiceValue,
     Content,
     Document,
@@ -152,6 +153,8 @@ CENTRE = '<w:jc w:val="center"/>'
 
 BLOCK_STYLE = {"body": BODY, "caption": CAPTION, "note": NOTE, "title": TITLE}
 
+_KEEP_NEXT = re.compile(r'<w:pPr><w:pStyle w:val="[A-Za-z]+"/>')
+
 LEVEL_INDENT = 360  # twips per list nesting level (two characters at 9 pt)
 
 # ---------------------------------------------------------------------------
@@ -259,6 +262,51 @@ def _lines_runs(texts: list[str], columns: int) -> tuple[list[str], str]:
     return lines, "<w:r><w:br/></w:r>".join(run_xml(line) for line in lines)
 
 
+NBSP = "\u00a0"
+
+
+MIN_GRID_COLUMN_EMS = 8
+
+
+def _unbroken(text: str) -> str:
+    """An option or check item held together: its spaces (「1） 」, 「（ 1 ）件」, the blank of an
+    empty count) do not break, so no line of it begins with 「）」."""
+    return text.replace(" ", NBSP).replace("\u3000", NBSP * 3)
+
+
+NO_BORDERS = "".join(
+    f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+)
+
+
+def _grid_table_xml(rows: list[list[tuple[str, bool]]], width: int, columns: int, style: StyleSpec) -> str:
+    """Check boxes as the form prints them: a borderless table of ``columns`` equal columns inside
+    the cell, an item wrapping within its column; a row of one entry (a caption, a wide item) spans
+    them all."""
+    inner = width - 2 * CELL_MARGIN
+    col = inner // columns
+    grid = "".join(f'<w:gridCol w:w="{col}"/>' for _ in range(columns))
+    out = [
+        f'<w:tbl><w:tblPr><w:tblW w:w="{col * columns}" w:type="dxa"/><w:tblBorders>{NO_BORDERS}</w:tblBorders>'
+        '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/>'
+        '<w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+        f'w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+    ]
+    for entries in rows:
+        cells = []
+        for i, (text, bold) in enumerate(entries):
+            span = columns - len(entries) + 1 if i == len(entries) - 1 else 1
+            grid_span = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+            para = paragraph_xml(style, run_xml(text, bold=bold))
+            cells.append(
+                f'<w:tc><w:tcPr><w:tcW w:w="{col * span}" w:type="dxa"/>{grid_span}</w:tcPr>{para}</w:tc>'
+            )
+        out.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
 def _content_xml(content: Content, role: CellRole, width: int, jc: str, out: _CellText) -> None:
     style = ROLE_STYLE[role]
     if isinstance(content, TextContent):
@@ -272,7 +320,7 @@ def _content_xml(content: Content, role: CellRole, width: int, jc: str, out: _Ce
     elif isinstance(content, Options):
         out.xml.append(paragraph_xml(OPTIONS, run_xml(content.heading)))
         out.lines.append(content.heading)
-        numbered = content.numbered()
+        numbered = [_unbroken(o) for o in content.numbered()]
         columns = _fit_columns(numbered, width, content.columns, OPTIONS.size * 10)
         tabs = _column_tabs(width, columns)
         for i in range(0, len(numbered), columns):
@@ -280,25 +328,37 @@ def _content_xml(content: Content, role: CellRole, width: int, jc: str, out: _Ce
             out.xml.append(paragraph_xml(OPTIONS, run_xml(line), tabs))
             out.lines.append(line)
     elif isinstance(content, CheckGrid):
-        lines = [check_line(it) for it in content.items if not isinstance(it, CheckCaption)]
-        columns = _fit_columns(lines, width, content.columns, style.size * 10)
-        tabs = _column_tabs(width, columns)
-        for grid_row in content.rows():  # one paragraph per grid row
-            runs: list[str] = []
-            items: list[str] = []
+        # as many columns as the form has, an item wrapping within its column; fewer where a
+        # column would be narrower than MIN_GRID_COLUMN_EMS
+        # column would be narrower than MIN_GRID_COLUMN_EMS, or an item with a （ ） field would
+        # wrap (Writer breaks its blanks apart and starts a line with the 「）」)
+        em = style.size * 10
+        fields = [
+            check_line(it)
+            for it in content.items
+            if isinstance(it, CheckItem) and (it.detail is not None or it.count is not None)
+        ]
+        columns = _fit_columns(fields, width, content.columns, em) if fields else max(1, content.columns)
+        columns = max(1, min(columns, (width - 2 * CELL_MARGIN) // (MIN_GRID_COLUMN_EMS * em)))
+        rows: list[list[tuple[str, bool]]] = []
+        for grid_row in content.rows():
+            entries: list[tuple[str, bool]] = []
             for item in grid_row:
                 if isinstance(item, CheckCaption):
-                    runs.append(run_xml(item.text, bold=True))
+                    rows.append([(item.text, True)])  # a caption heads its row of boxes
                     out.lines.append(item.text)
                 else:
-                    items.append(check_line(item))
-            if items:
-                item_lines, item_runs = _lines_runs(items, columns)
-                if runs:
-                    runs.append("<w:r><w:br/></w:r>")
-                runs.append(item_runs)
-                out.lines.extend(item_lines)
-            out.xml.append(paragraph_xml(style, "".join(runs), tabs))
+                    entries.append((_unbroken(check_line(item)), False))
+            # a row's items in the columns (a wide item alone spans them)
+            for i in range(0, len(entries), columns):
+                rows.append(entries[i : i + columns])
+                out.lines.append("\t".join(text for text, _ in entries[i : i + columns]))
+        if columns == 1:
+            for entries in rows:
+                out.xml.append(paragraph_xml(style, "".join(run_xml(t, bold=b) for t, b in entries)))
+        else:
+            out.xml.append(_grid_table_xml(rows, width, columns, style))
+            out.xml.append(paragraph_xml(SPACER, ""))  # a cell must end with a paragraph
 
 
 def _cell_text(cell: Cell, width: int) -> _CellText:
@@ -468,6 +528,9 @@ class BodyWriter:
             props.append("<w:cantSplit/>")
         if header:
             props.append("<w:tblHeader/>")
+        if row.kind in ("heading", "group") or header:
+            # kept on the page of the row below: every paragraph of the row keeps with the next
+            cells = [_KEEP_NEXT.sub(r"\g<0><w:keepNext/>", c) for c in cells]
         trpr = f"<w:trPr>{''.join(props)}</w:trPr>" if props else ""
         return f"<w:tr>{trpr}{''.join(cells)}</w:tr>"
 

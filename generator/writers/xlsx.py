@@ -43,6 +43,7 @@ from generator.layout.ir import (
     TextContent,
     check_line,
 )
+from generator.writers import fonts
 from generator.writers import xlsx_xml as sml
 from generator.writers.xlsx_metrics import (
     MAX_ROW_PT,
@@ -56,21 +57,28 @@ from generator.writers.zipfix import zip_entries
 
 EXTENSION = ".xlsx"
 
-# IPAex明朝 is what LibreOffice on Debian has (fonts-ipaexfont); Excel without it substitutes a
-# Japanese Mincho, as the Shift_JIS charset and roman family below ask for.
-FONT_NAME = "IPAex明朝"
+# The form's Mincho (generator.writers.fonts); a PC without it substitutes a Japanese Mincho, as
+# the Shift_JIS charset and roman family below ask for.
+FONT_NAME = fonts.MINCHO
 BODY_PT = 9.0
 GRID_COLUMNS = 24
 # The workbook's default font, whose digit width is the unit of column widths: Japanese Excel's
 # own default, so Excel's unit is known (8 px = 6 pt); LibreOffice on Debian measures its DejaVu
 # Sans substitute (7 pt).
-DEFAULT_FONT_NAME = "ＭＳ Ｐゴシック"
+DEFAULT_FONT_NAME = fonts.SHEET_DEFAULT
 # Width units of the whole grid: 24 × 3 units × 7 pt = 504 pt in LibreOffice, the A4 width less the
 # side margins (595 − 2 × 43 pt); Excel prints the grid at 432 pt, centred.
 GRID_UNITS = 72.0
 MARGIN_INCH = 0.6
 GAP_PT = 6.0  # blank row between blocks
-HEADER_LIMIT = 200  # Excel rejects header/footer strings over 255 characters, codes included
+HEADER_LIMIT = 255  # Excel rejects header/footer strings over 255 characters, codes included
+CELL_LIMIT = 32767  # Excel's most characters in a cell
+# The printed page in LibreOffice (A4, top and bottom margins of 0.75 in holding the running head
+# and foot): the height of sheet rows one page holds, a little held back for rounding.
+PAGE_BODY_PT = 841.89 - 2 * 54.0 - 12.0
+# A block of several sheet rows (a cell stacked a paragraph a row) taller than this share of a page
+# is broken between its paragraphs rather than moved whole to the next page.
+SPLIT_FRACTION = 0.2
 
 FULL_SPACE = "　"
 GREY = "F2F2F2"
@@ -88,6 +96,8 @@ class Look:
     stacked: bool = False  # text set vertically, one character under another
     boxed: bool = True  # a table cell with thin borders
 
+
+KEEP_WITH_NEXT = frozenset({"title", "h2", "h3", "caption"})  # line looks kept with the block below
 
 LOOKS: dict[str, Look] = {
     "label": Look(fill=True),
@@ -138,17 +148,53 @@ def flow_lines(flow: Flow) -> str:
     return "\n".join(para_line(para) for para in flow)
 
 
-def content_units(content: Content) -> list[str]:
+def fits_line(text: str, width_pt: float | None) -> bool:
+    return width_pt is None or len(wrap(text, width_pt, BODY_PT)) == 1
+
+
+def option_lines(numbered: list[str], columns: int, width_pt: float | None) -> list[str]:
+    """Options ``columns`` to a line where they fit whole on it, else fewer: no option is ever
+    broken between two lines while it fits on one."""
+    lines: list[str] = []
+    current: list[str] = []
+    for option in numbered:
+        joined = FULL_SPACE.join([*current, option])
+        if current and (len(current) >= columns or not fits_line(joined, width_pt)):
+            lines.append(FULL_SPACE.join(current))
+            current = []
+        current.append(option)
+    if current:
+        lines.append(FULL_SPACE.join(current))
+    return lines
+
+
+def split_long(text: str, limit: int = CELL_LIMIT) -> list[str]:
+    """Text in pieces of at most ``limit`` characters (Excel's cell limit), cut at a line end, else
+    after a sentence's 「。」, else anywhere."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit + 1)
+        if cut > 0:
+            pieces.append(text[:cut])
+            text = text[cut + 1 :]
+            continue
+        cut = text.rfind("。", 0, limit) + 1 or limit
+        pieces.append(text[:cut])
+        text = text[cut:]
+    pieces.append(text)
+    return pieces
+
+
+def content_units(content: Content, width_pt: float | None = None) -> list[str]:
     """The pieces a cell's content is stacked in, one sheet row each: a paragraph, a check-box
-    grid row (its caption included), the whole options box, the chosen value."""
+    grid row (its caption included), the whole options box, the chosen value. ``width_pt`` is the
+    cell's width, so that options are put side by side only where they fit."""
     if isinstance(content, TextContent):
         return [para_line(para) for para in content.flow]
     if isinstance(content, ChoiceValue):
         return [f"[ {content.value or FULL_SPACE} ]{content.suffix}"]
     if isinstance(content, Options):
-        numbered = content.numbered()
-        per_line = max(1, content.columns)
-        rows = [FULL_SPACE.join(numbered[i : i + per_line]) for i in range(0, len(numbered), per_line)]
+        rows = option_lines(content.numbered(), max(1, content.columns), width_pt)
         return ["\n".join([content.heading, *rows])]
     if isinstance(content, CheckGrid):
         units: list[str] = []
@@ -156,16 +202,19 @@ def content_units(content: Content) -> list[str]:
             lines = [item.text for item in row if isinstance(item, CheckCaption)]
             items = [check_line(item) for item in row if isinstance(item, CheckItem)]
             if items:
-                lines.append(FULL_SPACE.join(items))
+                lines.extend(option_lines(items, len(items), width_pt))
             units.append("\n".join(lines))
         return units
     raise TypeError(f"未対応のセル内容です: {type(content).__name__}")
 
 
-def cell_units(cell: Cell) -> list[str]:
-    """The cell's text in stackable pieces, never none (an empty cell is one empty piece)."""
+def cell_units(cell: Cell, width_pt: float | None = None) -> list[str]:
+    """The cell's text in stackable pieces, never none (an empty cell is one empty piece), none
+    longer than a cell may hold."""
     # control characters cannot be stored in XML
-    units = [sml.clean(u) for c in cell.content for u in content_units(c)]
+    units = [
+        piece for c in cell.content for u in content_units(c, width_pt) for piece in split_long(sml.clean(u))
+    ]
     return [u for u in units if u] or [""]
 
 
@@ -273,6 +322,10 @@ class SheetLayout:
         self.fixed: dict[int, float] = {}  # rows of a set height (gaps)
         self.next_row = 1
         self.title_rows: tuple[int, int] | None = None
+        # what a page break may not cut: (first row, last row, kept with the next block)
+        self.blocks: list[tuple[int, int, bool]] = []
+        # choice cells (sheet row, column, options): a pull-down in Excel, as the official workbook has
+        self.choices: list[tuple[int, int, tuple[str, ...]]] = []
 
     # -- blocks
 
@@ -281,6 +334,8 @@ class SheetLayout:
         for i, block in enumerate(part.blocks):
             if i:
                 self.fixed[self.next_row] = GAP_PT
+                # a gap goes with what stands above it to the next page, like a heading
+                self.blocks.append((self.next_row, self.next_row, True))
                 self.next_row += 1
             if isinstance(block, Heading):
                 self.add_line(block.text, HEADING_LOOKS.get(block.level, "h3"))
@@ -294,8 +349,10 @@ class SheetLayout:
                 self.add_table(block, repeat_header=i == tables[-1])
 
     def add_line(self, text: str, look: str) -> None:
-        text = sml.clean(text)
-        self.place([Slot(0, 1, 1, self.columns, [text], look)], 1)
+        pieces = split_long(sml.clean(text))
+        first = self.next_row
+        self.place([Slot(0, 1, 1, self.columns, pieces, look, len(pieces) > 1)], 1)
+        self.blocks.append((first, self.next_row - 1, look in KEEP_WITH_NEXT))
 
     def add_table(self, table: Table, repeat_header: bool = False) -> None:
         if table.caption:
@@ -307,9 +364,15 @@ class SheetLayout:
         count = len(table.rows)
         taken: list[set[int]] = [set() for _ in range(count)]
         slots: list[Slot] = []
+        choice_slots: list[tuple[int, tuple[str, ...]]] = []  # (index in slots, options)
         for r, row in enumerate(table.rows):
             c = 0
+            options = next(
+                (x.options for cell in row.cells for x in cell.content if isinstance(x, Options)), None
+            )
             for cell in row.cells:
+                if options and any(isinstance(x, ChoiceValue) for x in cell.content):
+                    choice_slots.append((len(slots), options))
                 while c in taken[r]:
                     c += 1
                 last = c + cell.colspan - 1
@@ -319,14 +382,23 @@ class SheetLayout:
                 for rr in range(r, r + rows):
                     taken[rr].update(range(c, last + 1))
                 look = ROLE_LOOKS[cell.role] + ("+stacked" if cell.vertical else "")
-                units = cell_units(cell)
+                width = (starts[last + 1] - starts[c]) * self.column_units * UNIT_PT
+                units = cell_units(cell, width)
                 # Only the rightmost cell of a row is stacked: read row by row (text extraction,
                 # a city copying cells), the pieces of a cell with another to its right would
-                # interleave with that cell's. Such a cell stays one range over all the rows.
+                # interleave with that cell's. Such a cell stays one range over all the rows,
+                # unless it is longer than a cell may hold.
                 stacked = rows == 1 and last == len(spans) - 1 and not cell.vertical and len(units) > 1
+                stacked = stacked or sum(len(u) + 1 for u in units) > CELL_LIMIT
                 slots.append(Slot(r, rows, starts[c], starts[last + 1] - 1, units, look, stacked))
                 c = last + 1
         row_starts = self.place(slots, count)
+        for index, options in choice_slots:
+            slot = slots[index]
+            self.choices.append((row_starts[slot.row], slot.left, options))
+        for r, row in enumerate(table.rows):
+            keep = row.kind in ("heading", "group", "header") or r < table.header_rows
+            self.blocks.append((row_starts[r], row_starts[r + 1] - 1, keep))
         header = min(table.header_rows, count)
         if repeat_header and header:
             self.title_rows = (row_starts[0], row_starts[header] - 1)
@@ -386,6 +458,57 @@ class SheetLayout:
 
     def width_pt(self, slot: Slot) -> float:
         return (slot.right - slot.left + 1) * self.column_units * UNIT_PT
+
+    # -- pages
+
+    def page_breaks(self, heights: dict[int, float]) -> list[int]:
+        """The rows after which a printed page ends: as many blocks as fit on a page, a heading,
+        a group row or a table header never the last on it, a block taller than a page broken
+        between its sheet rows (its paragraphs). LibreOffice would break wherever the page is
+        full; the writer knows which rows belong together."""
+        titles = 0.0
+        breaks: list[int] = []
+        used = 0.0
+        page_first = 0  # index of the block that opens the page
+        blocks = self.blocks
+        for i, (first, last, _keep) in enumerate(blocks):
+            height = sum(heights[r] for r in range(first, last + 1))
+            capacity = PAGE_BODY_PT - (titles if breaks else 0.0)
+            if used + height <= capacity:
+                used += height
+            elif (
+                last > first and height > PAGE_BODY_PT * SPLIT_FRACTION and used + heights[first] <= capacity
+            ):
+                # a long cell of several paragraphs fills the page and goes on on the next
+                for r in range(first, last + 1):
+                    if used + heights[r] > capacity:
+                        breaks.append(r - 1)
+                        used = 0.0
+                        capacity = PAGE_BODY_PT - titles
+                    used += heights[r]
+                page_first = i
+            else:
+                start = i
+                # take the headings (and gaps) above along, unless they fill the page back to its top
+                while start - 1 > page_first and blocks[start - 1][2]:
+                    start -= 1
+                if i > page_first:
+                    breaks.append(blocks[start][0] - 1)
+                    page_first = start
+                used = sum(heights[r] for b in blocks[start:i] for r in range(b[0], b[1] + 1))
+                capacity = PAGE_BODY_PT - titles
+                if used + height <= capacity:
+                    used += height
+                else:  # taller than a page: break between its rows
+                    for r in range(first, last + 1):
+                        if used + heights[r] > capacity and used > 0:
+                            breaks.append(r - 1)
+                            used = 0.0
+                        used += heights[r]
+                    page_first = i
+            if self.title_rows and self.title_rows[1] <= last and not titles:
+                titles = sum(heights[r] for r in range(self.title_rows[0], self.title_rows[1] + 1))
+        return [b for b in breaks if b >= 1]
 
     # -- heights
 
@@ -449,9 +572,18 @@ class Formats:
         return found
 
 
-def header_text(text: str) -> str:
-    """Text for a print header: ``&`` starts a code there, so a literal one is doubled."""
-    return text[:HEADER_LIMIT].replace("&", "&&")
+def header_text(text: str, room: int = HEADER_LIMIT) -> str:
+    """Text for a print header, at most ``room`` characters once escaped: ``&`` starts a code
+    there, so a literal one is doubled (and never cut from its pair)."""
+    out: list[str] = []
+    used = 0
+    for ch in sml.clean(text):
+        piece = "&&" if ch == "&" else ch
+        if used + len(piece) > room:
+            break
+        out.append(piece)
+        used += len(piece)
+    return "".join(out)
 
 
 # The running head: centred (&C), in the body font (&"name,style"), 9 pt (&9); the space keeps a
@@ -459,8 +591,60 @@ def header_text(text: str) -> str:
 RUNNING = f'&C&"{FONT_NAME},Regular"&9 '
 
 
+CHOICE_SHEET = "選択肢"  # hidden: the option lists the pull-downs of choice cells offer
+
+
+def choice_value(option: str) -> str:
+    """An option as a choice cell prints it once chosen (what ``content_units`` writes)."""
+    return f"[ {option} ]"
+
+
+class ChoiceLists:
+    """The distinct option lists of a workbook, a column each on the hidden sheet."""
+
+    def __init__(self) -> None:
+        self.columns: dict[tuple[str, ...], int] = {}
+
+    def validations(self, layout: SheetLayout) -> str:
+        by_list: dict[int, list[str]] = {}
+        for row, col, options in layout.choices:
+            column = self.columns.setdefault(options, len(self.columns) + 1)
+            by_list.setdefault(column, []).append(f"{sml.column_letter(col)}{row}")
+        return sml.validations_xml(
+            [
+                (
+                    " ".join(refs),
+                    f"{sml.quoted(CHOICE_SHEET)}!${sml.column_letter(column)}$1:"
+                    f"${sml.column_letter(column)}${len(self.options(column))}",
+                )
+                for column, refs in sorted(by_list.items())
+            ]
+        )
+
+    def options(self, column: int) -> tuple[str, ...]:
+        return next(o for o, c in self.columns.items() if c == column)
+
+    def sheet(self, strings: sml.SharedStrings, style: int) -> sml.SheetEntry:
+        ranges = [
+            sml.Placed(r, column, r, column, choice_value(option), style, False)
+            for options, column in self.columns.items()
+            for r, option in enumerate(options, 1)
+        ]
+        count = max(len(self.columns), 1)
+        setup = sml.PageSetup(margins=(MARGIN_INCH, MARGIN_INCH, 0.75, 0.75, 0.3, 0.3), header="", footer="")
+        xml = sml.worksheet_xml(count, 40.0, {}, ranges, setup, strings)
+        rows = max((len(o) for o in self.columns), default=1)
+        return sml.SheetEntry(CHOICE_SHEET, xml, f"$A$1:${sml.column_letter(count)}${rows}", hidden=True)
+
+
 def sheet_entry(
-    title: str, layout: SheetLayout, formats: Formats, doc: Document, first: bool
+    title: str,
+    layout: SheetLayout,
+    formats: Formats,
+    strings: sml.SharedStrings,
+    doc: Document,
+    first: bool,
+    validations: str = "",
 ) -> sml.SheetEntry:
     ranges = [
         sml.Placed(
@@ -477,11 +661,20 @@ def sheet_entry(
     ]
     setup = sml.PageSetup(
         margins=(MARGIN_INCH, MARGIN_INCH, 0.75, 0.75, 0.3, 0.3),
-        header=RUNNING + header_text(doc.name),
+        header=RUNNING + header_text(doc.name, HEADER_LIMIT - len(RUNNING)),
         footer=RUNNING + "&P / &N",
     )
+    heights = layout.row_heights()
     xml = sml.worksheet_xml(
-        layout.columns, layout.column_units, layout.row_heights(), ranges, setup, selected=first
+        layout.columns,
+        layout.column_units,
+        heights,
+        ranges,
+        setup,
+        strings,
+        selected=first,
+        breaks=layout.page_breaks(heights),
+        validations=validations,
     )
     last = sml.column_letter(layout.columns)
     titles = f"${layout.title_rows[0]}:${layout.title_rows[1]}" if layout.title_rows else None
@@ -495,18 +688,32 @@ def sheet_columns(part: Part) -> int:
 
 def render(doc: Document) -> bytes:
     formats = Formats()
+    strings = sml.SharedStrings()
     sheets = []
+    lists = ChoiceLists()
     for number, (part, title) in enumerate(zip(doc.parts, sheet_titles(doc.parts), strict=True)):
         layout = SheetLayout(sheet_columns(part))
         layout.add_part(part)
-        sheets.append(sheet_entry(title, layout, formats, doc, first=number == 0))
+        validations = lists.validations(layout)
+        sheets.append(
+            sheet_entry(title, layout, formats, strings, doc, first=number == 0, validations=validations)
+        )
+    if lists.columns and CHOICE_SHEET not in {s.title for s in sheets}:
+        sheets.append(lists.sheet(strings, formats.index("value")))
     if not sheets:  # a workbook needs a sheet
-        sheets.append(sheet_entry("Sheet1", SheetLayout(GRID_COLUMNS), formats, doc, first=True))
+        sheets.append(sheet_entry("Sheet1", SheetLayout(GRID_COLUMNS), formats, strings, doc, first=True))
 
     when = datetime.fromisoformat(doc.timestamp.replace("Z", "+00:00"))
     if when.tzinfo is not None:
         when = when.astimezone(UTC).replace(tzinfo=None)
     parts = sml.package(
-        sheets, formats.styles, doc.name, "hyoka", APPLICATION, when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        sheets,
+        formats.styles,
+        strings,
+        doc.name,
+        "hyoka",
+        APPLICATION,
+        when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        FONT_NAME,
     )
     return zip_entries(parts, doc.timestamp)

@@ -2,8 +2,9 @@
 
 Neither Excel nor LibreOffice grows a row for text in a merged range, and a cell cut off in print
 loses text silently, so the writer sets every row height itself from these estimates. They err on
-the tall side: they take Excel's narrower column unit and looser line pitch (LibreOffice prints
-the same cell in fewer lines), and Japanese line breaking (kinsoku) leaves lines short.
+the tall side: they take Excel's narrower column unit (LibreOffice prints the same cell in fewer
+lines) and a line pitch a little looser than LibreOffice's, and they break lines as Japanese is
+broken (kinsoku), which leaves some lines short.
 """
 
 from __future__ import annotations
@@ -12,12 +13,18 @@ import math
 import re
 import unicodedata
 
-# One column-width unit in points: the digit width of the workbook's default font, ＭＳ Ｐゴシック
-# 11 pt, in Excel (8 px at 96 dpi). LibreOffice's unit is wider (7 pt), so it wraps less.
-UNIT_PT = 6.0
+# One column-width unit in points as LibreOffice prints it: the 72-unit grid measured 496 pt wide
+# in its PDF (LibreOffice 7.4, the default font replaced by IPAexGothic). The rows are sized to
+# LibreOffice's print, which publishes the form; Excel's unit is narrower (ＭＳ Ｐゴシック 11 pt,
+# 8 px = 6 pt), so Excel wraps long cells into more lines than these rows were sized for.
+UNIT_PT = 496.0 / 72
 CELL_INSET_PT = 6.0  # left + right padding inside a cell
-LINE_FACTOR = 1.3  # line pitch / font size: Excel's Japanese fonts; LibreOffice's IPAex is 1.0
-ROW_PADDING_PT = 4.0  # top + bottom padding of a row
+# Line pitch / font size, measured in LibreOffice 7.4: IPAexMincho 9 pt prints a line every 9.0 pt.
+# Pages of the three examples (XLSX route / DOCX route): 1.3 and Excel's 6 pt unit gave 42 / 121 /
+# 64 against 22 / 76 / 37 (rows far taller than their text); 1.1 gave 31 / 98 / 53; 1.0 with
+# LibreOffice's unit gives 26 / 80 / 43.
+LINE_FACTOR = 1.0
+ROW_PADDING_PT = 3.0  # top + bottom padding of a row
 MAX_ROW_PT = 409.0  # Excel's largest row height
 # A cell taller than MAX_ROW_PT is merged over ceil(need / SHEET_ROW_PT) sheet rows: as few as
 # will do, with room left under MAX_ROW_PT for rounding heights up to whole pixels.
@@ -48,13 +55,19 @@ def text_em(text: str) -> float:
     return sum(char_em(ch) for ch in text)
 
 
-def wrap(text: str, width_pt: float, size_pt: float) -> list[str]:
-    """The lines ``text`` takes in a cell ``width_pt`` wide (the cell's full width, padding included).
+# Japanese line breaking (kinsoku, JIS X 4051): characters that may not begin a line, and those
+# that may not end one. A line that would break before a closing mark gives its last character to
+# the next line, and an opening bracket at a line's end goes down with what it opens.
+NO_START = frozenset("。、，．,.）」』】〕〉》］｝〙〗)]}：；:;！？!?・ー…‥々ゝゞ％%")
+NO_END = frozenset("（「『【〔〈《［｛〘〖([{")
 
-    One em is held back from every line for kinsoku: a 「。」 or 「）」 that may not begin a line
-    pulls the character before it down, so real lines end up to a character shorter.
-    """
-    capacity = max(1.0, (width_pt - CELL_INSET_PT) / size_pt - 1.0)
+
+def wrap(text: str, width_pt: float, size_pt: float) -> list[str]:
+    """The lines ``text`` takes in a cell ``width_pt`` wide (the cell's full width, padding included),
+    broken as Japanese is: kinsoku pushes a character down rather than let a line begin with 「。」
+    or end with 「（」. A run of printable ASCII (a word, a number) is never broken, unless it is
+    longer than a line."""
+    capacity = max(1.0, (width_pt - CELL_INSET_PT) / size_pt)
     lines: list[str] = []
     for source in text.split("\n"):
         if len(source) <= capacity:  # no character is wider than an em: the line fits as it is
@@ -71,11 +84,19 @@ def wrap(text: str, width_pt: float, size_pt: float) -> list[str]:
                 used += em
                 continue
             if current:
+                carried: list[str] = []
+                # kinsoku: the line may not end with an opening mark, nor the next begin with a
+                # closing one; take characters down with the token (never the whole line)
+                while len(current) > 1 and (
+                    current[-1][-1] in NO_END or (carried or [token])[0][0] in NO_START
+                ):
+                    carried.insert(0, current.pop())
                 lines.append("".join(current))
-                current, used = [], 0.0
-            if em <= capacity:
+                current = carried
+                used = sum(text_em(t) for t in current)
+            if used + em <= capacity:
                 current.append(token)
-                used = em
+                used += em
                 continue
             for ch in token:  # a word longer than the line breaks anywhere, as Excel does
                 ch_em = char_em(ch)

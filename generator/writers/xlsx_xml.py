@@ -53,14 +53,37 @@ def number(value: float) -> str:
     return format(value, ".10g")
 
 
-def string_xml(text: str) -> str:
-    """An inline string's <is> element: text is text, never a formula, whatever it begins with."""
+def text_xml(text: str) -> str:
+    """A string's <t> element: text is text, never a formula, whatever it begins with."""
     text = escape(text)
     if "_x" in text:
         text = _EXCEL_ESCAPE.sub("_x005F_", text)
     # openpyxl's rule: keep the whitespace at either end (Python's strip knows U+3000)
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f"<is><t{space}>{text}</t></is>"
+    return f"<t{space}>{text}</t>"
+
+
+class SharedStrings:
+    """xl/sharedStrings.xml: every cell text stored once, cells refer to it by index. Excel
+    rewrites inline strings into this table on its first save, so the package starts with it."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.count = 0  # references, as Excel counts them
+
+    def ref(self, text: str) -> int:
+        self.count += 1
+        found = self.index.get(text)
+        if found is None:
+            found = self.index[text] = len(self.index)
+        return found
+
+    def xml(self) -> str:
+        items = "".join(f"<si>{text_xml(text)}</si>" for text in self.index)
+        return (
+            f'{_DECLARATION}<sst xmlns="{MAIN_NS}" count="{self.count}" uniqueCount="{len(self.index)}">'
+            f"{items}</sst>"
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -205,7 +228,10 @@ def worksheet_xml(
     heights: Mapping[int, float],
     ranges: Iterable[Placed],
     setup: PageSetup,
+    strings: SharedStrings,
     selected: bool = False,
+    breaks: Iterable[int] = (),
+    validations: str = "",
 ) -> str:
     """A sheet in one pass: cells are gathered per row as runs, then each row's runs sorted by
     column, so the cells come in the order Excel requires whatever order the ranges came in."""
@@ -217,7 +243,7 @@ def worksheet_xml(
         if bottom != top or right != left:
             merges.append(f'<mergeCell ref="{letters[left]}{top}:{letters[right]}{bottom}"/>')
         first = f'<c r="{letters[left]}{top}" s="{s}"'
-        first += f' t="inlineStr">{string_xml(rng.text)}</c>' if rng.text else "/>"
+        first += f' t="s"><v>{strings.ref(rng.text)}</v></c>' if rng.text else "/>"
         if rng.every_cell:
             # the blank cells of one row, "#" standing for the row number
             blanks = "".join(f'<c r="{letters[c]}#" s="{s}"/>' for c in range(left + 1, right + 1))
@@ -238,6 +264,15 @@ def worksheet_xml(
     merged = f'<mergeCells count="{len(merges)}">{"".join(merges)}</mergeCells>' if merges else ""
     left, right, top, bottom, header, footer = (number(m) for m in setup.margins)
     view = ' tabSelected="1"' if selected else ""
+    # manual page breaks after these rows (the writer paginates: headings kept with what follows)
+    after = sorted(set(breaks))
+    row_breaks = (
+        f'<rowBreaks count="{len(after)}" manualBreakCount="{len(after)}">'
+        + "".join(f'<brk id="{r}" max="16383" man="1"/>' for r in after)
+        + "</rowBreaks>"
+        if after
+        else ""
+    )
     # a <col> per column, not one over all: openpyxl reads a span as its first column only
     width = number(column_width)
     cols = "".join(
@@ -250,17 +285,30 @@ def worksheet_xml(
         f'<sheetViews><sheetView showGridLines="0"{view} workbookViewId="0"/></sheetViews>'
         '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>'
         f"<cols>{cols}</cols>"
-        f"<sheetData>{''.join(rows)}</sheetData>{merged}"
+        f"<sheetData>{''.join(rows)}</sheetData>{merged}{validations}"
         '<printOptions horizontalCentered="1"/>'
         f'<pageMargins left="{left}" right="{right}" top="{top}" bottom="{bottom}" header="{header}" footer="{footer}"/>'
         '<pageSetup paperSize="9" orientation="portrait" fitToWidth="1" fitToHeight="0"/>'
         f"<headerFooter><oddHeader>{escape(setup.header)}</oddHeader>"
-        f"<oddFooter>{escape(setup.footer)}</oddFooter></headerFooter></worksheet>"
+        f"<oddFooter>{escape(setup.footer)}</oddFooter></headerFooter>{row_breaks}</worksheet>"
     )
 
 
 # ---------------------------------------------------------------------------
 # The package
+
+
+def validations_xml(lists: list[tuple[str, str]]) -> str:
+    """Pull-down lists: (cells as ``"H6 H7"``, the list's range as a formula)."""
+    if not lists:
+        return ""
+    items = "".join(
+        f'<dataValidation type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1" '
+        f'errorTitle="選択肢" error="選択肢から選んでください。" sqref="{cells}">'
+        f"<formula1>{escape(formula)}</formula1></dataValidation>"
+        for cells, formula in lists
+    )
+    return f'<dataValidations count="{len(lists)}">{items}</dataValidations>'
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +317,11 @@ class SheetEntry:
     xml: str
     print_area: str  # $A$1:$X$99
     print_titles: str | None = None  # rows, $3:$3
+    hidden: bool = False  # a helper sheet (the option lists of the pull-downs), never printed
+
+
+def quoted(title: str) -> str:
+    return _quoted(title)
 
 
 def _quoted(title: str) -> str:
@@ -277,13 +330,16 @@ def _quoted(title: str) -> str:
 
 
 def workbook_xml(sheets: list[SheetEntry]) -> str:
+    hidden = ' state="hidden"'
     listed = "".join(
-        f'<sheet name="{attribute(s.title)}" sheetId="{i}" r:id="rId{i}"/>' for i, s in enumerate(sheets, 1)
+        f'<sheet name="{attribute(s.title)}" sheetId="{i}"{hidden if s.hidden else ""} r:id="rId{i}"/>'
+        for i, s in enumerate(sheets, 1)
     )
     # Excel keeps defined names sorted by name, then sheet
     names = [
         f'<definedName name="_xlnm.Print_Area" localSheetId="{i}">{escape(_quoted(s.title))}!{s.print_area}</definedName>'
         for i, s in enumerate(sheets)
+        if not s.hidden
     ] + [
         f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">{escape(_quoted(s.title))}!{s.print_titles}</definedName>'
         for i, s in enumerate(sheets)
@@ -314,6 +370,8 @@ def content_types_xml(sheet_count: int) -> str:
     overrides = [
         ("/xl/workbook.xml", f"{_CT}officedocument.spreadsheetml.sheet.main+xml"),
         ("/xl/styles.xml", f"{_CT}officedocument.spreadsheetml.styles+xml"),
+        ("/xl/theme/theme1.xml", f"{_CT}officedocument.theme+xml"),
+        ("/xl/sharedStrings.xml", f"{_CT}officedocument.spreadsheetml.sharedStrings+xml"),
         *(
             (f"/xl/worksheets/sheet{i}.xml", f"{_CT}officedocument.spreadsheetml.worksheet+xml")
             for i in range(1, sheet_count + 1)
@@ -351,13 +409,56 @@ def app_xml(application: str) -> str:
     )
 
 
+def theme_xml(minor_font: str) -> str:
+    """A minimal Office theme: Excel and the Open XML schema expect a workbook to have one. Its
+    colours are Office's defaults; its body font is the workbook's, so nothing changes on open."""
+    colours = (
+        ("dk1", '<a:sysClr val="windowText" lastClr="000000"/>'),
+        ("lt1", '<a:sysClr val="window" lastClr="FFFFFF"/>'),
+        ("dk2", '<a:srgbClr val="44546A"/>'),
+        ("lt2", '<a:srgbClr val="E7E6E6"/>'),
+        ("accent1", '<a:srgbClr val="4472C4"/>'),
+        ("accent2", '<a:srgbClr val="ED7D31"/>'),
+        ("accent3", '<a:srgbClr val="A5A5A5"/>'),
+        ("accent4", '<a:srgbClr val="FFC000"/>'),
+        ("accent5", '<a:srgbClr val="5B9BD5"/>'),
+        ("accent6", '<a:srgbClr val="70AD47"/>'),
+        ("hlink", '<a:srgbClr val="0563C1"/>'),
+        ("folHlink", '<a:srgbClr val="954F72"/>'),
+    )
+    scheme = "".join(f"<a:{name}>{colour}</a:{name}>" for name, colour in colours)
+    font = attribute(minor_font)
+    fonts = f'<a:latin typeface="{font}"/><a:ea typeface="{font}"/><a:cs typeface=""/>'
+    solid = '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
+    line = f'<a:ln w="6350" cap="flat" cmpd="sng" algn="ctr">{solid}<a:prstDash val="solid"/></a:ln>'
+    effect = "<a:effectStyle><a:effectLst/></a:effectStyle>"
+    return (
+        f'{_DECLARATION}<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" name="hyoka">'
+        f'<a:themeElements><a:clrScheme name="Office">{scheme}</a:clrScheme>'
+        f'<a:fontScheme name="hyoka"><a:majorFont>{fonts}</a:majorFont><a:minorFont>{fonts}</a:minorFont></a:fontScheme>'
+        f'<a:fmtScheme name="Office"><a:fillStyleLst>{solid * 3}</a:fillStyleLst>'
+        f"<a:lnStyleLst>{line * 3}</a:lnStyleLst><a:effectStyleLst>{effect * 3}</a:effectStyleLst>"
+        f"<a:bgFillStyleLst>{solid * 3}</a:bgFillStyleLst></a:fmtScheme></a:themeElements>"
+        "<a:objectDefaults/><a:extraClrSchemeLst/></a:theme>"
+    )
+
+
 def package(
-    sheets: list[SheetEntry], styles: Styles, title: str, creator: str, application: str, when: str
+    sheets: list[SheetEntry],
+    styles: Styles,
+    strings: SharedStrings,
+    title: str,
+    creator: str,
+    application: str,
+    when: str,
+    theme_font: str,
 ) -> list[tuple[str, bytes]]:
     """The package's parts, in the order they go into the zip (content types first)."""
     count = len(sheets)
     workbook_rels = [(f"{_OFFICE_REL}worksheet", f"worksheets/sheet{i}.xml") for i in range(1, count + 1)]
     workbook_rels.append((f"{_OFFICE_REL}styles", "styles.xml"))
+    workbook_rels.append((f"{_OFFICE_REL}theme", "theme/theme1.xml"))
+    workbook_rels.append((f"{_OFFICE_REL}sharedStrings", "sharedStrings.xml"))
     root_rels = [
         (f"{_OFFICE_REL}officeDocument", "xl/workbook.xml"),
         (f"{PKG_REL_NS}/metadata/core-properties", "docProps/core.xml"),
@@ -371,6 +472,8 @@ def package(
         ("xl/workbook.xml", workbook_xml(sheets)),
         ("xl/_rels/workbook.xml.rels", _relationships(workbook_rels)),
         ("xl/styles.xml", styles.xml()),
+        ("xl/theme/theme1.xml", theme_xml(theme_font)),
         *((f"xl/worksheets/sheet{i}.xml", s.xml) for i, s in enumerate(sheets, 1)),
+        ("xl/sharedStrings.xml", strings.xml()),
     ]
     return [(name, text.encode("utf-8")) for name, text in parts]

@@ -9,10 +9,12 @@ from datetime import datetime
 
 
 def zip_time(timestamp: str) -> tuple[int, int, int, int, int, int]:
-    """ISO 8601 time → zip's (Y, M, D, h, m, s); zip cannot hold dates before 1980."""
+    """ISO 8601 time → zip's (Y, M, D, h, m, s); zip holds 1980 to 2107 only."""
     dt = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
     if dt.year < 1980:
         return (1980, 1, 1, 0, 0, 0)
+    if dt.year > 2107:
+        return (2107, 12, 31, 23, 59, 58)
     return (dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second - dt.second % 2)
 
 

@@ -1,8 +1,13 @@
 /* Search across the site's assessments, in the browser, with nothing fetched from elsewhere.
  *
- * The index (search-index.js, built by `hyoka site`) maps every two consecutive characters
- * (bigram) to the items that contain them: Japanese has no spaces between words, so a query
- * is looked up by its bigrams and then checked as a whole against each candidate's text.
+ * The index (search/, built by `hyoka site`) maps every two consecutive characters (bigram) to
+ * the items that contain them: Japanese has no spaces between words, so a query is looked up by
+ * its bigrams and then checked as a whole against each candidate's text. The index is split so
+ * that a query reads only what it needs: search/meta.js (the pages), one shard file per bigram
+ * of the query (search/g/<n>.js, n a hash of the bigram) and the texts of the results it shows
+ * (search/t/<page>-<k>.js). Each file is a script that hands its data to window.HYOKA_SEARCH,
+ * so the search works from file:// as well as from a web server.
+ *
  * Text and query are normalised alike, character by character with the marks that follow it
  * (NFKC, lower case, no white space), exactly as generator/site/search.py does for the index.
  *
@@ -11,17 +16,29 @@
 (function () {
   "use strict";
 
-  var LIMIT = 50;
+  var LIMIT = 20; // results shown at a time
+  var PAGE_SPAN = 1048576; // item id = page number × PAGE_SPAN + the item's number on its page
+  var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var DIGIT = {};
+  for (var d = 0; d < ALPHABET.length; d++) DIGIT[ALPHABET.charAt(d)] = d;
+
+  var meta = null;
+  var shards = {};
+  var texts = {};
+  var scripts = {};
+  window.HYOKA_SEARCH = {
+    meta: function (_, data) { meta = data; },
+    grams: function (number, data) { shards[number] = data; },
+    texts: function (name, data) { texts[name] = data; },
+  };
+
   var form = document.querySelector("form.search");
   if (!form) return;
   var input = form.querySelector("input");
   var results = document.querySelector(".search-results");
-  var root = form.getAttribute("data-root") || "";
-  var data = null;
-  var loading = null;
-  var postings = {};
-  var normalisedItems = [];
+  var root = form.getAttribute("data-root") || "./";
   var timer = null;
+  var normalisedTexts = {};
 
   form.hidden = false;
 
@@ -50,82 +67,142 @@
     return { chars: chars, text: chars.join(""), origin: origin };
   }
 
-  function load() {
-    if (data) return Promise.resolve(data);
-    if (loading) return loading;
-    loading = new Promise(function (resolve, reject) {
-      var script = document.createElement("script");
-      script.src = root + "search-index.js";
-      script.onload = function () {
-        data = window.HYOKA_SEARCH;
-        if (data) resolve(data);
-        else reject(new Error("empty index"));
-      };
-      script.onerror = function () {
-        loading = null;
-        reject(new Error("index not loaded"));
-      };
-      document.head.appendChild(script);
-    });
-    return loading;
+  // each index file once, by a <script> element (file:// pages cannot fetch JSON)
+  function load(path) {
+    if (!scripts[path]) {
+      scripts[path] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = root + path;
+        script.onload = function () { resolve(); };
+        script.onerror = function () {
+          delete scripts[path];
+          reject(new Error(path));
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return scripts[path];
   }
 
+  function shardOf(gram) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < gram.length; i++) {
+      h ^= gram.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h % meta.shards;
+  }
+
+  function decode(text) {
+    var numbers = [];
+    var n = 0;
+    var shift = 0;
+    for (var i = 0; i < text.length; i++) {
+      var v = DIGIT[text.charAt(i)];
+      if (v >= 32) {
+        n += (v - 32) * Math.pow(2, shift);
+        shift += 5;
+      } else {
+        numbers.push(n + v * Math.pow(2, shift));
+        n = 0;
+        shift = 0;
+      }
+    }
+    return numbers;
+  }
+
+  // item ids holding the bigram, ascending: per page, the gap from the previous page, the
+  // number of items and their numbers as gaps
   function posting(gram) {
-    if (!(gram in postings)) {
-      var gaps = data.grams[gram] || [];
-      var list = [];
-      var n = 0;
-      for (var i = 0; i < gaps.length; i++) {
-        n += gaps[i];
-        list.push(n);
-      }
-      postings[gram] = list;
-    }
-    return postings[gram];
-  }
-
-  function itemText(number) {
-    if (!normalisedItems[number]) normalisedItems[number] = normalise(data.items[number][3]);
-    return normalisedItems[number];
-  }
-
-  // item numbers whose text holds the (normalised) term
-  function find(term) {
-    var candidates;
-    if (term.chars.length < 2) {
-      candidates = data.items.map(function (_, i) { return i; });
-    } else {
-      var grams = {};
-      for (var i = 0; i + 1 < term.chars.length; i++) grams[term.chars[i] + term.chars[i + 1]] = true;
-      var lists = Object.keys(grams).map(posting).sort(function (a, b) { return a.length - b.length; });
-      candidates = lists[0];
-      for (var k = 1; k < lists.length && candidates.length; k++) {
-        var other = new Set(lists[k]);
-        candidates = candidates.filter(function (n) { return other.has(n); });
+    var encoded = shards[shardOf(gram)][gram];
+    if (!encoded) return [];
+    var numbers = decode(encoded);
+    var ids = [];
+    var page = -1;
+    for (var i = 0; i < numbers.length; ) {
+      page += numbers[i++] + 1;
+      var count = numbers[i++];
+      var local = 0;
+      for (var k = 0; k < count; k++) {
+        local += numbers[i++];
+        ids.push(page * PAGE_SPAN + local);
       }
     }
-    return candidates.filter(function (n) { return itemText(n).text.indexOf(term.text) >= 0; });
+    return ids;
   }
 
-  function search(query) {
-    var terms = query.split(/\s+/).map(normalise).filter(function (t) { return t.text.length > 0; });
-    if (!terms.length) return [];
-    var found = null;
+  function gramsOf(term) {
+    var grams = {};
+    for (var i = 0; i + 1 < term.chars.length; i++) grams[term.chars[i] + term.chars[i + 1]] = true;
+    return Object.keys(grams);
+  }
+
+  // item ids whose bigrams include every bigram of every term (a superset of the matches)
+  function candidates(terms) {
+    var grams = {};
     terms.forEach(function (term) {
-      var hits = find(term);
-      if (found === null) found = hits;
-      else {
-        var keep = new Set(hits);
-        found = found.filter(function (n) { return keep.has(n); });
-      }
+      gramsOf(term).forEach(function (g) { grams[g] = true; });
     });
-    return found.sort(function (a, b) { return a - b; }).map(function (n) { return [n, terms[0]]; });
+    grams = Object.keys(grams);
+    var files = {};
+    grams.forEach(function (g) { files["search/g/" + shardOf(g) + ".js"] = true; });
+    return Promise.all(Object.keys(files).map(load)).then(function () {
+      var lists = grams.map(posting).sort(function (a, b) { return a.length - b.length; });
+      var found = lists[0];
+      for (var k = 1; k < lists.length && found.length; k++) {
+        var other = new Set(lists[k]);
+        found = found.filter(function (n) { return other.has(n); });
+      }
+      return found;
+    });
+  }
+
+  function chunkName(id) {
+    var page = Math.floor(id / PAGE_SPAN);
+    var local = id % PAGE_SPAN;
+    return meta.pages[page] + "-" + Math.floor(local / meta.chunk);
+  }
+
+  // [page, item] of an id whose text file is loaded
+  function itemOf(id) {
+    var chunk = texts[chunkName(id)];
+    return [chunk.page, chunk.items[(id % PAGE_SPAN) % meta.chunk]];
+  }
+
+  function itemText(id) {
+    if (!normalisedTexts[id]) normalisedTexts[id] = normalise(itemOf(id)[1][2]);
+    return normalisedTexts[id];
+  }
+
+  function matches(id, terms) {
+    var text = itemText(id).text;
+    return terms.every(function (term) { return text.indexOf(term.text) >= 0; });
+  }
+
+  // the next `want` matches from candidates[from…], loading their text files a batch at a time
+  function verify(search, want) {
+    var hits = [];
+    function step() {
+      if (hits.length >= want || search.next >= search.candidates.length) return Promise.resolve(hits);
+      var batch = search.candidates.slice(search.next, search.next + (want - hits.length));
+      search.next += batch.length;
+      var files = {};
+      batch.forEach(function (id) { files["search/t/" + chunkName(id) + ".js"] = true; });
+      return Promise.all(Object.keys(files).map(load)).then(function () {
+        batch.forEach(function (id) {
+          if (matches(id, search.terms)) hits.push(id);
+          else search.rejected++;
+        });
+        return step();
+      });
+    }
+    return step();
   }
 
   // the item's text around the first match, the match itself in <mark>
-  function snippet(number, term) {
-    var original = data.items[number][3];
-    var norm = itemText(number);
+  function snippet(id, term) {
+    var original = itemOf(id)[1][2];
+    var norm = itemText(id);
     var span = document.createElement("span");
     span.className = "snippet";
     var at = norm.text.indexOf(term.text);
@@ -158,36 +235,73 @@
     return span;
   }
 
-  function show(query, hits) {
+  function summaryText(search) {
+    var left = search.candidates.length - search.next;
+    var count = search.candidates.length - search.rejected;
+    // candidates not yet read may still turn out not to hold the words: say so once some did not
+    var about = left > 0 && search.rejected > 0 ? "約 " : "";
+    var shown = search.shown;
+    return "「" + search.query + "」を含む項目: " + about + count + " 件" +
+      (count > shown ? "（初めの " + shown + " 件を表示）" : "");
+  }
+
+  function message(text) {
     results.textContent = "";
     var summary = document.createElement("p");
     summary.className = "search-summary";
-    if (!hits.length) {
-      summary.textContent = "「" + query + "」を含む項目は見つかりませんでした。";
-      results.appendChild(summary);
-      return;
-    }
-    summary.textContent =
-      "「" + query + "」を含む項目: " + hits.length + " 件" + (hits.length > LIMIT ? "（初めの " + LIMIT + " 件を表示）" : "");
+    summary.textContent = text;
     results.appendChild(summary);
-    var list = document.createElement("ol");
-    list.className = "search-list";
-    hits.slice(0, LIMIT).forEach(function (hit) {
-      var item = data.items[hit[0]];
-      var page = data.pages[item[0]];
+  }
+
+  function show(search, hits) {
+    var list = results.querySelector(".search-list");
+    if (!list) {
+      results.textContent = "";
+      var summary = document.createElement("p");
+      summary.className = "search-summary";
+      results.appendChild(summary);
+      list = document.createElement("ol");
+      list.className = "search-list";
+      results.appendChild(list);
+    }
+    hits.forEach(function (id) {
+      var found = itemOf(id);
+      var page = found[0];
+      var item = found[1];
       var li = document.createElement("li");
       var link = document.createElement("a");
-      link.href = root + page[0] + "#" + encodeURIComponent(item[1]);
+      link.href = root + page[0] + "#" + encodeURIComponent(item[0]);
       link.textContent = page[1] + "（" + page[2] + "）";
       var where = document.createElement("span");
       where.className = "where";
-      where.textContent = item[2];
+      where.textContent = item[1];
       li.appendChild(link);
       li.appendChild(where);
-      li.appendChild(snippet(hit[0], hit[1]));
+      li.appendChild(snippet(id, search.terms[0]));
       list.appendChild(li);
     });
-    results.appendChild(list);
+    search.shown += hits.length;
+    var old = results.querySelector(".search-more");
+    if (old) old.parentNode.removeChild(old);
+    if (!search.shown) {
+      message("「" + search.query + "」を含む項目は見つかりませんでした。");
+      return;
+    }
+    results.querySelector(".search-summary").textContent = summaryText(search);
+    if (search.next < search.candidates.length) {
+      var more = document.createElement("button");
+      more.type = "button";
+      more.className = "search-more";
+      more.textContent = "次の " + LIMIT + " 件を表示";
+      more.addEventListener("click", function () {
+        verify(search, LIMIT).then(function (next) { show(search, next); }, failed);
+      });
+      results.appendChild(more);
+    }
+  }
+
+  function failed() {
+    message("検索の索引（search/ フォルダ）を読み込めませんでした。");
   }
 
   function run() {
@@ -196,14 +310,24 @@
       results.textContent = "";
       return;
     }
-    load().then(
-      function () {
-        if (input.value.trim() === query) show(query, search(query));
-      },
-      function () {
-        results.textContent = "検索の索引（search-index.js）を読み込めませんでした。";
-      }
-    );
+    var terms = query.split(/\s+/).map(normalise).filter(function (t) { return t.text.length > 0; });
+    if (!terms.length) return;
+    if (terms.some(function (t) { return t.chars.length < 2; })) {
+      message("2 文字以上の語で検索してください。");
+      return;
+    }
+    load("search/meta.js")
+      .then(function () { return candidates(terms); })
+      .then(function (found) {
+        var search = { query: query, terms: terms, candidates: found, next: 0, rejected: 0, shown: 0 };
+        return verify(search, LIMIT).then(function (hits) {
+          if (input.value.trim() === query) {
+            results.textContent = "";
+            show(search, hits);
+          }
+        });
+      })
+      .catch(failed);
   }
 
   form.addEventListener("submit", function (event) {
@@ -216,6 +340,6 @@
     timer = setTimeout(run, 250);
   });
   input.addEventListener("focus", function () {
-    load().catch(function () {});
+    load("search/meta.js").catch(function () {});
   });
 })();

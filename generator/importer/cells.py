@@ -1,0 +1,246 @@
+"""Any input document as rows of text cells in reading order, each cell knowing where it came from.
+
+The importer finds items by the form's own labels, so every kind of input is reduced to the one
+shape the matcher reads: rows (a table row, a sheet row, a line of a text extraction) of cells
+(the text of one table cell, left to right). Merged cells appear once, at their first position.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ImportInputError(Exception):
+    """The input cannot be read as a document (corrupt, encrypted, another kind, no text)."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    where: str  # 「Ⅱ 概要!H35」, 「表 3 の 5 行目」, 「12 行目」: for the review list
+    col: int = 0  # column in the row's grid: lines a value up with the header above it
+
+
+Row = list[Cell]
+
+SUPPORTED = (".xlsx", ".xlsm", ".docx", ".pdf", ".txt", ".html", ".htm")
+
+
+def read_rows(path: Path) -> list[Row]:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise ImportInputError(
+            f"「{path.name}」は取り込めない種類のファイルです。取り込めるのは {'、'.join(SUPPORTED)} です。"
+        )
+    if not path.is_file():
+        raise ImportInputError(f"「{path}」がありません（ふつうのファイルを指定してください）。")
+    if suffix in (".xlsx", ".xlsm", ".docx"):
+        _check_zip(path)
+    readers = {
+        ".xlsx": _xlsx,
+        ".xlsm": _xlsx,
+        ".docx": _docx,
+        ".pdf": _pdf,
+        ".txt": _text,
+        ".html": _text,
+        ".htm": _text,
+    }
+    rows = readers[suffix](path)
+    # writers keep an option's words together with no-break spaces: they are spaces to the form
+    rows = [
+        [Cell(c.text.replace("\xa0", " "), c.where, c.col) for c in row if c.text.strip()] for row in rows
+    ]
+    rows = [row for row in rows if row]
+    if not rows:
+        raise ImportInputError(
+            f"「{path.name}」から文字を読み取れませんでした（空のファイルか、文字のない画像だけの PDF です）。"
+        )
+    return rows
+
+
+def _check_zip(path: Path) -> None:
+    # Office files are zip packages; an encrypted workbook is an OLE compound file instead.
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportInputError(
+            f"「{path.name}」はパスワードで保護されているか、古い形式（.xls/.doc）です。"
+            "保護を外して .xlsx / .docx で保存し直してから取り込んでください。"
+        )
+    if not zipfile.is_zipfile(path):
+        raise ImportInputError(f"「{path.name}」は壊れているか、{path.suffix} のファイルではありません。")
+
+
+def _xlsx(path: Path) -> list[Row]:
+    import openpyxl
+
+    try:
+        # read-only: no styles or merge bookkeeping (10 s for a 300-row form otherwise)
+        wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged package
+        raise ImportInputError(f"「{path.name}」を Excel のブックとして読めませんでした（{exc}）。") from None
+    rows: list[Row] = []
+    for ws in wb.worksheets:
+        if getattr(ws, "sheet_state", "visible") != "visible":
+            continue  # a helper sheet (hyoka's option lists), not part of the printed form
+        for row in ws.iter_rows():
+            cells = [
+                Cell(_cell_text(c.value), f"{ws.title}!{c.coordinate}", c.column)
+                for c in row
+                if c.value is not None
+            ]
+            rows.append(cells)
+    wb.close()
+    return rows
+
+
+def _cell_text(value: object) -> str:
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")  # type: ignore[union-attr]
+    return str(value).replace("\r\n", "\n")
+
+
+def _docx(path: Path) -> list[Row]:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:
+        raise ImportInputError(f"「{path.name}」を Word の文書として読めませんでした（{exc}）。") from None
+    rows: list[Row] = []
+    n_table = 0
+    for block in document.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = Paragraph(block, document).text
+            rows.append([Cell(text, f"本文の段落（表 {n_table} の後）")])
+        elif tag == "tbl":
+            n_table += 1
+            _docx_table(Table(block, document), n_table, rows)
+    return rows
+
+
+def _docx_table(table, n_table: int, rows: list[Row]) -> None:  # noqa: ANN001 - python-docx type
+    for r, row in enumerate(table.rows, 1):
+        cells: Row = []
+        seen: list[object] = []  # the row's cell elements read so far (kept alive: identity compares)
+        for c, cell in enumerate(row.cells, 1):
+            tc = cell._tc
+            # a merged cell repeats across the columns it spans, and python-docx hands the cell
+            # of a vertical merge to every row it spans: read each once, in its own row
+            if tc.getparent() is not row._tr or any(tc is x for x in seen):
+                continue
+            seen.append(tc)
+            if cell.tables:  # a check-box grid nested in the value cell
+                texts = ["\n".join(p.text for p in cell.paragraphs if p.text.strip())]
+                for inner in cell.tables:
+                    for irow in inner.rows:
+                        texts.append("\u3000".join(ic.text for ic in irow.cells if ic.text.strip()))
+                text = "\n".join(t for t in texts if t)
+            else:
+                # a paragraph of the cell is a paragraph of the text; line breaks stay in p.text
+                text = "\n\n".join(p.text for p in cell.paragraphs)
+            cells.append(Cell(text, f"表 {n_table} の {r} 行 {c} 列", c))
+        rows.append(cells)
+
+
+def _pdf(path: Path) -> list[Row]:
+    try:
+        import pdfplumber
+    except ImportError:  # pragma: no cover - a dependency of the package
+        raise ImportInputError(
+            "PDF の取り込みには pdfplumber が必要です（pip install pdfplumber）。"
+        ) from None
+    pages: list[list[tuple[float, list[Row], str]]] = []  # per page: (top, rows, running-text key)
+    try:
+        with pdfplumber.open(str(path)) as pdf:
+            for p, page in enumerate(pdf.pages, 1):
+                tables = page.find_tables()
+                outside = page
+                for t in tables:
+                    outside = outside.outside_bbox(t.bbox)
+                pieces: list[tuple[float, list[Row], str]] = []
+                for line in outside.extract_text_lines():
+                    text = line["text"]
+                    pieces.append((line["top"], [[Cell(text, f"{p} ページ")]], _running_key(text)))
+                for t in tables:
+                    trows: list[Row] = []
+                    for r, row in enumerate(t.extract(), 1):
+                        trows.append(
+                            [
+                                Cell(text, f"{p} ページの表の {r} 行", c)
+                                for c, text in enumerate(row)
+                                if text is not None
+                            ]
+                        )
+                    pieces.append((t.bbox[1], trows, ""))
+                pages.append(sorted(pieces, key=lambda x: x[0]))
+    except ImportInputError:
+        raise
+    except Exception as exc:
+        raise ImportInputError(f"「{path.name}」を PDF として読めませんでした（{exc}）。") from None
+    # running heads and page numbers: the same line (numbers aside) outside the tables of most pages
+    counts: dict[str, int] = {}
+    for page in pages:
+        for key in {k for _, _, k in page if k}:
+            counts[key] = counts.get(key, 0) + 1
+    running = {k for k, n in counts.items() if len(pages) >= 3 and n * 2 >= len(pages)}
+    return [row for page in pages for _, rows, key in page if key not in running for row in rows]
+
+
+def _running_key(text: str) -> str:
+    return re.sub(r"[0-9０-９]+", "#", re.sub(r"\s+", "", text))
+
+
+_TAG = re.compile(r"<[^>]*>")
+_CHECKBOX = re.compile(r"<input\b[^>]*type=\"?checkbox\"?[^>]*>", re.I)
+_PARAGRAPH_END = re.compile(r"</p\s*>", re.I)
+_BREAKS = re.compile(r"</?(?:p|div|br|li|tr)\b[^>]*>", re.I)
+_CHOICES_MARK = re.compile(r"<選択肢>")
+
+
+def _text(path: Path) -> list[Row]:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ImportInputError(
+            f"「{path.name}」の文字コードを読めません（UTF-8 か Shift_JIS で保存してください）。"
+        )
+    if "\x00" in text:
+        raise ImportInputError(f"「{path.name}」は文章のファイルではありません。")
+    rows: list[Row] = []
+    # cells: tab-separated, or (PDF text laid out in columns) separated by a run of 2+ spaces
+    splitter = re.compile(r"\t" if "\t" in text else r"(?<=\S) {2,}(?=\S)")
+    for n, line in enumerate(text.splitlines(), 1):
+        rows.append(
+            [Cell(_strip_markup(cell), f"{n} 行目", c) for c, cell in enumerate(splitter.split(line))]
+        )
+    return rows
+
+
+def _strip_markup(cell: str) -> str:
+    """HTML-like markup of an extraction → text: a checked box becomes ○, an unknown one ？."""
+    cell = _CHOICES_MARK.sub("＜選択肢＞", cell)
+
+    def box(m: re.Match[str]) -> str:
+        return " ○ " if re.search(r"\bchecked\b", m.group(0), re.I) else " ？ "
+
+    cell = _CHECKBOX.sub(box, cell)
+    cell = _PARAGRAPH_END.sub("\n\n", cell)
+    cell = _BREAKS.sub("\n", cell)
+    cell = _TAG.sub("", cell)
+    cell = html.unescape(cell)
+    lines = [ln.strip() for ln in cell.split("\n")]
+    # an empty line between two lines of text is a paragraph break (「</p> <p>」)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
