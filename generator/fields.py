@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .form import schema as s
-from .form.definition import EDITION_KEY, FORM_KEY, FormDefinition
+from .form.definition import EDITION_KEY, FORM_KEY, ChangesAnnex, FormDefinition
 
 # Kinds an author does not write: the form prints them, or they are counted from other items.
 NOT_WRITTEN = ("fixed", "derived")
@@ -119,12 +119,22 @@ def source_files(form: FormDefinition) -> list[SourceFile]:
         if sec.annex is not None:
             fields.append(_annex(sec.annex))
         files.append(SourceFile(sec.file, " ".join(sec.title.split()), sec.per_file, tuple(fields)))
-    ch = form.changes
-    columns = tuple(_item(c, ch.label, False) for c in ch.columns)
-    files.append(
-        SourceFile(ch.file, ch.label, False, (Field(ch.key, ch.label, ch.label, "list", children=columns),))
-    )
+    from .form.pairing import companion_section
+
+    for stem in form.companions:  # files a paired form reads from this form's folder (8_基礎項目)
+        found = companion_section(stem)
+        if found is not None:
+            sec, annex = found
+            title = " ".join(sec.title.split())
+            fields = [*_nodes(sec.children, title, sec), _changes_field(annex)]
+            files.append(SourceFile(sec.file, title, False, tuple(fields)))
+    files.append(SourceFile(form.changes.file, form.changes.label, False, (_changes_field(form.changes),)))
     return files
+
+
+def _changes_field(ch: ChangesAnnex) -> Field:
+    columns = tuple(_item(c, ch.label, False) for c in ch.columns)
+    return Field(ch.key, ch.label, ch.label, "list", children=columns)
 
 
 def _form_keys(form: FormDefinition) -> list[Field]:

@@ -9,6 +9,7 @@ from . import acknowledge
 from .blocks.library import Library, load_library, sources_root
 from .blocks.resolve import Resolved, resolve_assessment
 from .diagnostics import Reporter
+from .documents import Document, documents
 from .layout import ir
 from .model import Assessment
 from .reader import read_assessment
@@ -22,6 +23,7 @@ class Loaded:
     assessment: Assessment | None
     blocks: Resolved = field(default_factory=Resolved)  # rendered block references
     library: Library | None = None  # the blocks the references were resolved from
+    documents: list[Document] = field(default_factory=list)  # what the folder prints (generator.documents)
 
 
 def load_all(folders: list[Path], reporter: Reporter, *, every_block: bool = True) -> list[Loaded]:
@@ -44,7 +46,8 @@ def load_all(folders: list[Path], reporter: Reporter, *, every_block: bool = Tru
             library = libraries[root]
             resolved = resolve_assessment(assessment, library, reporter)
             check_lengths(assessment, resolved, reporter)
-        loaded.append(Loaded(folder, assessment, resolved, library))
+        docs = documents(folder, assessment, reporter) if assessment is not None else []
+        loaded.append(Loaded(folder, assessment, resolved, library, docs))
     acknowledge.apply(folders, reporter)
     return loaded
 

@@ -18,7 +18,7 @@ from .acknowledge import ACK_FILE
 from .diagnostics import Location, Reporter, display_path
 from .form import registry
 from .form import schema as s
-from .form.definition import EDITION_KEY, FORM_KEY, FormDefinition
+from .form.definition import EDITION_KEY, FORM_KEY, ChangesAnnex, FormDefinition
 from .form.editions import check_edition
 from .form.registry import UnknownForm
 from .form.schema import Annex, Section
@@ -710,6 +710,15 @@ def _read_changes(
     if annex.key not in ymap.items:
         return []
     _, rows = ymap.items[annex.key]
+    return read_change_rows(rows, annex, reader, reporter)
+
+
+def read_change_rows(
+    rows: YNode, annex: ChangesAnnex, reader: SectionReader, reporter: Reporter
+) -> list[ChangeRow]:
+    """The rows of a change list (the value of its key), wherever the list is written."""
+    label = annex.label
+    ctx = Ctx(None, (label,))
     if isinstance(rows, YScalar) and rows.is_null:
         return []
     if not isinstance(rows, YSeq):

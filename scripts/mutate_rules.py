@@ -16,7 +16,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TESTS = ("tests/test_rules.py", "tests/test_acknowledge.py", "tests/test_rules_registry.py")
+TESTS = (
+    "tests/test_rules.py",
+    "tests/test_acknowledge.py",
+    "tests/test_rules_registry.py",
+    "tests/test_kiso_threshold.py",  # T1–T7
+)
 
 
 def body_span(path: Path, name: str) -> tuple[int, int, int]:

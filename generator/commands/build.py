@@ -48,23 +48,25 @@ def parse_formats(spec: str) -> list[str]:
     return list(dict.fromkeys(formats)) or list(ALL_FORMATS)
 
 
-def output_name(name: str, fmt: str) -> str:
-    """Every writer's extension is its format name (checked when it renders)."""
-    return f"{name}.{fmt}"
+def output_name(name: str, fmt: str, suffix: str = "") -> str:
+    """Every writer's extension is its format name (checked when it renders); ``suffix`` names
+    a folder's further document (「-基礎」, see ``generator.documents``)."""
+    return f"{name}{suffix}.{fmt}"
 
 
 @dataclass(frozen=True)
 class Task:
     folder: Path
     target: Path  # out/<name>
-    formats: tuple[str, ...]  # the stale ones
+    formats: tuple[tuple[str, str], ...]  # the stale ones: (document suffix, format)
 
 
 @dataclass
 class Rendered:
     folder: Path
     diagnostics: list[Diagnostic]
-    outputs: dict[str, tuple[str, str]] = field(default_factory=dict)  # format → (temp file, sha256)
+    # (document suffix, format) → (temp file, sha256)
+    outputs: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     block_inputs: dict[str, str] = field(default_factory=dict)
     block_files: list[BlockFile] = field(default_factory=list)
 
@@ -82,23 +84,26 @@ def render(task: Task) -> Rendered:
     (loaded,) = load_all([task.folder], reporter, every_block=False)
     if reporter.errors or loaded.assessment is None:
         return Rendered(task.folder, reporter.diagnostics)
-    doc = layout(loaded.assessment, loaded.blocks)
-    outputs: dict[str, tuple[str, str]] = {}
+    outputs: dict[tuple[str, str], tuple[str, str]] = {}
     try:
-        for fmt in task.formats:
-            if fmt == "pdf":
-                from ..pdf import print_pdf
+        for document in loaded.documents:  # the folder's 重点 and its paired 基礎 (generator.documents)
+            suffix = document.suffix
+            wanted = [fmt for s, fmt in task.formats if s == suffix]
+            doc = layout(document.assessment, loaded.blocks) if wanted else None
+            for fmt in wanted:
+                if fmt == "pdf":
+                    from ..pdf import print_pdf
 
-                data = print_pdf(doc, task.folder.name)
-            else:
-                module = writer(fmt)
-                if f".{fmt}" != module.EXTENSION:
-                    raise RuntimeError(f"writer {fmt}: EXTENSION {module.EXTENSION!r} is not '.{fmt}'")
-                data = module.render(doc)
-            # not synced here: the parent syncs it while the workers go on (see run)
-            temp = write_temp(task.target / output_name(task.folder.name, fmt), data, sync=False)
-            outputs[fmt] = (str(temp), hashlib.sha256(data).hexdigest())
-            del data
+                    data = print_pdf(doc, task.folder.name + suffix)
+                else:
+                    module = writer(fmt)
+                    if f".{fmt}" != module.EXTENSION:
+                        raise RuntimeError(f"writer {fmt}: EXTENSION {module.EXTENSION!r} is not '.{fmt}'")
+                    data = module.render(doc)
+                # not synced here: the parent syncs it while the workers go on (see run)
+                temp = write_temp(task.target / output_name(task.folder.name, fmt, suffix), data, sync=False)
+                outputs[suffix, fmt] = (str(temp), hashlib.sha256(data).hexdigest())
+                del data
     except BaseException:
         for temp, _ in outputs.values():
             Path(temp).unlink(missing_ok=True)
@@ -222,14 +227,16 @@ def plan(
     assert graph.index is not None
     records: dict[str, Stamp] = graph.index.section(STAMPS)
     result = Plan()
+    from ..documents import suffixes
+
     for folder in folders:
         target = out / folder.name  # checked by output_dir before anything is written there
         base = os.path.abspath(target)
         sources = graph.source_inputs(folder, source_names(folder))
         digest = stamps.sources_digest(sources)
         stale = []
-        for fmt in formats:
-            path = os.path.join(base, output_name(folder.name, fmt))
+        for suffix, fmt in ((s, f) for s in suffixes(folder) for f in formats):
+            path = os.path.join(base, output_name(folder.name, fmt, suffix))
             record = None if force else records.get(path)
             if (
                 record is not None
@@ -239,7 +246,7 @@ def plan(
             ):
                 result.current += 1
             else:
-                stale.append(fmt)
+                stale.append((suffix, fmt))
         if stale:
             _check_manifest(folder, target, stale, sources, force, say, graph, stamps, result)
     return result
@@ -248,7 +255,7 @@ def plan(
 def _check_manifest(
     folder: Path,
     target: Path,
-    formats: list[str],
+    formats: list[tuple[str, str]],  # (document suffix, format)
     sources: dict[str, str],
     force: bool,
     say: Callable[[str], None],
@@ -259,18 +266,18 @@ def _check_manifest(
     """The outputs whose stamps did not hold, checked against the manifest by content (a touched
     file, or another version of a block edited, leaves an output current)."""
     target = output_dir(target.parent, folder.name)
-    names = [output_name(folder.name, fmt) for fmt in formats]
+    names = [output_name(folder.name, fmt, suffix) for suffix, fmt in formats]
     for leftover in manifest.remove_leftovers(target, names):
         say(f"前回中断したビルドの一時ファイルを削除しました: {leftover}")
     entries = {} if force else manifest.load(target)
     refreshed = {}
     stale = []
     digest = stamps.sources_digest(sources)
-    for fmt, name in zip(formats, names, strict=True):
+    for (suffix, fmt), name in zip(formats, names, strict=True):
         result.inputs[folder, fmt] = static = graph.static_inputs(folder, fmt, sources)
         entry = manifest.current(folder, fmt, target / name, entries.get(name), static, graph)
         if entry is None:
-            stale.append(fmt)
+            stale.append((suffix, fmt))
             continue
         result.current += 1
         if entry.blocks != entries[name].blocks:  # a block file changed, not the versions used
@@ -307,7 +314,7 @@ def run(
         stamps.graph.index.save()  # type: ignore[union-attr]  # entries hashed again (a touched file) are not hashed a third time
         say(f"すべて最新です（{todo.current} ファイル）。書き出したファイルはありません。")
         return 0
-    if any("pdf" in t.formats for t in todo.tasks):
+    if any(fmt == "pdf" for t in todo.tasks for _, fmt in t.formats):
         from ..pdf import soffice_path
 
         soffice_path()  # fail before any work when LibreOffice is missing
@@ -388,10 +395,10 @@ def _publish(
         block_ids = tuple(b.id for b in result.block_files)
         block_shas = {b.id: (b.path, b.sha256) for b in result.block_files}
         entries = {}
-        for fmt, (temp, sha) in list(result.outputs.items()):
-            path = inside(out, target / output_name(result.folder.name, fmt))
+        for (suffix, fmt), (temp, sha) in list(result.outputs.items()):
+            path = inside(out, target / output_name(result.folder.name, fmt, suffix))
             os.replace(temp, path)
-            del result.outputs[fmt]
+            del result.outputs[suffix, fmt]
             written += 1
             static = todo.inputs[result.folder, fmt]
             entries[path.name] = manifest.Entry(fmt, sha, static | result.block_inputs, result.block_files)

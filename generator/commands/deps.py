@@ -156,7 +156,13 @@ class Rules:
         return tuple(b.id for b in files), [b.path for b in files]
 
     def _text(self, folder: Path, names: list[str], blocks: list[Path]) -> str:
-        outputs = [self.out / folder.name / output_name(folder.name, fmt) for fmt in self.formats]
+        from ..documents import suffixes  # the folder's documents: 重点 and its paired 基礎
+
+        outputs = [
+            self.out / folder.name / output_name(folder.name, fmt, s)
+            for s in suffixes(folder)
+            for fmt in self.formats
+        ]
         prerequisites = [*(folder / n for n in names), *blocks, *self.templates]
         lines = [f"{' '.join(make_path(p) for p in outputs)} &: \\"]
         lines += [f"  {make_path(p)} \\" for p in prerequisites]
@@ -195,7 +201,11 @@ def run(paths: list[Path], out: Path, formats: list[str], output: Path | None = 
     lines.append("HYOKA_GENERATOR := \\")
     lines += [f"  {make_path(p)} \\" for p in generator_files()]
     lines.append("")
-    outputs = [out / f.name / output_name(f.name, fmt) for f in folders for fmt in formats]
+    from ..documents import suffixes
+
+    outputs = [
+        out / f.name / output_name(f.name, fmt, s) for f in folders for s in suffixes(f) for fmt in formats
+    ]
     lines.append("HYOKA_OUTPUTS := \\")
     lines += [f"  {make_path(p)} \\" for p in outputs]
     lines.append("")

@@ -35,6 +35,7 @@ class Item:
     wide: bool = False  # label on a row of its own, value on the full-width row below
     fixed: str = ""  # text printed by the form itself (kind "fixed")
     count_of: str = ""  # choice followed by 「（ n ）件」 counting this sibling list
+    unit: str = ""  # printed after the value: a date 「令和7年4月1日 時点」 (基礎 Ⅱ いつ時点の計数か)
     # the item's identity across editions when its key changed (「事務の概要」 → 「事務の内容」)
     ident: str = ""
     # check grid in captioned rows (「・識別情報」 …); options not under a caption follow

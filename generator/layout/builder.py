@@ -78,7 +78,9 @@ class Builder:
         if item.kind == "derived":
             return [ir.Cell((self.derived(item, record),), role="checks", colspan=span)]
         if isinstance(value, DateValue):
-            return [ir.text_cell(dates.to_wareki(value.date) if value.date else "", colspan=span)]
+            shown = dates.to_wareki(value.date) if value.date else ""
+            # a unit follows a written date (「令和7年4月1日 時点」)
+            return [ir.text_cell(f"{shown} {item.unit}" if shown and item.unit else shown, colspan=span)]
         return [
             ir.Cell((ir.TextContent(self.flow(value if isinstance(value, Text) else None)),), colspan=span)
         ]
@@ -150,17 +152,15 @@ class Builder:
     def item_rows(self, item: s.Item, record: Record) -> list[ir.Row]:
         value = record.values.get(item.key)
         if item.wide:
-            return [
-                ir.Row((self.label(item.label, colspan=4, star=item.star),), kind="heading"),
-                ir.Row(
-                    (
-                        ir.Cell(
-                            (ir.TextContent(self.flow(value if isinstance(value, Text) else None)),),
-                            colspan=4,
-                        ),
-                    )
-                ),
-            ]
+            flow = (
+                ir.plain(item.fixed)
+                if item.kind == "fixed"
+                else self.flow(value if isinstance(value, Text) else None)
+            )
+            rows = [ir.Row((ir.Cell((ir.TextContent(flow),), colspan=4),))]
+            if not item.label:  # a note printed by the form under the item before it
+                return rows
+            return [ir.Row((self.label(item.label, colspan=4, star=item.star),), kind="heading"), *rows]
         cells = [self.label(item.label, star=item.star), *self.value_cells(item, value, 2, record)]
         return [ir.Row(tuple(cells))]
 

@@ -130,7 +130,8 @@ def _date(value: object) -> datetime.date | None:
 
 
 def _sections(a: Assessment) -> list[Record]:
-    return [a.cover, a.basic, *[r for f in a.files for r in (f.overview, f.risks)], a.disclosure, a.procedure]
+    # every form's sections (a 基礎 has no 「basic」 or 「procedure」)
+    return [*a.sections.values(), *[r for f in a.files for r in f.records.values()]]
 
 
 def _documents(folder: Path, a: Assessment, reporter: Reporter) -> list[Assessment]:
@@ -169,7 +170,10 @@ def entry(folder: Path, a: Assessment, reporter: Reporter) -> Entry:
                 rule="P00",
             )
     published = _date(a.cover.get("公表日"))
-    assessed = _date(a.procedure.get("基礎項目評価", "実施日")) or published
+    procedure = getattr(a, "procedure", None)  # the 重点's Ⅴ; a 基礎 has no 実施日 of its own
+    assessed = (
+        _date(procedure.get("基礎項目評価", "実施日")) if isinstance(procedure, Record) else None
+    ) or published
     changed = [row.date.date.as_date() for row in a.changes if row.date.date]
     reviewed = max([d for d in (published, *changed) if d], default=None)
     threshold = find_count(records, "しきい値判断結果").value

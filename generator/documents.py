@@ -1,0 +1,76 @@
+"""The documents of a source folder: a folder yields one or more printed documents.
+
+A 重点 folder yields its 重点 (output suffix "") and, when it holds the paired file
+``8_基礎項目.yaml``, the paired 基礎 (suffix 「-基礎」) derived from the same sources
+(``generator.form.pairing``). A standalone 基礎 folder (``様式: 基礎項目評価書``) yields its 基礎.
+Outputs are ``out/<name>/<name><suffix>.<ext>``; build and site iterate documents, not folders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Reporter
+from .form.definition import FormDefinition
+from .model import Assessment
+
+PAIRED_SUFFIX = "-基礎"
+
+
+@dataclass(frozen=True)
+class Document:
+    suffix: str  # output-name suffix: "" or 「-基礎」
+    form: FormDefinition
+    assessment: Assessment
+
+    def output_name(self, fmt: str) -> str:
+        return f"{self.assessment.name}{self.suffix}.{fmt}"
+
+
+def paired_file(folder: Path) -> Path | None:
+    """The folder's paired-基礎 file, if any (a file test: the build plans without parsing)."""
+    from .form.pairing import PAIRED_FILE
+    from .sources import SUFFIXES
+
+    for suffix in SUFFIXES:
+        path = folder / f"{PAIRED_FILE}{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
+def suffixes(folder: Path) -> list[str]:
+    """Output-name suffixes of the folder's documents, without reading its YAML."""
+    return ["", PAIRED_SUFFIX] if paired_file(folder) is not None else [""]
+
+
+def documents(folder: Path, assessment: Assessment, reporter: Reporter | None = None) -> list[Document]:
+    """The folder's documents; the paired 基礎 is derived (its problems go to ``reporter``)."""
+    docs = [Document("", assessment.form, assessment)]
+    path = paired_file(folder)
+    if path is None:
+        return docs
+    from .form.pairing import PAIRS_WITH, paired_assessment
+
+    if assessment.form.kind in PAIRS_WITH:
+        from .rules import run_rules
+
+        # the 基礎's rules see what was said of the 重点 so far (a rule may skip a value the reader
+        # rejected); of what they add, a finding at a place the 重点 has it already is the same
+        # finding about a copied value: one message per rule and place
+        before = list(reporter.diagnostics) if reporter is not None else []
+        own = Reporter(list(before))
+        with own.rule_scope("S"):
+            kiso = paired_assessment(assessment, path, own)
+        run_rules(kiso, kiso.form, own)
+        if reporter is not None:
+            seen: dict[tuple[str, object], int] = {}
+            for d in before:
+                key = (d.rule, d.location)
+                seen[key] = max(seen.get(key, -1), d.severity)
+            reporter.diagnostics += [
+                d for d in own.diagnostics[len(before) :] if seen.get((d.rule, d.location), -1) < d.severity
+            ]
+        docs.append(Document(PAIRED_SUFFIX, kiso.form, kiso))
+    return docs
