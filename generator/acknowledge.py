@@ -50,11 +50,8 @@ class Ack:
         if d.rule not in self.rules:
             return False
         if self.file is not None:
-            try:
-                same = Path(d.location.file).resolve() == self.file.resolve()
-            except OSError:
-                return False
-            if not same or (self.line and d.location.line != self.line):
+            # both as display_path prints them: no file system access (a hostile folder may loop)
+            if d.location.file != display_path(self.file) or (self.line and d.location.line != self.line):
                 return False
         return not self.label or self.label in d.label
 
@@ -96,7 +93,14 @@ def apply(folders: list[Path], reporter: Reporter) -> None:
 def _yaml_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    found = []
+    for p in sorted(folder.iterdir()):
+        try:
+            if p.suffix in (".yaml", ".yml") and p.is_file() and not p.is_symlink():
+                found.append(p)
+        except OSError:
+            continue  # the reader reports a file it cannot read
+    return found
 
 
 def _comments(folder: Path, problems: Reporter) -> list[Ack]:

@@ -5,8 +5,8 @@ templates, generator modules, outputs), its size, modification and change times 
 with its SHA-256. A file whose stat is unchanged is not read again; within one run each file is
 stat'ed and hashed once, however many outputs share it.
 
-An entry is trusted only when the file had been left alone for ``RACY_NS`` when it was read: an
-edit in the same clock tick as the read (same size, same times) would otherwise go unnoticed
+An entry is trusted only when the file had not been modified for ``RACY_NS`` when it was read:
+an edit in the same clock tick as the read (same size, same times) would otherwise go unnoticed
 (git's "racily clean" entries). An untrusted entry is hashed again by the next run.
 
 The index also keeps records for the commands (``section``): the build's stamps per output
@@ -19,6 +19,7 @@ loading it runs no code), and an unreadable or foreign file counts as empty.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -26,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from .output import write_atomic
+from .output import OutputError, write_atomic
 
 NAME = ".hyoka-index"
 LOCK = ".hyoka-index.lock"
@@ -108,7 +109,9 @@ class FileIndex:
         self._remember(path, os.stat(path), sha)
 
     def _remember(self, path: str, st: os.stat_result, sha: str) -> None:
-        trusted = time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS
+        # by the modification time alone, as git does: an output published by a rename has a
+        # new change time but its content's time, and a later edit moves the modification time
+        trusted = time.time_ns() - st.st_mtime_ns > RACY_NS
         entry = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, sha, trusted)
         self._now[path] = sha
         if self.files.get(path) != entry:
@@ -140,6 +143,13 @@ class FileIndex:
         """Merge this run's changes into the index on disk (others' changes stay)."""
         if not self.changed:
             return
+        # a cache: a lock that cannot be taken (a link), a full disk only cost hashing again
+        with contextlib.suppress(OSError, OutputError):
+            self._save()
+        self._changed.clear()
+        self._section_changes.clear()
+
+    def _save(self) -> None:
         from .manifest import locked
 
         target = self.path.parent
@@ -159,8 +169,6 @@ class FileIndex:
                         section[key] = value
             data = {"schema": SCHEMA, "files": disk.files, "sections": disk.sections}
             write_atomic(self.path, marshal.dumps(data), sync=False)
-        self._changed.clear()
-        self._section_changes.clear()
 
 
 def _regular(mode: int) -> bool:

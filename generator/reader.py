@@ -216,18 +216,6 @@ class SectionReader:
             ymember = self.mapping(item, m_ctx, m_ctx.label(""))
             self.read(children, ymember, m_ctx, member)
             members.append(member)
-            if n.extra_count:
-                self._at_least_one(member.text(n.extra_count), m_ctx.label(n.extra_count), n.member)
-
-    def _at_least_one(self, count: Text | None, label: str, member: str) -> None:
-        """A member standing for 0 others would print 「行っていない」 above itself."""
-        written = "".join(p for p in count.parts if isinstance(p, str)) if count else ""
-        if _NUMBER.fullmatch(written) and int(written) < 1:  # (not a number: reported already)
-            self.reporter.error(
-                count.loc,  # type: ignore[union-attr]
-                label,
-                f"件数は 1 以上を書いてください（この{member}がいくつを表すか。1 つなら件数は書きません）。",
-            )
 
     # -- values -----------------------------------------------------------
 

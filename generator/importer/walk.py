@@ -102,6 +102,12 @@ class Walker:
         from ..form.registry import all_forms
 
         self.marks = {fold(f.mark) for f in all_forms()}
+        self.fixed = {
+            fold(slot.item.fixed)
+            for slots in self.slots.values()
+            for slot in slots
+            if slot.item is not None and slot.item.kind == "fixed" and slot.item.fixed
+        }
         self.mark_seen = ""
 
     # -- sections ------------------------------------------------------------------------
@@ -214,6 +220,8 @@ class Walker:
             pos = cell.col
             folded = fold(cell.text)
             if _GROUP_ROW.match(folded) or _CHOICES.match(folded):
+                continue
+            if folded in self.fixed:  # a note the form itself prints (「２）又は３）を選択した…」)
                 continue
             if folded in self.marks:  # 「[令和6年10月 様式3]」: the form's edition mark, no value
                 self.mark_seen = folded

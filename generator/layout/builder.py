@@ -10,6 +10,7 @@ The form's main tables use one grid of four columns: group label | label | value
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -116,7 +117,9 @@ class Builder:
             total = 0
             for member in record.records(key):
                 extra = member.text(own) if own else None
-                total += int(self.plain(extra)) if extra and not extra.empty else 1
+                written = self.plain(extra).strip() if extra and not extra.empty else ""
+                # a count that is no number is the reader's error; rules may lay out all the same
+                total += int(written) if re.fullmatch("[0-9０-９]{1,9}", written) else 1
             out.append((label, total))
         return out
 

@@ -23,7 +23,9 @@ def recipient_counts(a: Assessment, form: object, report: Reporter) -> None:
                 if count is None or count.empty:
                     continue
                 digits = unicodedata.normalize("NFKC", "".join(p for p in count.parts if isinstance(p, str)))
-                if digits.strip().isdigit() and int(digits) < 1:
+                digits = digits.strip()
+                # (not 0–9 or over 9 digits: the reader's error; int() of 5,000 digits would raise)
+                if digits.isascii() and digits.isdecimal() and len(digits) <= 9 and int(digits) < 1:
                     report.error(
                         count.loc,
                         f"Ⅱ（ファイル{f.number}） ５．{kind}{i} 件数",
