@@ -55,11 +55,16 @@ def file_hash(path: Path) -> str:
 
 def source_names(folder: Path | str) -> list[str]:
     """The YAML files the reader reads: every non-hidden .yaml/.yml file of the folder."""
+
+    def regular(e: os.DirEntry[str]) -> bool:
+        try:
+            return e.is_file()
+        except OSError:  # a link that loops: the reader names it with its own message
+            return True
+
     with os.scandir(folder) as entries:
         return sorted(
-            e.name
-            for e in entries
-            if e.name.endswith(SUFFIXES) and not e.name.startswith(".") and e.is_file()
+            e.name for e in entries if e.name.endswith(SUFFIXES) and not e.name.startswith(".") and regular(e)
         )
 
 

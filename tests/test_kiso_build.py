@@ -81,7 +81,7 @@ def test_every_shipped_juten_example_has_its_paired_kiso() -> None:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("kiso")
-    folders = [SOURCES / STANDALONE, SOURCES / "kumagaya-yobosesshu"]
+    folders = [SOURCES / STANDALONE, *(SOURCES / name for name in PAIRED)]
     result = run_cli("build", *folders, "--out", out, "--format", ",".join(FORMATS), "-q", "-j", "1")
     assert result.code == 0, result.describe()
     return out
@@ -98,9 +98,10 @@ def test_build_writes_both_documents_in_every_format(built: Path) -> None:
 
 
 def test_a_second_build_finds_both_documents_current(built: Path) -> None:
-    folders = [SOURCES / STANDALONE, SOURCES / "kumagaya-yobosesshu"]
+    folders = [SOURCES / STANDALONE, *(SOURCES / name for name in PAIRED)]
     result = run_cli("build", *folders, "--out", built, "--format", ",".join(FORMATS))
-    assert result.code == 0 and "すべて最新です（9 ファイル）" in result.stdout, result.describe()
+    count = len(FORMATS) * (1 + 2 * len(PAIRED))
+    assert result.code == 0 and f"すべて最新です（{count} ファイル）" in result.stdout, result.describe()
 
 
 def test_paired_kiso_takes_its_answers_from_the_juten() -> None:
@@ -117,7 +118,7 @@ def test_paired_kiso_takes_its_answers_from_the_juten() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("folder", "name"),
-    [(STANDALONE, STANDALONE), ("kumagaya-yobosesshu", "kumagaya-yobosesshu-基礎")],
+    [(STANDALONE, STANDALONE), *((name, f"{name}-基礎") for name in PAIRED)],
 )
 @pytest.mark.parametrize("fmt", ["docx", "xlsx"])
 def test_libreoffice_prints_every_text_of_the_kiso(

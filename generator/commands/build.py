@@ -16,6 +16,7 @@ not depend on ``-j``; else they are deleted.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
@@ -322,6 +323,8 @@ def run(
         soffice_path()  # fail before any work when LibreOffice is missing
 
     results: list[Rendered] = []
+    # output folders that do not exist yet: made for the temp files, removed again if left empty
+    fresh = [out / t.folder.name for t in todo.tasks if not (out / t.folder.name).exists()]
     try:
         with progress(len(todo.tasks), quiet) as shown:
             syncing = _Syncer()
@@ -338,6 +341,9 @@ def run(
         for result in results:  # what was not published (an error, an interrupt)
             for temp, _ in result.outputs.values():
                 Path(temp).unlink(missing_ok=True)
+        for folder in fresh:
+            with contextlib.suppress(OSError):  # not empty: something was published there
+                folder.rmdir()
     if todo.current:
         say(f"{written} ファイルを書き出しました（{todo.current} ファイルは最新のためそのままです）。")
     return 0
