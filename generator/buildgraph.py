@@ -28,6 +28,8 @@ from .shipped import SHIPPED_BLOCKS, TEMPLATES
 from .sources import CITY_BLOCKS, SUFFIXES
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .blocks.library import Library
     from .fileindex import FileIndex
     from .model import Assessment
@@ -235,11 +237,12 @@ def locate_block(block_id: str, sources_root: Path) -> Path | None:
 
 
 def used_blocks(
-    assessment: Assessment, library: Library | None = None
+    assessment: Assessment, library: Library | None = None, further: Sequence[Assessment] = ()
 ) -> tuple[dict[str, str], list[BlockFile]]:
     """Inputs from the blocks an assessment uses (``block:id@version`` → version and content
     hash) and the block files read, from generator.blocks' usage records; ``library``: the one
-    its references were resolved from (else it is loaded again)."""
+    its references were resolved from (else it is loaded again); ``further``: the folder's other
+    documents (a paired 基礎 references blocks of its own)."""
     from .blocks.library import sources_root
     from .blocks.usage import references
 
@@ -247,11 +250,12 @@ def used_blocks(
         library = _library(sources_root(assessment.folder))
     inputs: dict[str, str] = {}
     files: dict[str, BlockFile] = {}
-    for used in references(assessment, library):
-        key = block_key(used.id, used.version if used.pinned else None)
-        inputs[key] = f"{used.version}:{used.digest}"
-        path = used.block_file
-        files[used.id] = BlockFile(used.id, str(path), file_hash(path))
+    for each in (assessment, *further):
+        for used in references(each, library):
+            key = block_key(used.id, used.version if used.pinned else None)
+            inputs[key] = f"{used.version}:{used.digest}"
+            path = used.block_file
+            files[used.id] = BlockFile(used.id, str(path), file_hash(path))
     return inputs, sorted(files.values(), key=lambda f: f.id)
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from . import acknowledge
 from .blocks.library import Library, load_library, sources_root
-from .blocks.resolve import Resolved, resolve_assessment
+from .blocks.resolve import Resolved, resolve, resolve_assessment
+from .blocks.usage import block_refs
 from .diagnostics import Reporter
 from .documents import Document, documents
 from .layout import ir
@@ -47,9 +48,31 @@ def load_all(folders: list[Path], reporter: Reporter, *, every_block: bool = Tru
             resolved = resolve_assessment(assessment, library, reporter)
             check_lengths(assessment, resolved, reporter)
         docs = documents(folder, assessment, reporter) if assessment is not None else []
+        for further in docs[1:]:  # a paired 基礎: its own file may reference blocks too
+            assert assessment is not None and library is not None
+            _resolve_further(further.assessment, assessment, library, resolved, reporter)
         loaded.append(Loaded(folder, assessment, resolved, library, docs))
     acknowledge.apply(folders, reporter)
     return loaded
+
+
+def _resolve_further(
+    doc: Assessment, main: Assessment, library: Library, resolved: Resolved, reporter: Reporter
+) -> None:
+    """Resolve into ``resolved`` the references a further document of the folder adds to what it
+    copies from ``main`` (whose references were resolved and reported already), and check its
+    lengths; a finding already reported for ``main`` (a copied value) is not reported twice."""
+    known = set(block_refs(main))
+    for ref in block_refs(doc):
+        if ref not in known:
+            known.add(ref)
+            text = resolve(ref, library, reporter)
+            if text is not None:
+                resolved.texts[ref] = text
+    said = {(d.location, d.message) for d in reporter.diagnostics}
+    scratch = Reporter()
+    check_lengths(doc, resolved, scratch)
+    reporter.diagnostics += [d for d in scratch.diagnostics if (d.location, d.message) not in said]
 
 
 def layout(assessment: Assessment, blocks: Resolved | None = None) -> ir.Document:

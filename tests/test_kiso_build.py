@@ -180,3 +180,53 @@ def test_paired_file_holds_the_kisos_own_change_rows(tmp_path: Path) -> None:
     # the 重点's （別添２） is its own
     [annex2] = [p for p in docs[""].parts if p.id == "annex2"]
     assert "令和5年10月1日" not in str(annex2)
+
+
+def _reference_in_paired_file(folder: Path, block: str) -> None:
+    """The first 判断の根拠 of the paired file written as a text with a block reference."""
+    path = folder / "8_基礎項目.yaml"
+    text, count = re.subn(
+        r"^(\s+判断の根拠:) .*$",
+        rf"\1 [前文。, {{block: {block}}}]",
+        path.read_text(encoding="utf-8"),
+        count=1,
+        flags=re.M,
+    )
+    assert count == 1
+    path.write_text(text, encoding="utf-8")
+
+
+def test_a_block_referenced_only_by_the_paired_file_is_resolved_and_tracked(tmp_path: Path) -> None:
+    # asahikawa/kino-betten2 is not used by atsugi's 重点: only the paired 基礎 brings it in
+    folder = _copy(tmp_path, "atsugi-kokuho")
+    _reference_in_paired_file(folder, "asahikawa/kino-betten2")
+    out = tmp_path / "out"
+    assert (result := run_cli("check", folder)).code == 0, result.describe()
+    assert (result := run_cli("build", folder, "--out", out, "--format", "html", "-q")).code == 0, (
+        result.describe()
+    )
+    kiso = out / "atsugi-kokuho" / "atsugi-kokuho-基礎.html"
+    assert "符号管理機能" in kiso.read_text(encoding="utf-8")
+    # the block is an input of the outputs: editing it rebuilds the 基礎
+    block = tmp_path / "sources" / "blocks" / "asahikawa" / "kino-betten2.yaml"
+    block.write_text(
+        block.read_text(encoding="utf-8").replace("符号管理機能", "符号を管理する機能"), encoding="utf-8"
+    )
+    assert (result := run_cli("build", folder, "--out", out, "--format", "html", "-q")).code == 0, (
+        result.describe()
+    )
+    assert "符号を管理する機能" in kiso.read_text(encoding="utf-8")
+    result = run_cli("deps", folder, "--out", out, "--format", "html", "--output", out / "deps.mk")
+    assert result.code == 0, result.describe()
+    assert "asahikawa/kino-betten2.yaml" in (out / "atsugi-kokuho" / ".hyoka-deps.mk").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_an_unknown_block_in_the_paired_file_fails_check(tmp_path: Path) -> None:
+    folder = _copy(tmp_path, "atsugi-kokuho")
+    _reference_in_paired_file(folder, "kaiji/nai")
+    result = run_cli("check", folder)
+    assert result.code == 1, result.describe()
+    assert "8_基礎項目.yaml" in result.stdout + result.stderr
+    assert "共通記載ブロック「kaiji/nai」はありません" in result.stdout + result.stderr

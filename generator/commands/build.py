@@ -109,7 +109,9 @@ def render(task: Task) -> Rendered:
         for temp, _ in outputs.values():
             Path(temp).unlink(missing_ok=True)
         raise
-    block_inputs, block_files = used_blocks(loaded.assessment, loaded.library)
+    block_inputs, block_files = used_blocks(
+        loaded.assessment, loaded.library, [d.assessment for d in loaded.documents[1:]]
+    )
     return Rendered(task.folder, reporter.diagnostics, outputs, block_inputs, block_files)
 
 

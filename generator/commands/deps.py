@@ -152,7 +152,9 @@ class Rules:
         (loaded,) = load_all([folder], reporter, every_block=False)
         if loaded.assessment is None or reporter.errors:
             return None, []
-        files = used_blocks(loaded.assessment, loaded.library)[1]
+        files = used_blocks(loaded.assessment, loaded.library, [d.assessment for d in loaded.documents[1:]])[
+            1
+        ]
         return tuple(b.id for b in files), [b.path for b in files]
 
     def _text(self, folder: Path, names: list[str], blocks: list[Path]) -> str:
