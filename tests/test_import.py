@@ -86,7 +86,7 @@ def test_round_trip_gives_the_same_items(built: Path, tmp_path: Path, name: str,
         if before.get(k) != after.get(k)
     }
     assert not differ, list(differ.items())[:5]
-    assert len(before) > 100
+    assert len(before) > 40  # every item of the form, not a handful
 
 
 def test_shared_texts_come_back_as_block_references(built: Path, tmp_path: Path) -> None:
