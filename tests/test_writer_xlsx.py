@@ -157,6 +157,11 @@ def fidelity_tool():
     return fidelity
 
 
+def printed(book: openpyxl.Workbook) -> list:
+    """The sheets of the form's parts: the hidden option lists are no part of the print."""
+    return [ws for ws in book.worksheets if ws.sheet_state == "visible"]
+
+
 @pytest.fixture(scope="module")
 def sample() -> Document:
     return sample_document()
@@ -182,7 +187,9 @@ def test_registry_and_extension() -> None:
 
 
 def test_one_sheet_per_part(book, sample) -> None:
-    assert book.sheetnames == [p.short_title for p in sample.parts]
+    assert [ws.title for ws in printed(book)] == [p.short_title for p in sample.parts]
+    # the option lists of the choice cells' pull-downs: a sheet of their own, hidden, never printed
+    assert book.sheetnames[-1] == xw.CHOICE_SHEET and book[xw.CHOICE_SHEET].sheet_state == "hidden"
 
 
 def test_sheet_titles_sanitised_and_unique() -> None:
@@ -379,7 +386,7 @@ def test_values_are_strings_never_formulas(sample_bytes, book) -> None:
     assert find(book["別添2 変更箇所"], "+SUM(A1)").data_type == "s"
     with zipfile.ZipFile(io.BytesIO(sample_bytes)) as z:
         sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
-        assert len(sheets) == 3
+        assert len(sheets) == 4  # the three parts and the hidden option lists
         xml_of = {name: z.read(name).decode() for name in sheets}
     for name, xml in xml_of.items():
         assert "<f>" not in xml and "<f " not in xml, name
@@ -392,7 +399,7 @@ def test_values_are_strings_never_formulas(sample_bytes, book) -> None:
 
 
 def test_page_setup(book, sample) -> None:
-    for ws in book.worksheets:
+    for ws in printed(book):
         setup = ws.page_setup
         assert int(setup.paperSize) == 9
         assert setup.orientation == "portrait"
@@ -503,7 +510,7 @@ def test_workbook_holds_exactly_the_layout(which, sample, book, long_bytes) -> N
     and nowhere else, a merged range for each range over several cells and no other, each row's
     height, each column's width, the print area over every row."""
     doc, workbook = (sample, book) if which == "sample" else (long_document(), load(long_bytes))
-    for part, ws in zip(doc.parts, workbook.worksheets, strict=True):
+    for part, ws in zip(doc.parts, printed(workbook), strict=True):
         layout = xw.SheetLayout(xw.sheet_columns(part))
         layout.add_part(part)
         values = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
@@ -620,7 +627,7 @@ def check_heights(ws) -> None:
 
 
 def test_row_heights_fit_the_estimated_text(book) -> None:
-    for ws in book.worksheets:
+    for ws in printed(book):
         check_heights(ws)
 
 
