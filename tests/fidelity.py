@@ -122,6 +122,8 @@ def xlsx_blocks(path: Path) -> list[str]:
     book = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
     blocks: list[str] = []
     for sheet in book.worksheets:
+        if getattr(sheet, "sheet_state", "visible") != "visible":
+            continue  # hyoka's hidden option lists: never printed
         for row in sheet.iter_rows(values_only=True):
             blocks.extend(str(v) for v in row if v not in (None, ""))
     return blocks
