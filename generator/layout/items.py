@@ -78,9 +78,12 @@ def flow_plain(flow: ir.Flow) -> str:
     return "\n\n".join(ir.flow_text((p,)) for p in flow)
 
 
+_SPACES = re.compile(r"[ \u3000]+")  # compiled once: called for every printed item
+
+
 def clean_label(label: str) -> str:
     """A printed label for a path: without ※, with single half-width spaces."""
-    return re.sub(r"[ \u3000]+", " ", label.replace("※", "")).strip()
+    return _SPACES.sub(" ", label.replace("※", "")).strip()
 
 
 def check_text(grid: ir.CheckGrid) -> str:
