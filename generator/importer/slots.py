@@ -8,6 +8,7 @@ only ever fills the members the document prints.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from ..form import schema as s
 from .labels import label_key
@@ -29,7 +30,8 @@ class Slot:
     repeat: s.Repeat | None = None  # on a member's own row: the repeated block
 
 
-def section_slots(section: s.Section) -> list[Slot]:
+@cache  # asked again for each part of a document: the form does not change
+def section_slots(section: s.Section) -> tuple[Slot, ...]:
     out: list[Slot] = []
 
     def add(key: str, printed: str, path: Path_, item: s.Item | None, **kw: object) -> None:
@@ -67,4 +69,4 @@ def section_slots(section: s.Section) -> list[Slot]:
                     walk(n.children, (*path, n.key, i), m)
 
     walk(section.children, (), None)
-    return out
+    return tuple(out)

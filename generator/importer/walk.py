@@ -388,7 +388,7 @@ class Walker:
             self.part.rows.append([("", c) for c in row])
 
 
-def _index(slots: list[Slot]) -> dict[str, list[int]]:
+def _index(slots: tuple[Slot, ...]) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
     for slot in slots:
         out.setdefault(slot.key, []).append(slot.index)
