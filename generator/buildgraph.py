@@ -39,7 +39,16 @@ GENERATOR = ROOT / "generator"
 
 # Modules that never shape an output's bytes: working on the CLI, the site or the build's own
 # bookkeeping must not rebuild every document. Everything else under generator/ counts.
-_NOT_SHAPING = ("cli.py", "buildgraph.py", "manifest.py", "progress.py", "cachedir.py", "commands/", "site/")
+_NOT_SHAPING = (
+    "cli.py",
+    "buildgraph.py",
+    "manifest.py",
+    "fileindex.py",
+    "progress.py",
+    "cachedir.py",
+    "commands/",
+    "site/",
+)
 
 # Writers whose bytes come from another format's writer (PDF is the XLSX printed by LibreOffice).
 _TEMPLATE_FORMAT = {"pdf": "xlsx"}

@@ -1,20 +1,26 @@
 """Content hashes remembered by stat, as git's index does: a build that has nothing to do reads no file.
 
-``out/.hyoka-index`` holds, for each file a build or ``hyoka deps`` hashed (sources, block files,
-templates, generator modules, outputs), its size, modification and change times (ns) and inode
-with its SHA-256. A file whose stat is unchanged is not read again; within one run each file is
-stat'ed and hashed once, however many outputs share it.
+The index holds, for each file a build or ``hyoka deps`` hashed (sources, block files, templates,
+generator modules, outputs), its size, modification and change times (ns) and inode with its
+SHA-256. A file whose stat is unchanged is not read again; within one run each file is stat'ed and
+hashed once, however many outputs share it.
+
+It is kept in pieces, so that a run reads and holds only what it looks at, whatever the number of
+folders: ``out/<name>/.hyoka-index`` for the files of one assessment folder and of its output
+folder (with the commands' records for them), ``out/.hyoka-index`` for the files every folder
+shares (generator modules, templates, block files). A command ``focus``\\es the index on the folder
+it works on and ``release``\\s it when done: the folder's piece is then saved and dropped.
 
 An entry is trusted only when the file had not been modified for ``RACY_NS`` when it was read:
 an edit in the same clock tick as the read (same size, same times) would otherwise go unnoticed
 (git's "racily clean" entries). An untrusted entry is hashed again by the next run.
 
-The index also keeps records for the commands (``section``): the build's stamps per output
-(``commands/build.py``) and ``hyoka deps``' per folder (``commands/deps.py``). Everything in it is
-a cache: losing it, or an entry gone stale, costs reading and hashing again, never a wrong
-answer. Several processes may update it at once (``make -j``): ``save`` re-reads it, merges its
-own changes and replaces the file under a lock. It is written with ``marshal`` (plain data only:
-loading it runs no code), and an unreadable or foreign file counts as empty.
+The pieces also keep records for the commands (``section``): the build's stamps per output
+(``commands/build.py``) and ``hyoka deps``' per folder (``commands/deps.py``). Everything in the
+index is a cache: losing it, or an entry gone stale, costs reading and hashing again, never a wrong
+answer. Several processes may update a piece at once (``make -j``): ``save`` re-reads it, merges
+its own changes and replaces the file under a lock. It is written with ``marshal`` (plain data
+only: loading it runs no code), and an unreadable or foreign file counts as empty.
 """
 
 from __future__ import annotations
@@ -27,11 +33,9 @@ import sys
 import time
 from pathlib import Path
 
-from .output import OutputError, write_atomic
-
 NAME = ".hyoka-index"
 LOCK = ".hyoka-index.lock"
-SCHEMA = 1
+SCHEMA = 2
 RACY_NS = 3_000_000_000  # longer than any file system's time granularity (FAT: 2 s)
 
 # size, mtime_ns, ctime_ns, inode, sha256, trusted
@@ -43,132 +47,186 @@ def _sha_of_file(path: str) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-class FileIndex:
-    """The index of one output folder (``out``), loaded once per run."""
+class _Piece:
+    """One file of the index: its entries and records, and this run's changes to them."""
 
-    def __init__(self, out: Path) -> None:
-        self.path = out / NAME
+    def __init__(self, path: Path) -> None:
+        self.path = path
         self.files: dict[str, Entry] = {}
         self.sections: dict[str, dict] = {}
-        self._load()
-        self._now: dict[str, str | None] = {}  # this run's answers, path → hash (None: no file)
-        self._changed: dict[str, Entry] = {}
-        self._section_changes: dict[str, dict[str, object]] = {}
+        self.now: dict[str, str | None] = {}  # this run's answers, path → hash (None: no file)
+        self.changed: dict[str, Entry] = {}
+        self.section_changes: dict[str, dict[str, object]] = {}
+        self.files, self.sections = _load(path)
 
-    def _load(self) -> None:
-        try:
-            data = marshal.loads(self.path.read_bytes())
-            if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-                return
-            self.files = data["files"]
-            self.sections = data["sections"]
-        except (OSError, ValueError, EOFError, TypeError, KeyError):
-            self.files, self.sections = {}, {}
+    def save(self) -> None:
+        """Merge this run's changes into the file on disk (others' changes stay). Not when the
+        folder is gone or a link: a cache is never worth a folder of its own."""
+        if not (self.changed or self.section_changes):
+            return
+        folder = self.path.parent
+        if os.path.isdir(folder) and not os.path.islink(folder):
+            # a cache: a lock that cannot be taken (a link), a full disk only cost hashing again
+            from .output import OutputError
+
+            with contextlib.suppress(OSError, OutputError):
+                self._save(folder)
+        self.changed.clear()
+        self.section_changes.clear()
+
+    def _save(self, folder: Path) -> None:
+        from .manifest import locked
+        from .output import write_atomic
+
+        with locked(folder, LOCK):
+            for tmp in folder.glob(f".{NAME}.*.tmp"):  # left by a killed run (we hold the lock)
+                tmp.unlink(missing_ok=True)
+            files, sections = _load(self.path)
+            files.update(self.changed)
+            for name, changes in self.section_changes.items():
+                section = sections.setdefault(name, {})
+                for key, value in changes.items():
+                    if value is None:
+                        section.pop(key, None)
+                    else:
+                        section[key] = value
+            data = {"schema": SCHEMA, "files": files, "sections": sections}
+            write_atomic(self.path, marshal.dumps(data), sync=False)
+
+
+def _load(path: Path) -> tuple[dict[str, Entry], dict[str, dict]]:
+    try:
+        with open(path, "rb") as fh:
+            data = marshal.load(fh)
+        if isinstance(data, dict) and data.get("schema") == SCHEMA:
+            files, sections = data["files"], data["sections"]
+            if isinstance(files, dict) and isinstance(sections, dict):
+                return files, sections
+    except (OSError, ValueError, EOFError, TypeError, KeyError):
+        pass
+    return {}, {}
+
+
+class FileIndex:
+    """The index of one output folder (``out``): the shared piece, loaded once per run, and the
+    piece of the folder in focus."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.shared = _Piece(out / NAME)
+        self._pieces: dict[str, _Piece] = {}
+        self._piece: _Piece | None = None  # in focus
+        self._inside: tuple[str, ...] = ()  # path prefixes of the files that go to it
+
+    # -- pieces
+
+    def focus(self, folder: Path) -> None:
+        """Keep the entries of files in ``folder`` and in ``out/<its name>`` in that folder's
+        piece, and its records (``section``, ``put``), until another folder is in focus."""
+        name = folder.name
+        piece = self._pieces.get(name)
+        if piece is None:
+            piece = self._pieces[name] = _Piece(self.out / name / NAME)
+        self._piece = piece
+        dirs = {str(folder), os.path.abspath(folder), str(self.out / name), os.path.abspath(self.out / name)}
+        self._inside = tuple(d.rstrip(os.sep) + os.sep for d in dirs)
+
+    def release(self, folder: Path) -> None:
+        """Save the folder's piece and drop it (a run holds one folder's entries at a time)."""
+        piece = self._pieces.pop(folder.name, None)
+        if piece is None:
+            return
+        piece.save()
+        if piece is self._piece:
+            self._piece, self._inside = None, ()
+
+    def _of(self, path: str) -> _Piece:
+        if self._piece is not None and path.startswith(self._inside):
+            return self._piece
+        return self.shared
 
     # -- hashes
 
     def sha(self, path: str) -> str | None:
         """The SHA-256 of a regular file (None when there is none), read only when its stat
         changed since it was last read."""
-        known = self._now.get(path, False)
+        piece = self._of(path)
+        known = piece.now.get(path, False)
         if known is not False:
             return known  # type: ignore[return-value]
         try:
             st = os.stat(path)
         except (FileNotFoundError, NotADirectoryError):
-            self._now[path] = None
+            piece.now[path] = None
             return None
         if not _regular(st.st_mode):
-            self._now[path] = None
+            piece.now[path] = None
             return None
-        entry = self.files.get(path)
+        entry = piece.files.get(path)
         if (
             entry is not None
             and entry[5]
             and entry[:4] == (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         ):
-            self._now[path] = entry[4]
+            piece.now[path] = entry[4]
             return entry[4]
         sha = _sha_of_file(path)
-        self._remember(path, st, sha)
+        self._remember(piece, path, st, sha)
         return sha
 
     def exists(self, path: str) -> bool:
         """Whether ``path`` is a regular file (remembered for the run, as ``sha``)."""
-        known = self._now.get(path, False)
+        piece = self._of(path)
+        known = piece.now.get(path, False)
         if known is not False:
             return known is not None
         try:
             return _regular(os.stat(path).st_mode)
         except (FileNotFoundError, NotADirectoryError):
-            self._now[path] = None
+            piece.now[path] = None
             return False
 
     def wrote(self, path: str, sha: str) -> None:
         """``path`` was just written with content hashing to ``sha``."""
-        self._remember(path, os.stat(path), sha)
+        self._remember(self._of(path), path, os.stat(path), sha)
 
-    def _remember(self, path: str, st: os.stat_result, sha: str) -> None:
+    @staticmethod
+    def _remember(piece: _Piece, path: str, st: os.stat_result, sha: str) -> None:
         # by the modification time alone, as git does: an output published by a rename has a
         # new change time but its content's time, and a later edit moves the modification time
         trusted = time.time_ns() - st.st_mtime_ns > RACY_NS
         entry = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, sha, trusted)
-        self._now[path] = sha
-        if self.files.get(path) != entry:
-            self.files[path] = entry
-            self._changed[path] = entry
+        piece.now[path] = sha
+        if piece.files.get(path) != entry:
+            piece.files[path] = entry
+            piece.changed[path] = entry
 
-    # -- the commands' records
+    # -- the commands' records (in the piece in focus)
 
     def section(self, name: str) -> dict:
-        return self.sections.setdefault(name, {})
+        return (self._piece or self.shared).sections.setdefault(name, {})
 
     def put(self, name: str, key: str, value: object) -> None:
         """Set (or with None delete) a record; kept on ``save``."""
-        section = self.section(name)
+        piece = self._piece or self.shared
+        section = piece.sections.setdefault(name, {})
         value = _interned(value)
         if value is None:
             section.pop(key, None)
         else:
             section[key] = value
-        self._section_changes.setdefault(name, {})[key] = value
+        piece.section_changes.setdefault(name, {})[key] = value
 
     # -- saving
 
     @property
     def changed(self) -> bool:
-        return bool(self._changed or self._section_changes)
+        return any(p.changed or p.section_changes for p in (self.shared, *self._pieces.values()))
 
     def save(self) -> None:
         """Merge this run's changes into the index on disk (others' changes stay)."""
-        if not self.changed:
-            return
-        # a cache: a lock that cannot be taken (a link), a full disk only cost hashing again
-        with contextlib.suppress(OSError, OutputError):
-            self._save()
-        self._changed.clear()
-        self._section_changes.clear()
-
-    def _save(self) -> None:
-        from .manifest import locked
-
-        target = self.path.parent
-        with locked(target, LOCK):
-            for tmp in target.glob(f".{NAME}.*.tmp"):  # left by a killed run (we hold the lock)
-                tmp.unlink(missing_ok=True)
-            disk = FileIndex.__new__(FileIndex)
-            disk.path = self.path
-            disk._load()
-            disk.files.update(self._changed)
-            for name, changes in self._section_changes.items():
-                section = disk.sections.setdefault(name, {})
-                for key, value in changes.items():
-                    if value is None:
-                        section.pop(key, None)
-                    else:
-                        section[key] = value
-            data = {"schema": SCHEMA, "files": disk.files, "sections": disk.sections}
-            write_atomic(self.path, marshal.dumps(data), sync=False)
+        for piece in (*self._pieces.values(), self.shared):
+            piece.save()
 
 
 def _regular(mode: int) -> bool:
@@ -177,7 +235,7 @@ def _regular(mode: int) -> bool:
 
 def _interned(value: object) -> object:
     """Equal strings made one object (marshal then writes them once: block ids recur in every
-    folder's records)."""
+    output's records)."""
     if isinstance(value, str):
         return sys.intern(value)
     if isinstance(value, tuple):

@@ -173,6 +173,8 @@ class Stamps:
         them (the stamp of what was built); else the files as they are now."""
         key = (sources_digest, block_ids)
         part = None if block_shas else self._folders.get(key)
+        if part is None and block_shas is None:
+            self._folders.clear()  # one folder's at a time: its formats share it, no other folder does
         if part is None:
             root = self.graph.root_of(folder)
             if block_shas is None:
@@ -227,12 +229,14 @@ def plan(
     unchanged): parses no source, imports no writer."""
     stamps = stamps or Stamps(Graph(FileIndex(out)))
     graph = stamps.graph
-    assert graph.index is not None
-    records: dict[str, Stamp] = graph.index.section(STAMPS)
+    index = graph.index
+    assert index is not None
     result = Plan()
     from ..documents import suffixes
 
     for folder in folders:
+        index.focus(folder)
+        records: dict[str, Stamp] = index.section(STAMPS)
         target = out / folder.name  # checked by output_dir before anything is written there
         base = os.path.abspath(target)
         sources = graph.source_inputs(folder, source_names(folder))
@@ -252,6 +256,7 @@ def plan(
                 stale.append((suffix, fmt))
         if stale:
             _check_manifest(folder, target, stale, sources, force, say, graph, stamps, result)
+        index.release(folder)
     return result
 
 
@@ -399,6 +404,7 @@ def _publish(
     assert index is not None
     written = 0
     for result in results:
+        index.focus(result.folder)
         target = output_dir(out, result.folder.name)
         block_ids = tuple(b.id for b in result.block_files)
         block_shas = {b.id: (b.path, b.sha256) for b in result.block_files}
@@ -417,6 +423,7 @@ def _publish(
             stamp = stamps.stamp(fmt, result.folder, digest, block_ids, block_shas)
             index.put(STAMPS, key, None if stamp is None else (sha, stamp, block_ids, digest))
         manifest.update(target, entries)
+        index.release(result.folder)
     index.save()
     return written
 

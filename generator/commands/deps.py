@@ -98,7 +98,6 @@ class Rules:
         self.index = index
         self.graph = Graph(index)
         self.stamps = Stamps(self.graph)
-        self.records: dict = index.section(SECTION)
         self.templates = sorted({p for fmt in formats for p in template_files(fmt)})
         self.notes: list[str] = []
 
@@ -108,7 +107,7 @@ class Rules:
         names = source_names(folder)
         digest = self.stamps.sources_digest(self.graph.source_inputs(folder, names))
         key_folder = os.path.abspath(folder)
-        record = self.records.get(key_folder)
+        record = self.index.section(SECTION).get(key_folder)
         ids = record[1] if record is not None and record[0] == digest else self._recorded_ids(folder, digest)
         blocks = None if ids is None else self._located(folder, ids)
         if blocks is None:
@@ -213,15 +212,17 @@ def run(paths: list[Path], out: Path, formats: list[str], output: Path | None = 
     lines.append("")
     written = []
     for folder in folders:
+        index.focus(folder)  # the folder's hashes and records: in out/<name>/.hyoka-index
         target, text = rules.folder(folder)
         if output is None:
             lines.append(text if text is not None else target.read_text(encoding="utf-8"))
-            continue
-        written.append(target)
-        if text is not None:
-            output_dir(out, folder.name)  # never written outside out/
-            write_atomic(target, text.encode("utf-8"), sync=False)
-            index.wrote(os.path.abspath(target), hashlib.sha256(text.encode("utf-8")).hexdigest())
+        else:
+            written.append(target)
+            if text is not None:
+                output_dir(out, folder.name)  # never written outside out/
+                write_atomic(target, text.encode("utf-8"), sync=False)
+                index.wrote(os.path.abspath(target), hashlib.sha256(text.encode("utf-8")).hexdigest())
+        index.release(folder)
     for note in rules.notes:
         print(note, file=sys.stderr)
     if output is None:
