@@ -20,13 +20,13 @@ import contextlib
 import hashlib
 import os
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import manifest
 from ..buildgraph import BlockFile, Graph, source_names
-from ..diagnostics import Diagnostic, Reporter, UsageError
+from ..diagnostics import Diagnostic, Reporter, Severity, UsageError
 from ..epoch import source_date_epoch
 from ..fileindex import FileIndex
 from ..output import inside, output_dir
@@ -37,6 +37,7 @@ from ..writers import WRITERS
 ALL_FORMATS = ("html", "docx", "xlsx")
 KNOWN = (*WRITERS, "pdf")
 STAMPS = "outputs"  # the file index's section: output path → Stamp
+DOCUMENTS = "documents"  # the file index's section: folder → (sources digest, document suffixes)
 
 
 def parse_formats(spec: str) -> list[str]:
@@ -115,18 +116,35 @@ def render(task: Task) -> Rendered:
     return Rendered(task.folder, reporter.diagnostics, outputs, block_inputs, block_files)
 
 
-def _rendered(tasks: list[Task], jobs: int) -> Iterator[Rendered]:
-    """Results in task order, each as soon as it and those before it are done; the workers keep
-    going meanwhile. Results are small (the outputs are in temp files)."""
-    if jobs <= 1 or len(tasks) <= 1:
-        yield from map(render, tasks)
-        return
-    import multiprocessing  # 20 ms of imports a one-process build skips
+class _Workers:
+    """The process pool of ``-j``, forked when planning finds a second stale folder: the
+    workers then copy a parent that holds next to nothing yet (what a fork copies counts in
+    every worker's memory), and a build of one folder renders it in this process."""
 
-    workers = min(jobs, len(tasks))
-    chunk = max(1, min(4, len(tasks) // (workers * 8)))  # fewer round trips, still balanced
-    with multiprocessing.Pool(workers) as pool:  # terminated on leaving, also on an error
-        yield from pool.imap(render, tasks, chunk)
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool = None
+
+    def need(self, tasks: int) -> None:
+        if self.pool is None and self.jobs > 1 and tasks > 1:
+            import multiprocessing  # 20 ms of imports a one-process build skips
+
+            self.pool = multiprocessing.Pool(self.jobs)
+
+    def rendered(self, tasks: list[Task]) -> Iterator[Rendered]:
+        """Results in task order, each as soon as it and those before it are done; the workers
+        keep going meanwhile. Results are small (the outputs are in temp files)."""
+        if self.pool is None:
+            yield from map(render, tasks)
+            return
+        chunk = max(1, min(4, len(tasks) // (self.jobs * 8)))  # fewer round trips, still balanced
+        yield from self.pool.imap(render, tasks, chunk)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()  # every result is in (or the build failed)
+            self.pool.join()
+            self.pool = None
 
 
 # ---------------------------------------------------------------------------
@@ -136,8 +154,9 @@ def _rendered(tasks: list[Task], jobs: int) -> Iterator[Rendered]:
 @dataclass
 class Plan:
     tasks: list[Task] = field(default_factory=list)
-    inputs: dict[tuple[Path, str], dict[str, str]] = field(default_factory=dict)  # static inputs
+    sources: dict[Path, dict[str, str]] = field(default_factory=dict)  # a stale folder's YAML hashes
     current: int = 0  # outputs left as they are
+    workers: _Workers | None = None  # told each stale folder found
 
 
 # The file index's record of an output: its hash, the stamp of its inputs when it was built, the
@@ -155,8 +174,10 @@ class Stamps:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self._formats: dict[str, str] = {}
-        self._folders: dict[tuple[str, tuple[str, ...]], str | None] = {}
+        # (root, block ids) → one hash of the block files: folders share their lists of blocks
+        self._block_lists: dict[tuple[Path, tuple[str, ...]], str | None] = {}
         self._blocks: dict[tuple[Path, str], str | None] = {}  # (root, id) → "id=file:hash"
+        self._root: tuple[Path | None, Path | None] = (None, None)  # the last folder's
 
     def sources_digest(self, sources: dict[str, str]) -> str:
         return _digest(f"{k}={v}" for k, v in sources.items())
@@ -171,26 +192,25 @@ class Stamps:
     ) -> str | None:
         """None when a block's file is gone. ``block_shas``: id → (file, hash) as a worker read
         them (the stamp of what was built); else the files as they are now."""
-        key = (sources_digest, block_ids)
-        part = None if block_shas else self._folders.get(key)
-        if part is None and block_shas is None:
-            self._folders.clear()  # one folder's at a time: its formats share it, no other folder does
-        if part is None:
-            root = self.graph.root_of(folder)
-            if block_shas is None:
+        if self._root[0] != folder:
+            self._root = (folder, self.graph.root_of(folder))
+        root: Path = self._root[1]  # type: ignore[assignment]
+        if block_shas is None:
+            key = (root, block_ids)
+            if key not in self._block_lists:
                 parts = [self._block(root, i) for i in block_ids]
-            else:
-                parts = []
-                for block_id in block_ids:
-                    read, sha = block_shas[block_id]
-                    parts.append(
-                        f"{block_id}={read}:{sha}" if read == self.graph.locate(block_id, root) else None
-                    )
-            if None in parts:
-                return None
-            part = _digest([sources_digest, *parts])  # type: ignore[list-item]
-            if block_shas is None:
-                self._folders[key] = part
+                self._block_lists[key] = None if None in parts else _digest(parts)  # type: ignore[arg-type]
+            blocks = self._block_lists[key]
+        else:
+            parts = []
+            for block_id in block_ids:
+                read, sha = block_shas[block_id]
+                parts.append(
+                    f"{block_id}={read}:{sha}" if read == self.graph.locate(block_id, root) else None
+                )
+            blocks = None if None in parts else _digest(parts)  # type: ignore[arg-type]
+        if blocks is None:
+            return None
         if fmt not in self._formats:
             graph = self.graph
             env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -202,7 +222,7 @@ class Stamps:
                     *(f"{k}={v}" for k, v in graph.template_hashes(fmt)),
                 ]
             )
-        return _digest([self._formats[fmt], part])
+        return _digest([self._formats[fmt], sources_digest, blocks])
 
     def _block(self, root: Path, block_id: str) -> str | None:
         key = (root, block_id)
@@ -224,6 +244,7 @@ def plan(
     force: bool,
     say: Callable[[str], None],
     stamps: Stamps | None = None,
+    workers: _Workers | None = None,
 ) -> Plan:
     """Which outputs are stale. Hashes files only (and through ``index`` reads none whose stat is
     unchanged): parses no source, imports no writer."""
@@ -231,9 +252,7 @@ def plan(
     graph = stamps.graph
     index = graph.index
     assert index is not None
-    result = Plan()
-    from ..documents import suffixes
-
+    result = Plan(workers=workers)
     for folder in folders:
         index.focus(folder)
         records: dict[str, Stamp] = index.section(STAMPS)
@@ -242,7 +261,7 @@ def plan(
         sources = graph.source_inputs(folder, source_names(folder))
         digest = stamps.sources_digest(sources)
         stale = []
-        for suffix, fmt in ((s, f) for s in suffixes(folder) for f in formats):
+        for suffix, fmt in ((s, f) for s in _documents(folder, digest, index) for f in formats):
             path = os.path.join(base, output_name(folder.name, fmt, suffix))
             record = None if force else records.get(path)
             if (
@@ -260,6 +279,21 @@ def plan(
     return result
 
 
+def _documents(folder: Path, digest: str, index: FileIndex) -> tuple[str, ...]:
+    """The folder's documents (their output-name suffixes, ``generator.documents``): a function of
+    its YAML files' names, so the same as recorded while its sources digest is (a no-op build
+    does not import the form definitions to find them)."""
+    key = os.path.abspath(folder)
+    record = index.section(DOCUMENTS).get(key)
+    if record is not None and record[0] == digest:
+        return record[1]
+    from ..documents import suffixes
+
+    found = tuple(suffixes(folder))
+    index.put(DOCUMENTS, key, (digest, found))
+    return found
+
+
 def _check_manifest(
     folder: Path,
     target: Path,
@@ -273,6 +307,8 @@ def _check_manifest(
 ) -> None:
     """The outputs whose stamps did not hold, checked against the manifest by content (a touched
     file, or another version of a block edited, leaves an output current)."""
+    from .. import manifest  # only when a stamp did not hold: a no-op build skips its imports
+
     target = output_dir(target.parent, folder.name)
     names = [output_name(folder.name, fmt, suffix) for suffix, fmt in formats]
     for leftover in manifest.remove_leftovers(target, names):
@@ -282,7 +318,7 @@ def _check_manifest(
     stale = []
     digest = stamps.sources_digest(sources)
     for (suffix, fmt), name in zip(formats, names, strict=True):
-        result.inputs[folder, fmt] = static = graph.static_inputs(folder, fmt, sources)
+        static = graph.static_inputs(folder, fmt, sources)
         entry = manifest.current(folder, fmt, target / name, entries.get(name), static, graph)
         if entry is None:
             stale.append((suffix, fmt))
@@ -298,6 +334,9 @@ def _check_manifest(
     manifest.update(target, refreshed)
     if stale:
         result.tasks.append(Task(folder, target, tuple(stale)))
+        result.sources[folder] = sources
+        if result.workers is not None:
+            result.workers.need(len(result.tasks))
 
 
 # ---------------------------------------------------------------------------
@@ -317,11 +356,24 @@ def run(
     _check_names(folders)
     say: Callable[[str], None] = (lambda text: None) if quiet else (lambda text: print(text, flush=True))
     stamps = Stamps(Graph(FileIndex(out)))
-    todo = plan(folders, out, formats, force, say, stamps)
-    if not todo.tasks:
-        stamps.graph.index.save()  # type: ignore[union-attr]  # entries hashed again (a touched file) are not hashed a third time
-        say(f"すべて最新です（{todo.current} ファイル）。書き出したファイルはありません。")
-        return 0
+    workers = _Workers(jobs or os.cpu_count() or 1)
+    try:
+        todo = plan(folders, out, formats, force, say, stamps, workers)
+        if not todo.tasks:
+            stamps.graph.index.save()  # type: ignore[union-attr]  # entries hashed again (a touched file) are not hashed a third time
+            say(f"すべて最新です（{todo.current} ファイル）。書き出したファイルはありません。")
+            return 0
+        written = _build(todo, out, quiet, workers, stamps)
+    finally:
+        workers.close()
+    if todo.current:
+        say(f"{written} ファイルを書き出しました（{todo.current} ファイルは最新のためそのままです）。")
+    return 0
+
+
+def _build(todo: Plan, out: Path, quiet: bool, workers: _Workers, stamps: Stamps) -> int:
+    """Render the stale folders and publish their outputs when none has errors; the count of
+    files written."""
     if any(fmt == "pdf" for t in todo.tasks for _, fmt in t.formats):
         from ..pdf import soffice_path
 
@@ -333,7 +385,7 @@ def run(
     try:
         with progress(len(todo.tasks), quiet) as shown:
             syncing = _Syncer()
-            for result in _rendered(todo.tasks, jobs or os.cpu_count() or 1):
+            for result in workers.rendered(todo.tasks):
                 results.append(_small(result))
                 syncing.add(temp for temp, _ in result.outputs.values())
                 shown.done(result.folder.name)
@@ -349,9 +401,7 @@ def run(
         for folder in fresh:
             with contextlib.suppress(OSError):  # not empty: something was published there
                 folder.rmdir()
-    if todo.current:
-        say(f"{written} ファイルを書き出しました（{todo.current} ファイルは最新のためそのままです）。")
-    return 0
+    return written
 
 
 class _Syncer:
@@ -360,7 +410,7 @@ class _Syncer:
 
     def __init__(self) -> None:
         self._threads = None
-        self._pending: list = []
+        self._pending: deque = deque()
 
     def add(self, temps: Iterator[str]) -> None:
         for temp in temps:
@@ -369,6 +419,8 @@ class _Syncer:
 
                 self._threads = ThreadPoolExecutor(max_workers=4)
             self._pending.append(self._threads.submit(_fsync, temp))
+        while self._pending and self._pending[0].done():  # held until done only (memory)
+            self._pending.popleft().result()
 
     def wait(self) -> None:
         if self._threads is not None:
@@ -386,9 +438,13 @@ def _fsync(path: str) -> None:
 
 
 def _small(result: Rendered) -> Rendered:
-    """The result as the parent keeps it until the end: the strings every folder repeats (block
-    ids, versions, paths) shared, so that memory hardly grows with the number of folders."""
+    """The result as the parent keeps it until the end: only the diagnostics a build prints
+    (not the acknowledged ones), the strings every folder repeats (block ids, versions, paths)
+    shared, so that memory hardly grows with the number of folders."""
     intern = sys.intern
+    result.diagnostics = [
+        d for d in result.diagnostics if d.severity >= Severity.WARNING and not d.acknowledged
+    ]
     result.block_inputs = {intern(k): intern(v) for k, v in result.block_inputs.items()}
     result.block_files = [
         BlockFile(intern(b.id), intern(b.path), intern(b.sha256)) for b in result.block_files
@@ -400,6 +456,8 @@ def _publish(
     results: list[Rendered], todo: Plan, out: Path, stamps: Stamps, line: Callable[[str], None]
 ) -> int:
     """Move the temp files into place in task order; record manifests, hashes and stamps."""
+    from .. import manifest
+
     index = stamps.graph.index
     assert index is not None
     written = 0
@@ -408,18 +466,19 @@ def _publish(
         target = output_dir(out, result.folder.name)
         block_ids = tuple(b.id for b in result.block_files)
         block_shas = {b.id: (b.path, b.sha256) for b in result.block_files}
+        sources = todo.sources.pop(result.folder)
         entries = {}
         for (suffix, fmt), (temp, sha) in list(result.outputs.items()):
             path = inside(out, target / output_name(result.folder.name, fmt, suffix))
             os.replace(temp, path)
             del result.outputs[suffix, fmt]
             written += 1
-            static = todo.inputs[result.folder, fmt]
+            static = stamps.graph.static_inputs(result.folder, fmt, sources)
             entries[path.name] = manifest.Entry(fmt, sha, static | result.block_inputs, result.block_files)
             line(f"書き出しました: {path}")
             key = os.path.abspath(path)
             index.wrote(key, sha)
-            digest = stamps.sources_digest({k: v for k, v in static.items() if k.startswith("source:")})
+            digest = stamps.sources_digest(sources)
             stamp = stamps.stamp(fmt, result.folder, digest, block_ids, block_shas)
             index.put(STAMPS, key, None if stamp is None else (sha, stamp, block_ids, digest))
         manifest.update(target, entries)
