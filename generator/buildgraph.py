@@ -164,10 +164,13 @@ class Graph:
 
     def source_inputs(self, folder: Path, names: list[str] | None = None) -> dict[str, str]:
         base = str(folder)
-        return {
-            f"source:{name}": self.hash(os.path.join(base, name))
-            for name in (source_names(folder) if names is None else names)
-        }
+        names = source_names(folder) if names is None else names
+        if self.index is not None:  # the index straight: a no-op build does this for every file
+            sha = self.index.sha
+            found = {f"source:{name}": sha(os.path.join(base, name)) for name in names}
+            if None not in found.values():
+                return found  # type: ignore[return-value]
+        return {f"source:{name}": self.hash(os.path.join(base, name)) for name in names}
 
     def static_inputs(self, folder: Path, fmt: str, sources: dict[str, str] | None = None) -> dict[str, str]:
         """Every input of ``folder``'s ``fmt`` output except the blocks: hashes without parsing."""

@@ -105,7 +105,7 @@ def _check(a: argparse.Namespace) -> int:
 def _build(a: argparse.Namespace) -> int:
     from .commands import build
 
-    return build.run(a.paths, a.out, build.parse_formats(a.format), a.quiet, a.jobs, a.force)
+    return build.run(a.paths, a.out, build.parse_formats(a.format), a.quiet, a.jobs, a.force, a.rules)
 
 
 def _deps(a: argparse.Namespace) -> int:
@@ -232,6 +232,11 @@ def _commands() -> dict[str, argparse.ArgumentParser]:
     p.add_argument("--quiet", "-q", action="store_true", help="進み具合と書き出したファイルを表示しません。")
     p.add_argument("--jobs", "-j", type=_jobs, help="同時に組版する評価書の数（既定: CPU の数）")
     p.add_argument("--force", action="store_true", help="最新の出力も作り直します。")
+    p.add_argument(
+        "--rules",
+        action="store_true",
+        help="make の規則（out/<フォルダ名>/.hyoka-deps.mk、hyoka deps を参照）も書き直します（make が使います）。",
+    )
 
     p = commands["import"] = _parser(
         "hyoka import",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -55,7 +56,8 @@ def section_files(folder: Path, reporter: Reporter) -> list[Path]:
 
 
 def is_assessment(folder: Path) -> bool:
-    return folder.is_dir() and any(p.suffix in SUFFIXES and p.name[0].isdigit() for p in folder.iterdir())
+    # names, not Path objects: a build of a thousand folders looks at each one's files
+    return folder.is_dir() and any(n.endswith(SUFFIXES) and n[0].isdigit() for n in os.listdir(folder))
 
 
 def assessment_folders(paths: list[Path]) -> list[Path]:

@@ -518,7 +518,8 @@ def test_deps_writes_only_the_rules_that_change(tmp_path: Path) -> None:
     ok(hyoka(proj, *deps))
     top = (proj / "out/deps.mk").read_text(encoding="utf-8")
     assert "  out/a/.hyoka-deps.mk \\" in top and "  out/c/.hyoka-deps.mk \\" in top
-    assert "  sources/a/0_表紙.yaml \\" in top  # deps.mk's own prerequisites
+    assert "  sources/a \\" in top  # deps.mk's own prerequisites: a file added or removed
+    assert "0_表紙.yaml" not in top  # an edited YAML file runs its folder's rule, not hyoka deps
     assert "  sources/blocks/test \\" in top
     before = snapshot(proj / "out")
     time.sleep(0.01)
@@ -603,10 +604,11 @@ def test_make_with_deps_rebuilds_exactly_what_changed(tmp_path: Path) -> None:
     third = _make(proj)
     builds = [line for line in third.stdout.splitlines() if " build " in line]
     assert builds == [
-        f"{sys.executable} -m generator.cli build sources/b --out out --format html,docx --quiet"
+        f"{sys.executable} -m generator.cli build sources/b --out out --format html,docx --quiet --rules"
     ]
-    assert " deps sources " in third.stdout  # deps.mk names the YAML files: b read again, a not
-    assert changed(before, snapshot(proj / "out")) == {"b/b.html", "b/b.docx", "deps.mk"}
+    # the build writes b's rules again from its records: no hyoka deps over every folder
+    assert " deps sources " not in third.stdout
+    assert changed(before, snapshot(proj / "out")) == {"b/b.html", "b/b.docx"}
 
     # touched, not changed: make asks hyoka, hyoka rewrites nothing, make is satisfied after
     os.utime(cover(proj / "sources" / "a"))  # now: newer than the outputs, older than the touch below
@@ -624,7 +626,7 @@ def test_make_with_deps_rebuilds_exactly_what_changed(tmp_path: Path) -> None:
     edit(block, "新しい版の文言です。", "新しい版の文言を直しました。")
     fourth = _make(proj)
     assert [line for line in fourth.stdout.splitlines() if " build " in line or " deps " in line] == [
-        f"{sys.executable} -m generator.cli build sources/a --out out --format html,docx --quiet"
+        f"{sys.executable} -m generator.cli build sources/a --out out --format html,docx --quiet --rules"
     ], fourth.stdout
     assert "新しい版の文言を直しました。" in (proj / "out/a/a.html").read_text(encoding="utf-8")
 

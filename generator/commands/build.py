@@ -350,7 +350,10 @@ def run(
     quiet: bool = False,
     jobs: int | None = None,
     force: bool = False,
+    rules: bool = False,
 ) -> int:
+    """``rules``: then write each folder's rules for make (``out/<name>/.hyoka-deps.mk``, see
+    ``commands/deps.py``) again from this build's records, as make's rule for the folder asks."""
     source_date_epoch()  # an unusable value fails here, before any work
     folders = assessment_folders(paths)
     _check_names(folders)
@@ -359,13 +362,19 @@ def run(
     workers = _Workers(jobs or os.cpu_count() or 1)
     try:
         todo = plan(folders, out, formats, force, say, stamps, workers)
-        if not todo.tasks:
-            stamps.graph.index.save()  # type: ignore[union-attr]  # entries hashed again (a touched file) are not hashed a third time
-            say(f"すべて最新です（{todo.current} ファイル）。書き出したファイルはありません。")
-            return 0
-        written = _build(todo, out, quiet, workers, stamps)
+        written = _build(todo, out, quiet, workers, stamps) if todo.tasks else 0
     finally:
         workers.close()
+    index = stamps.graph.index
+    assert index is not None
+    if rules:
+        from .deps import write_rules
+
+        write_rules(folders, out, formats, index)
+    index.save()  # entries hashed again (a touched file) are not hashed a third time
+    if not todo.tasks:
+        say(f"すべて最新です（{todo.current} ファイル）。書き出したファイルはありません。")
+        return 0
     if todo.current:
         say(f"{written} ファイルを書き出しました（{todo.current} ファイルは最新のためそのままです）。")
     return 0

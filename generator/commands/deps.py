@@ -92,8 +92,9 @@ def _shown(path: Path | str) -> str:
 class Rules:
     """The rules of one run: per folder, written only when they change."""
 
-    def __init__(self, out: Path, formats: list[str], index: FileIndex) -> None:
+    def __init__(self, out: Path, formats: list[str], index: FileIndex, own_files: bool = True) -> None:
         self.out = out
+        self.own_files = own_files  # each folder's rules in its own file, a target of its rule
         self.formats = formats
         self.index = index
         self.graph = Graph(index)
@@ -118,7 +119,17 @@ class Rules:
                 f"{folder}: エラーがあるため、すべてのブロックのファイルに依存するものとして書きました。"
             )
             return target, self._text(folder, names, all_block_files(folder))
-        key = _digest([os.getcwd(), str(self.out), key_folder, ",".join(self.formats), *names, *blocks])
+        key = _digest(
+            [
+                os.getcwd(),
+                str(self.out),
+                key_folder,
+                ",".join(self.formats),
+                str(self.own_files),
+                *names,
+                *blocks,
+            ]
+        )
         rules = os.path.abspath(target)
         if record is not None and record[:3] == (digest, ids, key) and self.index.sha(rules) == record[3]:
             return target, None
@@ -165,11 +176,16 @@ class Rules:
             for fmt in self.formats
         ]
         prerequisites = [*(folder / n for n in names), *blocks, *self.templates]
+        command = ["$(HYOKA)", "build", shell_word(folder), "--out", shell_word(self.out)]
+        command += ["--format", ",".join(self.formats), "--quiet"]
+        if self.own_files:
+            # the rules file too: an edited YAML file makes make run the build (which writes the
+            # folder's rules again from its records) instead of `hyoka deps` over every folder
+            outputs.append(self.out / folder.name / RULES)
+            command.append("--rules")
         lines = [f"{' '.join(make_path(p) for p in outputs)} &: \\"]
         lines += [f"  {make_path(p)} \\" for p in prerequisites]
         lines.append("  $(HYOKA_GENERATOR)")
-        command = ["$(HYOKA)", "build", shell_word(folder), "--out", shell_word(self.out)]
-        command += ["--format", ",".join(self.formats), "--quiet"]
         lines.append("\t" + " ".join(command))
         lines.append("\t@touch " + " ".join(shell_word(p) for p in outputs))
         return "\n".join(lines) + "\n"
@@ -180,12 +196,11 @@ def _digest(parts: list[str]) -> str:
 
 
 def _watched(folders: list[Path], paths: list[Path]) -> list[Path]:
-    """What makes ``hyoka deps`` run again: the folders given, every assessment folder and its
-    YAML files, and the block folders (a city block may come to replace a shipped one)."""
+    """What makes ``hyoka deps`` run again: the folders given, every assessment folder (a file
+    added or removed) and the block folders (a city block may come to replace a shipped one).
+    Not the YAML files: an edited one makes its folder's rule run, which writes the rules again."""
     watched: list[Path] = [p for p in paths if p.is_dir()]
-    for folder in folders:
-        watched.append(folder)
-        watched.extend(folder / n for n in source_names(folder))
+    watched.extend(folders)
     roots = {folder.parent for folder in folders}
     for root in [*(r / CITY_BLOCKS for r in sorted(roots)), SHIPPED_BLOCKS]:
         if root.is_dir():
@@ -194,10 +209,28 @@ def _watched(folders: list[Path], paths: list[Path]) -> list[Path]:
     return list(dict.fromkeys(watched))
 
 
+def write_rules(folders: list[Path], out: Path, formats: list[str], index: FileIndex) -> list[Path]:
+    """Write each folder's rules file where it changed (``hyoka build --rules`` after building,
+    from the build's records); the files, in folder order."""
+    rules = Rules(out, formats, index)
+    written = []
+    for folder in folders:
+        index.focus(folder)  # the folder's hashes and records: in out/<name>/.hyoka-index
+        target, text = rules.folder(folder)
+        written.append(target)
+        if text is not None:
+            output_dir(out, folder.name)  # never written outside out/
+            write_atomic(target, text.encode("utf-8"), sync=False)
+            index.wrote(os.path.abspath(target), hashlib.sha256(text.encode("utf-8")).hexdigest())
+        index.release(folder)
+    for note in rules.notes:
+        print(note, file=sys.stderr)
+    return written
+
+
 def run(paths: list[Path], out: Path, formats: list[str], output: Path | None = None) -> int:
     folders = assessment_folders(paths)
     index = FileIndex(out)
-    rules = Rules(out, formats, index)
     lines = [HEADER, "HYOKA ?= hyoka", ""]
     lines.append("HYOKA_GENERATOR := \\")
     lines += [f"  {make_path(p)} \\" for p in generator_files()]
@@ -210,24 +243,18 @@ def run(paths: list[Path], out: Path, formats: list[str], output: Path | None = 
     lines.append("HYOKA_OUTPUTS := \\")
     lines += [f"  {make_path(p)} \\" for p in outputs]
     lines.append("")
-    written = []
-    for folder in folders:
-        index.focus(folder)  # the folder's hashes and records: in out/<name>/.hyoka-index
-        target, text = rules.folder(folder)
-        if output is None:
-            lines.append(text if text is not None else target.read_text(encoding="utf-8"))
-        else:
-            written.append(target)
-            if text is not None:
-                output_dir(out, folder.name)  # never written outside out/
-                write_atomic(target, text.encode("utf-8"), sync=False)
-                index.wrote(os.path.abspath(target), hashlib.sha256(text.encode("utf-8")).hexdigest())
-        index.release(folder)
-    for note in rules.notes:
-        print(note, file=sys.stderr)
     if output is None:
+        rules = Rules(out, formats, index, own_files=False)
+        for folder in folders:
+            index.focus(folder)
+            target, text = rules.folder(folder)
+            lines.append(text if text is not None else target.read_text(encoding="utf-8"))
+            index.release(folder)
+        for note in rules.notes:
+            print(note, file=sys.stderr)
         sys.stdout.write("\n".join(lines))
         return 0
+    written = write_rules(folders, out, formats, index)
     lines.append("# each folder's rules (hyoka deps writes them again when they change)")
     lines.append("include \\")
     lines += [f"  {make_path(p)} \\" for p in written]
