@@ -1,6 +1,6 @@
 """Scale benchmark: hyoka on N synthetic assessments (bench/synth.py), N = 10, 100, 1000.
 
-    .venv/bin/python bench/scale.py [--sizes 10,100,1000] [--runs 3] [--jobs 2] [--work DIR]
+    .venv/bin/python bench/scale.py [--sizes 10,100,1000] [--runs 3] [--jobs 2] [--work DIR] [--steps S,…]
 
 For each N, in a fresh folder (sources written by ``bench.synth.make_sources``), in this order:
 
@@ -176,12 +176,22 @@ def edit_block(path: Path) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
-def run_size(n: int, root: Path, runs: int, jobs: int, env: dict[str, str], site: bool) -> list[Figure]:
+STEPS = ("full", "noop", "yaml", "block", "make-deps", "make-noop", "make-yaml", "site")
+
+
+def run_size(
+    n: int, root: Path, runs: int, jobs: int, env: dict[str, str], site: bool, steps: tuple[str, ...] = STEPS
+) -> list[Figure]:
+    """``steps``: the ones to run; without ``full``, the sources and outputs of an earlier run in
+    ``root`` are used as they are (``--work``)."""
     figures: list[Figure] = []
     work = root / f"n{n}"
-    shutil.rmtree(work, ignore_errors=True)
     sources = work / "sources"
-    folders = make_sources(sources, n)
+    if "full" in steps or not sources.is_dir():
+        shutil.rmtree(work, ignore_errors=True)
+        folders = make_sources(sources, n)
+    else:
+        folders = sorted(p for p in sources.iterdir() if p.is_dir() and p.name != "blocks")
     out = work / "out"
     hyoka = [sys.executable, "-m", "generator.cli"]
     build = [*hyoka, "build", str(sources), "--out", str(out), "--format", FORMATS, "-j", str(jobs)]
@@ -194,15 +204,38 @@ def run_size(n: int, root: Path, runs: int, jobs: int, env: dict[str, str], site
         print(_row(figure), flush=True)
         return figure
 
-    step("full", [*build, "--quiet"])
-    noops = [measure("noop", n, [*build, "--quiet"], REPO, env)[0] for _ in range(runs)]
-    figures.append(median(noops))
-    print(_row(figures[-1]), flush=True)
+    if "full" in steps:
+        step("full", [*build, "--quiet"])
+    if "noop" in steps:
+        noops = [measure("noop", n, [*build, "--quiet"], REPO, env)[0] for _ in range(runs)]
+        figures.append(median(noops))
+        print(_row(figures[-1]), flush=True)
 
-    edit_cover(folders[n // 2], "bench yaml")
-    step("yaml", build, lambda stdout: f"wrote {len(written_folders(stdout))} folder(s)")
+    if "yaml" in steps:
+        edit_cover(folders[n // 2], "bench yaml")
+        step("yaml", build, lambda stdout: f"wrote {len(written_folders(stdout))} folder(s)")
+    if "block" in steps:
+        _block_step(sources, out, step, build)
+    make = ["make", "--no-print-directory", "-C", str(REPO), f"SOURCES={sources}", f"OUT={out}"]
+    if "make-deps" in steps:
+        step("make-deps", make)
+    if "make-noop" in steps:
+        noops = [measure("make-noop", n, make, REPO, env)[0] for _ in range(runs)]
+        figures.append(median(noops))
+        print(_row(figures[-1]), flush=True)
+    if "make-yaml" in steps:
+        edit_cover(folders[n // 3], "bench make")
+        step("make-yaml", make, lambda stdout: f"{stdout.count(' build ')} build command(s)")
 
-    # the city's block with the most users (its one version): exactly they must be rebuilt
+    if site and "site" in steps:
+        site_cmd = [*hyoka, "site", str(sources), "--out", str(work / "site"), "--build", str(out), "--quiet"]
+        step("site", site_cmd)
+        step("site-noop", site_cmd)
+    return figures
+
+
+def _block_step(sources: Path, out: Path, step, build: list[str]) -> None:  # noqa: ANN001 - run_size's step
+    """The city's block with the most users (its one version) edited: exactly they must be rebuilt."""
     users_of = block_users(out)
     city = {
         p.relative_to(sources / "blocks").with_suffix("").as_posix(): p
@@ -217,20 +250,6 @@ def run_size(n: int, root: Path, runs: int, jobs: int, env: dict[str, str], site
         return f"{block_id}: rebuilt {len(rebuilt)}, users {len(users)}, exact: {'yes' if rebuilt == users else 'NO'}"
 
     step("block", build, exact)
-
-    make = ["make", "--no-print-directory", "-C", str(REPO), f"SOURCES={sources}", f"OUT={out}"]
-    step("make-deps", make)
-    noops = [measure("make-noop", n, make, REPO, env)[0] for _ in range(runs)]
-    figures.append(median(noops))
-    print(_row(figures[-1]), flush=True)
-    edit_cover(folders[n // 3], "bench make")
-    step("make-yaml", make, lambda stdout: f"{stdout.count(' build ')} build command(s)")
-
-    if site:
-        site_cmd = [*hyoka, "site", str(sources), "--out", str(work / "site"), "--build", str(out), "--quiet"]
-        step("site", site_cmd)
-        step("site-noop", site_cmd)
-    return figures
 
 
 def _row(f: Figure) -> str:
@@ -253,6 +272,11 @@ def main(argv: list[str] | None = None) -> int:
         "--work", type=Path, help="folder for the sources and outputs (default: a temp folder)"
     )
     parser.add_argument("--no-site", dest="site", action="store_false")
+    parser.add_argument(
+        "--steps",
+        default=",".join(STEPS),
+        help=f"the steps to run (default: all: {','.join(STEPS)}); without full, those of --work are reused",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     env = dict(os.environ)
@@ -267,7 +291,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     figures: list[Figure] = []
     for n in (int(s) for s in args.sizes.split(",")):
-        figures.extend(run_size(n, root, args.runs, args.jobs, env, args.site))
+        steps = tuple(s.strip() for s in args.steps.split(",") if s.strip())
+        unknown = set(steps) - set(STEPS)
+        if unknown:
+            parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
+        figures.extend(run_size(n, root, args.runs, args.jobs, env, args.site, steps))
     if args.json:
         args.json.write_text(
             json.dumps([asdict(f) for f in figures], ensure_ascii=False, indent=1), encoding="utf-8"
