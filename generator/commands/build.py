@@ -334,7 +334,7 @@ def _check_manifest(
     manifest.update(target, refreshed)
     if stale:
         result.tasks.append(Task(folder, target, tuple(stale)))
-        result.sources[folder] = sources
+        result.sources[folder] = {sys.intern(k): v for k, v in sources.items()}  # names recur
         if result.workers is not None:
             result.workers.need(len(result.tasks))
 
@@ -394,8 +394,9 @@ def _build(todo: Plan, out: Path, quiet: bool, workers: _Workers, stamps: Stamps
     try:
         with progress(len(todo.tasks), quiet) as shown:
             syncing = _Syncer()
-            for result in workers.rendered(todo.tasks):
-                results.append(_small(result))
+            shared: dict = {}
+            for task, result in zip(todo.tasks, workers.rendered(todo.tasks), strict=True):
+                results.append(_small(result, task, shared))
                 syncing.add(temp for temp, _ in result.outputs.values())
                 shown.done(result.folder.name)
             reporter = _diagnostics(results)
@@ -446,18 +447,19 @@ def _fsync(path: str) -> None:
         os.close(fd)
 
 
-def _small(result: Rendered) -> Rendered:
+def _small(result: Rendered, task: Task, shared: dict) -> Rendered:
     """The result as the parent keeps it until the end: only the diagnostics a build prints
-    (not the acknowledged ones), the strings every folder repeats (block ids, versions, paths)
-    shared, so that memory hardly grows with the number of folders."""
-    intern = sys.intern
+    (not the acknowledged ones), the task's folder, and the blocks used one object for every
+    folder that uses the same ones (``shared``), so that memory hardly grows with the number of
+    folders."""
     result.diagnostics = [
         d for d in result.diagnostics if d.severity >= Severity.WARNING and not d.acknowledged
     ]
-    result.block_inputs = {intern(k): intern(v) for k, v in result.block_inputs.items()}
-    result.block_files = [
-        BlockFile(intern(b.id), intern(b.path), intern(b.sha256)) for b in result.block_files
-    ]
+    result.folder = task.folder
+    key = (tuple(result.block_inputs.items()), tuple(result.block_files))
+    result.block_inputs, result.block_files = shared.setdefault(
+        key, (result.block_inputs, result.block_files)
+    )
     return result
 
 
