@@ -131,12 +131,14 @@ class FileIndex:
         dirs = {str(folder), os.path.abspath(folder), str(self.out / name), os.path.abspath(self.out / name)}
         self._inside = tuple(d.rstrip(os.sep) + os.sep for d in dirs)
 
-    def release(self, folder: Path) -> None:
-        """Save the folder's piece and drop it (a run holds one folder's entries at a time)."""
+    def release(self, folder: Path, save: bool = True) -> None:
+        """Save the folder's piece and drop it (a run holds one folder's entries at a time);
+        ``save=False``: drop this run's changes to it (it is saved later, or not at all)."""
         piece = self._pieces.pop(folder.name, None)
         if piece is None:
             return
-        piece.save()
+        if save:
+            piece.save()
         if piece is self._piece:
             self._piece, self._inside = None, ()
 

@@ -155,6 +155,7 @@ class _Workers:
 class Plan:
     tasks: list[Task] = field(default_factory=list)
     sources: dict[Path, dict[str, str]] = field(default_factory=dict)  # a stale folder's YAML hashes
+    documents: dict[Path, tuple[str, ...]] = field(default_factory=dict)  # its document suffixes
     current: int = 0  # outputs left as they are
     workers: _Workers | None = None  # told each stale folder found
 
@@ -261,7 +262,8 @@ def plan(
         sources = graph.source_inputs(folder, source_names(folder))
         digest = stamps.sources_digest(sources)
         stale = []
-        for suffix, fmt in ((s, f) for s in _documents(folder, digest, index) for f in formats):
+        documents = _documents(folder, digest, index)
+        for suffix, fmt in ((s, f) for s in documents for f in formats):
             path = os.path.join(base, output_name(folder.name, fmt, suffix))
             record = None if force else records.get(path)
             if (
@@ -275,7 +277,11 @@ def plan(
                 stale.append((suffix, fmt))
         if stale:
             _check_manifest(folder, target, stale, sources, force, say, graph, stamps, result)
-        index.release(folder)
+            if folder in result.sources:  # a task
+                result.documents[folder] = documents
+        # a stale folder's piece is saved when its outputs are published: a failed build leaves
+        # out/ as it was
+        index.release(folder, save=folder not in result.sources)
     return result
 
 
@@ -478,6 +484,11 @@ def _publish(
         block_ids = tuple(b.id for b in result.block_files)
         block_shas = {b.id: (b.path, b.sha256) for b in result.block_files}
         sources = todo.sources.pop(result.folder)
+        index.put(
+            DOCUMENTS,
+            os.path.abspath(result.folder),
+            (stamps.sources_digest(sources), todo.documents.pop(result.folder)),
+        )
         entries = {}
         for (suffix, fmt), (temp, sha) in list(result.outputs.items()):
             path = inside(out, target / output_name(result.folder.name, fmt, suffix))
