@@ -20,6 +20,7 @@ its content, its title and its language, so two builds give identical bytes.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -84,34 +85,68 @@ def profile_xcu() -> str:
     )
 
 
+def _soffice(profile: Path, target: str, outdir: Path, source: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            soffice_path(),
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(outdir),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def _failed(proc: subprocess.CompletedProcess[str]) -> HyokaError:
+    return HyokaError(
+        f"LibreOffice が PDF に変換できませんでした: {proc.stderr.strip() or proc.stdout.strip()}"
+    )
+
+
+# Calc applies the forbidden-character rules of Japanese line breaking (no line begins with 「。」
+# or 「、」, none ends with 「（」) only to cells whose style says so (Format Cells → Asian
+# Typography), and its default is off; an XLSX cannot say it (Excel always applies them). Before
+# this, Calc's print of the examples had 44 / 104 / 72 lines beginning with 「。」「、」「）」.
+# The XLSX is therefore printed through a flat ODS whose default cell style turns the rules on.
+_DEFAULT_CELL_STYLE = re.compile(r'<style:style style:name="Default" style:family="table-cell"\s*>')
+_KINSOKU = '<style:paragraph-properties style:line-break="strict"/>'
+
+
+def with_kinsoku(fods: str) -> str:
+    """The flat ODS with Japanese line breaking on for every cell (its default cell style)."""
+    match = _DEFAULT_CELL_STYLE.search(fods)
+    if match is None:
+        raise HyokaError("LibreOffice の書き出した表計算文書に既定のセルスタイルが見つかりません")
+    return fods[: match.end()] + _KINSOKU + fods[match.end() :]
+
+
 def convert(source: Path, outdir: Path) -> Path:
     """``source`` (DOCX or XLSX) printed to ``outdir/<stem>.pdf`` by LibreOffice in a private
-    profile (parallel runs stay apart; the fonts are substituted as the form needs)."""
-    soffice = soffice_path()
-    with tempfile.TemporaryDirectory() as profile:
-        user = Path(profile) / "user"
-        user.mkdir()
+    profile (parallel runs stay apart; the fonts are substituted as the form needs). An XLSX goes
+    through a flat ODS first, with Japanese line breaking turned on (``with_kinsoku``)."""
+    with tempfile.TemporaryDirectory() as work:
+        profile = Path(work) / "profile"
+        user = profile / "user"
+        user.mkdir(parents=True)
         (user / "registrymodifications.xcu").write_text(profile_xcu(), encoding="utf-8")
-        proc = subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation={Path(profile).as_uri()}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(outdir),
-                str(source),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
+        printed = source
+        if source.suffix.lower() == ".xlsx":
+            proc = _soffice(profile, "fods", Path(work), source)
+            fods = Path(work) / (source.stem + ".fods")
+            if proc.returncode != 0 or not fods.exists():
+                raise _failed(proc)
+            fods.write_text(with_kinsoku(fods.read_text(encoding="utf-8")), encoding="utf-8")
+            printed = fods
+        proc = _soffice(profile, "pdf", outdir, printed)
     pdf = outdir / (source.stem + ".pdf")
     if proc.returncode != 0 or not pdf.exists():
-        raise HyokaError(
-            f"LibreOffice が PDF に変換できませんでした: {proc.stderr.strip() or proc.stdout.strip()}"
-        )
+        raise _failed(proc)
     return pdf
 
 
