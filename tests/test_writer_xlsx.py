@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import itertools
 import math
 import os
 import re
@@ -33,7 +34,16 @@ from generator.layout.ir import (
 )
 from generator.writers import writer
 from generator.writers import xlsx as xw
-from generator.writers.xlsx_metrics import MAX_ROW_PT, SHEET_ROW_PT, lines_height, wrap
+from generator.writers.xlsx_metrics import (
+    BAND_LINES,
+    BREAK_OFFSET_PT,
+    MAX_ROW_PT,
+    PRINT_PITCH_PT,
+    ROW_PADDING_PT,
+    SHEET_ROW_PT,
+    lines_height,
+    wrap,
+)
 from tests.ir_sample import FORM, sample_document
 from tests.office import pdf_pages, pdf_text, to_pdf
 
@@ -655,7 +665,11 @@ def test_long_cell_with_a_cell_to_its_right_is_one_cell_over_several_rows(tmp_pa
     )
     need = lines_height(len(wrap(LONG, width * xw.UNIT_PT, 9)), 9)
     assert need > MAX_ROW_PT and sum(heights) >= need
-    assert len(rows) == math.ceil(need / SHEET_ROW_PT)  # as few rows as will do
+    # cut in bands of BAND_LINES printed lines, where a page may end between two lines
+    assert len(rows) == math.ceil((need - ROW_PADDING_PT) / (PRINT_PITCH_PT * BAND_LINES))
+    ends = list(itertools.accumulate(heights))[:-1]
+    for k, end in enumerate(ends, 1):
+        assert end == pytest.approx(BREAK_OFFSET_PT + PRINT_PITCH_PT * BAND_LINES * k, abs=0.03), k
     assert cell.alignment.vertical == "top" and cell.alignment.wrap_text
     # the label to the left and the cell to the right span the same sheet rows
     for text in (LONG_LABEL, LONG_RIGHT):

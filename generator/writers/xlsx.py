@@ -47,7 +47,9 @@ from generator.writers import fonts
 from generator.writers import xlsx_xml as sml
 from generator.writers.xlsx_metrics import (
     MAX_ROW_PT,
+    ROW_PADDING_PT,
     UNIT_PT,
+    band_heights,
     lines_height,
     sheet_rows_for,
     stacked_height,
@@ -319,7 +321,10 @@ class SheetLayout:
         self.columns = columns
         self.column_units = GRID_UNITS / columns
         self.ranges: list[Range] = []
-        self.fixed: dict[int, float] = {}  # rows of a set height (gaps)
+        self.fixed: dict[int, float] = {}  # rows of a set height (gaps, bands)
+        # the band rows of tall rows (see place), each with the row's first sheet row: a page may
+        # end after them, between two printed lines of every top-aligned cell of the row
+        self.bands: dict[int, int] = {}
         self.next_row = 1
         self.title_rows: tuple[int, int] | None = None
         # what a page break may not cut: (first row, last row, kept with the next block)
@@ -412,15 +417,26 @@ class SheetLayout:
         and no printed line is cut in two. Each unit's row has its own padding (ROW_PADDING_PT):
         the small gap that sets paragraphs apart where one cell had none.
 
-        Any other cell taller than Excel's largest row, and a single unit that tall, is ONE range
-        merged over as many sheet rows as it needs, its text whole. (Cutting the text into a cell
-        per sheet row gave a city copying the cell a fragment.) LibreOffice prints a merged cell
-        over a page break by continuing its text on the next page; the line at the break can
-        print split across the two pages."""
+        A row with any other cell taller than a page's share is cut into bands (``banded_rows``):
+        its cells are one range each over the bands, their text whole (cutting the text into a
+        cell per sheet row gave a city copying the cell a fragment), and LibreOffice, printing a
+        merged cell over a page break, goes on with its text on the next page; the bands end
+        between two printed lines. A cell over several logical rows, and a single unit, taller
+        than Excel's largest row is one range merged over as many sheet rows as it needs."""
+        whole = [self.need(slot.text, slot) for slot in slots]
+        banded = self.banded_rows(slots, whole)
+        for slot in slots:
+            if slot.row in banded:
+                slot.stacked = False  # one range over the bands, its text whole
         # a stacked slot's pieces are its units; any other slot is one piece, its whole text
         pieces = [slot.units if slot.stacked else [slot.text] for slot in slots]
-        needs = [[self.need(text, slot) for text in texts] for slot, texts in zip(slots, pieces, strict=True)]
+        needs = [
+            [self.need(text, slot) for text in texts] if slot.stacked else [need]
+            for slot, texts, need in zip(slots, pieces, whole, strict=True)
+        ]
         sheet_rows = [1] * count
+        for r, bands in banded.items():
+            sheet_rows[r] = len(bands) + 1
         for slot, piece_needs in zip(slots, needs, strict=True):
             if slot.stacked:
                 stack = sum(sheet_rows_for(n) for n in piece_needs)
@@ -430,7 +446,7 @@ class SheetLayout:
         for slot, need in sorted(merged, key=lambda pair: pair[0].rows):
             span = range(slot.row, slot.row + slot.rows)
             missing = sheet_rows_for(need) - sum(sheet_rows[r] for r in span)
-            if missing > 0:
+            if missing > 0 and not (slot.rows == 1 and slot.row in banded):
                 sheet_rows[span[-1]] += missing
         starts = [self.next_row]
         for n in sheet_rows:
@@ -446,8 +462,32 @@ class SheetLayout:
                     edges = "top" if i == 0 else "bottom" if i == last else "middle"
                 self.ranges.append(Range(top, slot.left, end, slot.right, text, slot.look, need, edges))
                 top = end + 1
+        for r, bands in banded.items():
+            for i, height in enumerate(bands):
+                self.fixed[starts[r] + i] = height
+                self.bands[starts[r] + i] = starts[r]
         self.next_row = starts[-1]
         return starts
+
+    def banded_rows(self, slots: list[Slot], needs: list[float]) -> dict[int, list[float]]:
+        """The logical rows cut into bands (``band_heights``), with the heights of their bands: a
+        row with a cell taller than a page's share (SPLIT_FRACTION) that would otherwise be one
+        sheet row (or one range merged over several), moved whole to the next page when it does
+        not fit. Its cells are one range each over the bands, their text whole; a page ends after
+        a band, between two printed lines, as Writer splits a table row. A row stacked for its
+        rightmost cell alone keeps its stack (pages end between paragraphs); one holding a cell
+        too long for one cell stays stacked."""
+        tall = {
+            slot.row
+            for slot, need in zip(slots, needs, strict=True)
+            if slot.rows == 1 and not slot.stacked and need > PAGE_BODY_PT * SPLIT_FRACTION
+        }
+        tall -= {s.row for s in slots if s.stacked and sum(len(u) + 1 for u in s.units) > CELL_LIMIT}
+        heights: dict[int, float] = {}
+        for slot, need in zip(slots, needs, strict=True):
+            if slot.row in tall and slot.rows == 1:
+                heights[slot.row] = max(heights.get(slot.row, 0.0), need)
+        return {r: band_heights(need) for r, need in heights.items()}
 
     def need(self, text: str, slot: Slot) -> float:
         """The height in points ``text`` needs in the slot's cell."""
@@ -463,9 +503,11 @@ class SheetLayout:
 
     def page_breaks(self, heights: dict[int, float]) -> list[int]:
         """The rows after which a printed page ends: as many blocks as fit on a page, a heading,
-        a group row or a table header never the last on it, a block taller than a page broken
-        between its sheet rows (its paragraphs). LibreOffice would break wherever the page is
+        a group row or a table header never the last on it, a block taller than a page's share
+        broken between its sheet rows (paragraphs of a stack, bands of a tall row) where no cell's
+        printed lines are cut (``unsafe_breaks``). LibreOffice would break wherever the page is
         full; the writer knows which rows belong together."""
+        unsafe = self.unsafe_breaks(heights)
         titles = 0.0
         breaks: list[int] = []
         used = 0.0
@@ -479,13 +521,8 @@ class SheetLayout:
             elif (
                 last > first and height > PAGE_BODY_PT * SPLIT_FRACTION and used + heights[first] <= capacity
             ):
-                # a long cell of several paragraphs fills the page and goes on on the next
-                for r in range(first, last + 1):
-                    if used + heights[r] > capacity:
-                        breaks.append(r - 1)
-                        used = 0.0
-                        capacity = PAGE_BODY_PT - titles
-                    used += heights[r]
+                # a long cell fills the page and goes on on the next
+                used = self.fill(range(first, last + 1), heights, used, capacity, titles, breaks, unsafe)
                 page_first = i
             else:
                 start = i
@@ -500,15 +537,66 @@ class SheetLayout:
                 if used + height <= capacity:
                     used += height
                 else:  # taller than a page: break between its rows
-                    for r in range(first, last + 1):
-                        if used + heights[r] > capacity and used > 0:
-                            breaks.append(r - 1)
-                            used = 0.0
-                        used += heights[r]
+                    used = self.fill(range(first, last + 1), heights, used, capacity, titles, breaks, unsafe)
                     page_first = i
             if self.title_rows and self.title_rows[1] <= last and not titles:
                 titles = sum(heights[r] for r in range(self.title_rows[0], self.title_rows[1] + 1))
         return [b for b in breaks if b >= 1]
+
+    @staticmethod
+    def fill(
+        rows: range,
+        heights: dict[int, float],
+        used: float,
+        capacity: float,
+        titles: float,
+        breaks: list[int],
+        unsafe: set[int],
+    ) -> float:
+        """Put ``rows`` (one block) on pages from ``used`` on, each page ending after the last row
+        that fits and may end a page (else, with no such row on it, where the page is full);
+        returns the height used on the last page."""
+        safe, carried = rows.start - 1, 0.0  # the last row a page may end after; what follows it
+        for r in rows:
+            if used + heights[r] > capacity and used > 0:
+                if carried < used and carried + heights[r] <= PAGE_BODY_PT - titles:
+                    breaks.append(safe)
+                    used = carried
+                else:
+                    breaks.append(r - 1)
+                    used = carried = 0.0
+                capacity = PAGE_BODY_PT - titles
+            used += heights[r]
+            carried += heights[r]
+            if r not in unsafe:
+                safe, carried = r, 0.0
+        return used
+
+    def unsafe_breaks(self, heights: dict[int, float]) -> set[int]:
+        """Sheet rows after which a page may not end: a range over the boundary prints lines of
+        its text across it. A band boundary falls between the lines of the row's top-aligned
+        body text; elsewhere the text's extent (top-aligned from the range's top, else centred)
+        is what a boundary must miss."""
+        tops: dict[int, float] = {}
+        y = 0.0
+        for r in range(1, self.next_row + 1):
+            tops[r] = y
+            y += heights.get(r, 0.0)
+        unsafe: set[int] = set()
+        for rng in self.ranges:
+            if rng.bottom == rng.top or not rng.text:
+                continue
+            look = look_of(rng.look)
+            top, height = tops[rng.top], tops[rng.bottom + 1] - tops[rng.top]
+            text = rng.need - ROW_PADDING_PT
+            lo, hi = (0.0, text) if look.vertical == "top" else ((height - text) / 2, (height + text) / 2)
+            aligned = look.vertical == "top" and look.size == BODY_PT and not look.stacked
+            for r in range(rng.top, rng.bottom):
+                if aligned and self.bands.get(r) == rng.top:
+                    continue
+                if lo < tops[r + 1] - top < hi:
+                    unsafe.add(r)
+        return unsafe
 
     # -- heights
 
@@ -522,7 +610,7 @@ class SheetLayout:
             rows = range(rng.top, rng.bottom + 1)
             deficit = rng.need - sum(heights[r] for r in rows)
             while deficit > 0.01:
-                open_rows = [r for r in rows if heights[r] < MAX_ROW_PT]
+                open_rows = [r for r in rows if heights[r] < MAX_ROW_PT and r not in self.fixed]
                 if not open_rows:
                     break  # not reached: place() gives every range enough rows of MAX_ROW_PT
                 share = deficit / len(open_rows)

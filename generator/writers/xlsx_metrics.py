@@ -118,6 +118,32 @@ def lines_height(count: int, size_pt: float) -> float:
     return count * line_pt(size_pt) + ROW_PADDING_PT
 
 
+# Where LibreOffice prints the lines of a top-aligned 9 pt cell (IPAexMincho at 9 pt, measured in
+# its PDF): the first line's em box begins 1.0 pt below the cell's top and a line follows every
+# 3.17 mm (8.986 pt, LibreOffice's 1/100 mm steps), whatever the row heights. A page break 1.3 pt
+# below that line grid falls between two lines: under the descenders of the line above (g, p, y),
+# above the ink of the line below.
+PRINT_PITCH_PT = 3.17 / 25.4 * 72
+BREAK_OFFSET_PT = 1.3
+BAND_LINES = 4  # lines of a band: a tall row is cut in sheet rows this tall, where pages may end
+
+
+def band_heights(need_pt: float) -> list[float]:
+    """The sheet rows a row needing ``need_pt`` is cut into, each ending between two printed lines
+    of its 9 pt text, all but the last (which takes the rest): to the 1/20 pt (twip) LibreOffice
+    keeps, each boundary placed from the row's top so that no error adds up."""
+    heights: list[float] = []
+    done = 0.0
+    k = 1
+    while True:
+        boundary = round((BREAK_OFFSET_PT + PRINT_PITCH_PT * BAND_LINES * k) * 20) / 20
+        if boundary >= need_pt - ROW_PADDING_PT:
+            return heights
+        heights.append(round(boundary - done, 2))
+        done = boundary
+        k += 1
+
+
 def sheet_rows_for(need_pt: float) -> int:
     """How many sheet rows a cell needing ``need_pt`` points is merged over."""
     return max(1, math.ceil(need_pt / SHEET_ROW_PT))
