@@ -31,9 +31,12 @@ MAX_ROW_PT = 409.0  # Excel's largest row height
 SHEET_ROW_PT = 400.0
 NARROW_EM = 0.6  # Latin letters and digits, a little wider than half an em for proportional fonts
 
-# A run of printable ASCII wraps as a word; a run of spaces hangs at a line's end; anything else
+# A run of printable ASCII wraps as a word, and LibreOffice breaks no line next to it either: the
+# character on each side goes with it, and runs joined by one character are one word (measured:
+# it printed 「…システム／は、ID/パスワード…」 and 「…NIST／800-88、ISO/IEC27001等…」, one line
+# more than breaking beside the runs gave). A run of spaces hangs at a line's end; anything else
 # (kana, kanji, full-width punctuation) may break before any character.
-_TOKEN = re.compile(r"[!-~]+| +|.", re.S)
+_TOKEN = re.compile(r"[^\s!-~]?(?:[!-~]+[^\s!-~]?)+| +|.", re.S)
 _EM: dict[str, float] = {}
 
 
