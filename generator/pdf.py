@@ -1,17 +1,24 @@
 """PDF for publication through LibreOffice, with the same bytes from the same sources.
 
-Route: the DOCX printed by Writer. Measured on the three examples (LibreOffice 7.4, the form's
-ＭＳ 明朝 replaced by IPAexMincho), pages of the DOCX route / of the XLSX route printed by Calc:
+Route: the DOCX printed by Writer. Measured on every example document (LibreOffice 7.4, the
+form's ＭＳ 明朝 replaced by IPAexMincho), pages of the DOCX route / of the XLSX route printed by
+Calc, and lines beginning with 「。」「、」「）」 in the XLSX route's print:
 
-    asahikawa-kenkozoshin  22 / 26   (the XLSX route before issue 12: 39)
-    atsugi-kokuho          76 / 80   (108)
-    kumagaya-yobosesshu    37 / 43   (62)
+                                 pages          XLSX route       lines beginning with 。、）
+                                 DOCX / XLSX    before issue 12  (XLSX route, before → now)
+    asahikawa-kenkozoshin        22 / 24        39               44 → 0
+    asahikawa-kenkozoshin-基礎    7 /  7                           4 → 0
+    atsugi-kokuho                76 / 80        108              104 → 0
+    atsugi-kokuho-基礎            8 /  8                           9 → 0
+    kumagaya-yobosesshu          37 / 39        62               72 → 0
+    kumagaya-yobosesshu-基礎      7 /  7                           3 → 0
+    mihon-jidofuyo                7 /  7                           2 → 0
 
-Writer lays the text out itself (row heights from the text, no estimate), applies Japanese line
-breaking (no line begins with 「。」; Calc ignores the forbidden-character rules for cells read
-from XLSX and printed lines beginning with 「。」 and 「、」), keeps headings with what follows and
-repeats table headers on every page. The XLSX route stays available (``route="xlsx"``); its page
-count is tested against the DOCX route's (tests/test_print.py).
+Both routes now break lines the Japanese way and keep headings with what follows; Writer still
+prints closer to the form: it lays the text out itself (row heights from the text, no estimate),
+splits a table row between any two lines where Calc's rows end only between bands of four
+(xlsx_metrics.band_heights), and prints fewer pages. The XLSX route stays available
+(``route="xlsx"``); its page count is tested against the DOCX route's (tests/test_print.py).
 
 LibreOffice writes the time of the run into /CreationDate and a random /ID: the PDF is rewritten
 (pikepdf) with the document's timestamp (``SOURCE_DATE_EPOCH`` or the 公表日), an /ID derived from
