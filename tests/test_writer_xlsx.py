@@ -282,10 +282,6 @@ S1_STACKS = {
         "[ ] 住民基本台帳ネットワークシステム　[ ○ ] 既存住民基本台帳システム",
         "[ ○ ] その他 （ 中間サーバーコネクタ ）",
     ),
-    "主な記録項目　※": (
-        "・識別情報\n[ ○ ] 個人番号　[ ] 個人番号対応符号",
-        "・業務関係情報\n[ ] 国税関係情報　[ ] その他 （  ）",
-    ),
 }
 
 
@@ -318,6 +314,39 @@ def test_rightmost_cell_stacks_a_unit_per_row(book) -> None:
     assert find(ws, "[ 10万人以上30万人未満 ]").row == find(ws, "③対象人数").row
 
 
+def test_check_boxes_stand_in_columns_with_a_pull_down(book, sample_bytes) -> None:
+    """主な記録項目 as the form prints it: each caption a row, the boxes under it in columns, a
+    box to a cell, the columns open between them; a box without a （ ） field offers ticked and
+    not ticked in a pull-down."""
+    ws = book["Ⅰ 基本情報"]
+    caption = find(ws, "・識別情報")
+    first, second = find(ws, "[ ○ ] 個人番号"), find(ws, "[ ] 個人番号対応符号")
+    assert first.row == second.row == caption.row + 1
+    left, right = merged_range_of(ws, first), merged_range_of(ws, second)
+    assert left.min_col == caption.column and right.min_col == left.max_col + 1 and right.max_col == 24
+    assert find(ws, "・業務関係情報").row == first.row + 1
+    other = find(ws, "[ ] その他 （  ）")
+    assert other.row == find(ws, "[ ] 国税関係情報").row == first.row + 2
+    label = merged_range_of(ws, find(ws, "主な記録項目　※"))
+    assert (label.min_row, label.max_row) == (caption.row, other.row)
+    written = raw_borders(sample_bytes, 2)
+    letter = openpyxl.utils.get_column_letter
+    # (left, right, top, bottom): the box's outer edges only
+    assert written[f"{letter(left.max_col)}{first.row}"][1] is None
+    assert written[f"{letter(right.min_col)}{first.row}"][0] is None
+    assert written[f"{letter(left.min_col)}{first.row}"][0] == "thin"
+    assert written[f"{letter(24)}{first.row}"][1] == "thin"
+    offered: dict[str, list[str]] = {}
+    lists = book[xw.CHOICE_SHEET]
+    for dv in ws.data_validations.dataValidation:
+        column = dv.formula1.split("!")[1].split(":")[0].replace("$", "").rstrip("0123456789")
+        for ref in str(dv.sqref).split():
+            offered[ref] = [c.value for c in lists[column] if c.value]
+    assert offered[first.coordinate] == ["[ ○ ] 個人番号", "[ ] 個人番号"]
+    assert offered[second.coordinate] == ["[ ○ ] 個人番号対応符号", "[ ] 個人番号対応符号"]
+    assert other.coordinate not in offered  # its （ ） text is the city's to write
+
+
 def test_paragraph_block_is_a_row_per_paragraph(book) -> None:
     ws = book["表紙"]
     first, second = find(ws, "・ Ⅰ　基本情報"), find(ws, "Ⅱ　特定個人情報ファイルの概要")
@@ -339,8 +368,13 @@ def test_table_cells_have_thin_borders_and_stacks_print_as_one_box(book, sample_
         for row in rows:
             open_sides[row] = (left, row != rows[0], row != rows[-1])
     thin = "thin"
+    # the check boxes in columns: test_check_boxes_stand_in_columns_with_a_pull_down
+    grid = find(ws, "・識別情報")
+    grid_rows = range(grid.row, find(ws, "[ ] その他 （  ）").row + 1)
     for row in range(table_top, ws.max_row + 1):
         for col in range(1, 25):
+            if row in grid_rows and col >= grid.column:
+                continue
             coordinate = f"{openpyxl.utils.get_column_letter(col)}{row}"
             left, open_top, open_bottom = open_sides.get(row, (25, False, False))
             expected = (thin,) * 4

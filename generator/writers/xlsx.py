@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Literal
 
 from generator.layout.ir import (
     Cell,
@@ -224,6 +223,53 @@ def cell_text(cell: Cell) -> str:
     return "\n".join(cell_units(cell))
 
 
+MIN_CHECK_COLUMN_PT = 8 * BODY_PT  # a check-box column narrower than 8 characters is too narrow
+
+
+Grid = tuple[list[str], list[tuple[CheckItem, ...]], int]
+
+
+def check_grid(cell: Cell, width_pt: float) -> Grid | None:
+    """A check-box cell as the form prints it, its boxes in columns: its stacked units (captions
+    and text a row each, a row of boxes a unit), the boxes of each unit (none for a caption) and
+    the number of columns. As many columns as the form has, fewer where a box would wrap in its
+    column (it would take more lines than the boxes flowing as text); None for a cell whose boxes
+    fit no two columns (they flow as text, ``content_units``)."""
+    grids = [c for c in cell.content if isinstance(c, CheckGrid)]
+    most = min(min((g.columns for g in grids), default=1), int(width_pt // MIN_CHECK_COLUMN_PT))
+    for columns in range(most, 1, -1):
+        grid = _grid_units(cell, width_pt, columns)
+        # the last box of a row takes what the row leaves: it may wrap there
+        if grid and all(
+            fits_line(check_line(box), width_pt / columns) for row in grid[1] for box in row[:-1]
+        ):
+            return grid
+    return None
+
+
+def _grid_units(cell: Cell, width_pt: float, columns: int) -> Grid | None:
+    units: list[str] = []
+    items: list[tuple[CheckItem, ...]] = []
+    for content in cell.content:
+        if not isinstance(content, CheckGrid):
+            for unit in content_units(content, width_pt):
+                units.append(sml.clean(unit))
+                items.append(())
+            continue
+        for row in content.rows():
+            for caption in (i for i in row if isinstance(i, CheckCaption)):
+                units.append(sml.clean(caption.text))
+                items.append(())
+            boxes = tuple(i for i in row if isinstance(i, CheckItem))
+            for start in range(0, len(boxes), columns):
+                chunk = boxes[start : start + columns]
+                units.append(sml.clean(FULL_SPACE.join(check_line(i) for i in chunk)))
+                items.append(chunk)
+    if len("".join(units)) > CELL_LIMIT or not any(items):
+        return None
+    return units, items, columns
+
+
 # ---------------------------------------------------------------------------
 # Sheet names and the column grid
 
@@ -273,15 +319,24 @@ def grid_spans(widths: tuple[int, ...], grid: int) -> list[int]:
 # Sheet layout: blocks placed as ranges on sheet rows, before any XML is written
 
 
-Edges = Literal["box", "top", "middle", "bottom"]
+Edges = str
 # The borders of each edge kind (left, right, top, bottom): the rows of a stacked cell print as
-# one box, open between them.
-EDGE_SIDES: dict[Edges, tuple[bool, bool, bool, bool]] = {
+# one box, open between them. A kind with a suffix (「top-l」, 「middle-」, 「bottom-r」) is a
+# column of a row of check boxes: it has the left (l) and right (r) borders the suffix names.
+EDGE_SIDES: dict[str, tuple[bool, bool, bool, bool]] = {
     "box": (True, True, True, True),
     "top": (True, True, True, False),
     "middle": (True, True, False, False),
     "bottom": (True, True, False, True),
 }
+
+
+def edge_sides(edges: Edges) -> tuple[bool, bool, bool, bool]:
+    base, dash, sides = edges.partition("-")
+    left, right, top, bottom = EDGE_SIDES[base]
+    if dash:
+        left, right = "l" in sides, "r" in sides
+    return left, right, top, bottom
 
 
 @dataclass(slots=True)
@@ -296,6 +351,8 @@ class Slot:
     units: list[str]
     look: str
     stacked: bool = False
+    boxes: list[tuple[CheckItem, ...]] = field(default_factory=list)  # per unit, in columns
+    columns: int = 1  # of the check boxes
 
     @property
     def text(self) -> str:
@@ -329,7 +386,8 @@ class SheetLayout:
         self.title_rows: tuple[int, int] | None = None
         # what a page break may not cut: (first row, last row, kept with the next block)
         self.blocks: list[tuple[int, int, bool]] = []
-        # choice cells (sheet row, column, options): a pull-down in Excel, as the official workbook has
+        # choice cells and check boxes (sheet row, column, the values offered as printed): a
+        # pull-down in Excel, as the official workbook has
         self.choices: list[tuple[int, int, tuple[str, ...]]] = []
 
     # -- blocks
@@ -377,7 +435,7 @@ class SheetLayout:
             )
             for cell in row.cells:
                 if options and any(isinstance(x, ChoiceValue) for x in cell.content):
-                    choice_slots.append((len(slots), options))
+                    choice_slots.append((len(slots), tuple(choice_value(o) for o in options)))
                 while c in taken[r]:
                     c += 1
                 last = c + cell.colspan - 1
@@ -389,13 +447,19 @@ class SheetLayout:
                 look = ROLE_LOOKS[cell.role] + ("+stacked" if cell.vertical else "")
                 width = (starts[last + 1] - starts[c]) * self.column_units * UNIT_PT
                 units = cell_units(cell, width)
+                grid = check_grid(cell, width) if rows == 1 and last == len(spans) - 1 else None
+                if grid is not None:
+                    units = grid[0]
                 # Only the rightmost cell of a row is stacked: read row by row (text extraction,
                 # a city copying cells), the pieces of a cell with another to its right would
                 # interleave with that cell's. Such a cell stays one range over all the rows,
                 # unless it is longer than a cell may hold.
                 stacked = rows == 1 and last == len(spans) - 1 and not cell.vertical and len(units) > 1
-                stacked = stacked or sum(len(u) + 1 for u in units) > CELL_LIMIT
-                slots.append(Slot(r, rows, starts[c], starts[last + 1] - 1, units, look, stacked))
+                stacked = stacked or sum(len(u) + 1 for u in units) > CELL_LIMIT or grid is not None
+                slot = Slot(r, rows, starts[c], starts[last + 1] - 1, units, look, stacked)
+                if grid is not None:
+                    slot.boxes, slot.columns = grid[1], grid[2]
+                slots.append(slot)
                 c = last + 1
         row_starts = self.place(slots, count)
         for index, options in choice_slots:
@@ -428,10 +492,11 @@ class SheetLayout:
         for slot in slots:
             if slot.row in banded:
                 slot.stacked = False  # one range over the bands, its text whole
+                slot.boxes = []
         # a stacked slot's pieces are its units; any other slot is one piece, its whole text
         pieces = [slot.units if slot.stacked else [slot.text] for slot in slots]
         needs = [
-            [self.need(text, slot) for text in texts] if slot.stacked else [need]
+            [self.unit_need(slot, i) for i in range(len(texts))] if slot.stacked else [need]
             for slot, texts, need in zip(slots, pieces, whole, strict=True)
         ]
         sheet_rows = [1] * count
@@ -458,9 +523,13 @@ class SheetLayout:
                 # the last piece takes any rows that a taller cell to the left added
                 end = bottom if i == last else top + sheet_rows_for(need) - 1
                 edges: Edges = "box"
-                if slot.stacked:
+                if slot.stacked and last:
                     edges = "top" if i == 0 else "bottom" if i == last else "middle"
-                self.ranges.append(Range(top, slot.left, end, slot.right, text, slot.look, need, edges))
+                boxes = slot.boxes[i] if slot.stacked and slot.boxes else ()
+                if boxes:
+                    self.place_boxes(slot, boxes, top, end, need, edges)
+                else:
+                    self.ranges.append(Range(top, slot.left, end, slot.right, text, slot.look, need, edges))
                 top = end + 1
         for r, bands in banded.items():
             for i, height in enumerate(bands):
@@ -468,6 +537,37 @@ class SheetLayout:
                 self.bands[starts[r] + i] = starts[r]
         self.next_row = starts[-1]
         return starts
+
+    def box_columns(self, slot: Slot, count: int) -> list[tuple[int, int]]:
+        """The sheet columns (first, last) of ``count`` check boxes side by side in the slot, each
+        in its column, the last taking what the row leaves."""
+        spans = grid_spans((1,) * slot.columns, slot.right - slot.left + 1)
+        lefts = [slot.left + sum(spans[:k]) for k in range(slot.columns)]
+        return [(lefts[k], lefts[k + 1] - 1 if k + 1 < count else slot.right) for k in range(count)]
+
+    def unit_need(self, slot: Slot, index: int) -> float:
+        boxes = slot.boxes[index] if slot.boxes else ()
+        if not boxes:
+            return self.need(slot.units[index], slot)
+        size = look_of(slot.look).size
+        return max(
+            lines_height(len(wrap(check_line(box), self.span_pt(left, right), size)), size)
+            for box, (left, right) in zip(boxes, self.box_columns(slot, len(boxes)), strict=True)
+        )
+
+    def place_boxes(
+        self, slot: Slot, boxes: tuple[CheckItem, ...], top: int, end: int, need: float, edges: Edges
+    ) -> None:
+        """A row of check boxes, each in its column; a pull-down offers a box ticked or not
+        (not for one with a （ ） field or a count: its text is the city's)."""
+        columns = self.box_columns(slot, len(boxes))
+        for k, (box, (left, right)) in enumerate(zip(boxes, columns, strict=True)):
+            sides = ("l" if k == 0 else "") + ("r" if k == len(boxes) - 1 else "")
+            text = check_line(box)
+            self.ranges.append(Range(top, left, end, right, text, slot.look, need, f"{edges}-{sides}"))
+            if box.detail is None and box.count is None:
+                states = (check_line(replace(box, checked=True)), check_line(replace(box, checked=False)))
+                self.choices.append((top, left, states))
 
     def banded_rows(self, slots: list[Slot], needs: list[float]) -> dict[int, list[float]]:
         """The logical rows cut into bands (``band_heights``), with the heights of their bands: a
@@ -497,7 +597,10 @@ class SheetLayout:
         return lines_height(len(wrap(text, self.width_pt(slot), look.size)), look.size)
 
     def width_pt(self, slot: Slot) -> float:
-        return (slot.right - slot.left + 1) * self.column_units * UNIT_PT
+        return self.span_pt(slot.left, slot.right)
+
+    def span_pt(self, left: int, right: int) -> float:
+        return (right - left + 1) * self.column_units * UNIT_PT
 
     # -- pages
 
@@ -654,7 +757,7 @@ class Formats:
                     vertical=look.vertical,
                     wrap=not look.stacked,  # LibreOffice sets wrapped stacked text flush left
                     rotation=255 if look.stacked else 0,
-                    borders=EDGE_SIDES[edges] if look.boxed else (False, False, False, False),
+                    borders=edge_sides(edges) if look.boxed else (False, False, False, False),
                 )
             )
         return found
@@ -714,7 +817,7 @@ class ChoiceLists:
 
     def sheet(self, strings: sml.SharedStrings, style: int) -> sml.SheetEntry:
         ranges = [
-            sml.Placed(r, column, r, column, choice_value(option), style, False)
+            sml.Placed(r, column, r, column, option, style, False)
             for options, column in self.columns.items()
             for r, option in enumerate(options, 1)
         ]

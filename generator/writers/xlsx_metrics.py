@@ -24,7 +24,10 @@ CELL_INSET_PT = 6.0  # left + right padding inside a cell
 # 64 against 22 / 76 / 37 (rows far taller than their text); 1.1 gave 31 / 98 / 53; 1.0 with
 # LibreOffice's unit gave 26 / 80 / 43, and with tall rows cut into bands (band_heights) 24 / 80 / 39.
 LINE_FACTOR = 1.0
-ROW_PADDING_PT = 3.0  # top + bottom padding of a row
+# Top + bottom padding of a row: LibreOffice's last line of n ends 1.0 + 8.986 n pt below the
+# cell's top, its descenders (g, p, y) 0.7 pt lower (measured, see PRINT_PITCH_PT); n lines at
+# 9 pt + 2.25 leave them 0.5 pt, and a whole pixel step (0.75 pt) less than 3 per row.
+ROW_PADDING_PT = 2.25
 MAX_ROW_PT = 409.0  # Excel's largest row height
 # A cell taller than MAX_ROW_PT is merged over ceil(need / SHEET_ROW_PT) sheet rows: as few as
 # will do, with room left under MAX_ROW_PT for rounding heights up to whole pixels.
