@@ -10,7 +10,7 @@ Calc, and lines beginning with 「。」「、」「）」 in the XLSX route's p
     asahikawa-kenkozoshin-基礎    7 /  7                           4 → 0
     atsugi-kokuho                76 / 80        108              104 → 0
     atsugi-kokuho-基礎            8 /  8                           9 → 0
-    kumagaya-yobosesshu          37 / 39        62               72 → 0
+    kumagaya-yobosesshu          37 / 38        62               72 → 0
     kumagaya-yobosesshu-基礎      7 /  7                           3 → 0
     mihon-jidofuyo                7 /  7                           2 → 0
 

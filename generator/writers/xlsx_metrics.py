@@ -22,7 +22,8 @@ CELL_INSET_PT = 6.0  # left + right padding inside a cell
 # Line pitch / font size, measured in LibreOffice 7.4: IPAexMincho 9 pt prints a line every 9.0 pt.
 # Pages of the three examples (XLSX route / DOCX route): 1.3 and Excel's 6 pt unit gave 42 / 121 /
 # 64 against 22 / 76 / 37 (rows far taller than their text); 1.1 gave 31 / 98 / 53; 1.0 with
-# LibreOffice's unit gave 26 / 80 / 43, and with tall rows cut into bands (band_heights) 24 / 80 / 39.
+# LibreOffice's unit gave 26 / 80 / 43; tall rows cut into bands (band_heights) and rows 2.25 pt over
+# their lines (ROW_PADDING_PT) give 24 / 80 / 38.
 LINE_FACTOR = 1.0
 # Top + bottom padding of a row: LibreOffice's last line of n ends 1.0 + 8.986 n pt below the
 # cell's top, its descenders (g, p, y) 0.7 pt lower (measured, see PRINT_PITCH_PT); n lines at
