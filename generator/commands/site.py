@@ -40,19 +40,30 @@ from . import build
 
 DOWNLOADS = (("docx", "DOCX"), ("xlsx", "XLSX"), ("pdf", "PDF"))
 RECORD = ".hyoka-site.json"  # what this command wrote last time, and from which inputs
-CACHE = ".hyoka-site-search.txt"  # a page's search postings, in its build folder
-SCHEMA = 2
+CACHE_STEM = ".hyoka-site-search"  # + the document's suffix + .txt: its search postings, in its build folder
+SCHEMA = 3
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One document's page to render."""
+
+    suffix: str  # the document in its folder (generator.documents): "" or 「-基礎」
+    name: str  # on the site
+    inputs: str  # the page's key
+    cache: Path
+    downloads: tuple[Download, ...]  # hrefs relative to the page
+    partner: tuple[str, str] | None  # the pair's other document: (its suffix, its name on the site)
 
 
 @dataclass(frozen=True)
 class PageTask:
+    """A folder's pages to render (its sources are read once for all of them)."""
+
     folder: Path
-    name: str  # on the site
-    inputs: str  # the page's key
     stage: Path  # the new site's temp folder
-    cache: Path
     city: profile.Profile
-    downloads: tuple[Download, ...]  # hrefs relative to the page
+    jobs: tuple[PageJob, ...]
 
 
 @dataclass
@@ -85,14 +96,13 @@ def run(
     # the downloads: current DOCX and XLSX in the build folder (a no-op when they are)
     build.run(folders, build_dir, ["docx", "xlsx"], quiet=True, jobs=jobs)
 
-    site_names = names.site_names(folders)
     common = _common_key(profile_file)
     old = _load_record(out)
     old_pages = {p.name: p for p in old.get("pages", [])} if old else {}
-    plans = [_plan(folder, site_names[folder], build_dir, common) for folder in folders]
+    plans = _plans(folders, build_dir, common)
     site_key = _hash([common, *(f"{p.name}\0{p.inputs}" for p in plans)])
     if old and old.get("key") == site_key and _intact(out, old):
-        say(f"サイトは最新です（評価書 {len(folders)} 件）。書き出したファイルはありません。")
+        say(f"サイトは最新です（評価書 {len(plans)} 件）。書き出したファイルはありません。")
         return 0
 
     from ..site.publish import Stage
@@ -107,7 +117,7 @@ def run(
             say("検索の索引は前回のままです。")
         else:
             _search_index(stage, records, plans)
-        listed = [_listed(r) for r in records]
+        listed = [_listed(n, r) for n, r in enumerate(records)]
         stage.write("index.html", index_page(city, listed))
         for name in STATIC:
             stage.write(name, static_file(name))
@@ -158,33 +168,68 @@ def _common_key(profile_file: Path) -> str:
 @dataclass(frozen=True)
 class Plan:
     folder: Path
-    name: str
+    suffix: str  # the document in its folder
+    name: str  # on the site
     inputs: str
     downloads: tuple[tuple[str, str, Path], ...]  # (kind, file name on the site, built file)
     cache: Path
+    partner: tuple[str, str] | None  # the pair's other document: (its suffix, its name on the site)
 
 
-def _plan(folder: Path, name: str, build_dir: Path, common: str) -> Plan:
+def _plans(folders: list[Path], build_dir: Path, common: str) -> list[Plan]:
+    """Every document's page: a folder's 重点 and its paired 基礎 (``generator.documents``) each
+    have one, named on the site as their outputs are (「<folder>」, 「<folder>-基礎」)."""
+    from ..documents import suffixes
+
+    documents = [
+        (folder, suffix)
+        for folder in folders
+        for suffix in suffixes(folder)
+        # a paired file the folder's form does not take yields no document (the build said so)
+        if not suffix or (build_dir / folder.name / build.output_name(folder.name, "docx", suffix)).is_file()
+    ]
+    site_names = names.site_names([folder.name + suffix for folder, suffix in documents])
+    named = dict(zip(documents, site_names, strict=True))
+    plans = []
+    for folder in folders:
+        mine = [(suffix, name) for (f, suffix), name in named.items() if f == folder]
+        entries = manifest.load(build_dir / folder.name)
+        for suffix, name in mine:
+            others = [other for other in mine if other[0] != suffix]
+            partner = others[0] if len(mine) == 2 else None
+            plans.append(_plan(folder, suffix, name, partner, build_dir, entries, common))
+    return plans
+
+
+def _plan(
+    folder: Path,
+    suffix: str,
+    name: str,
+    partner: tuple[str, str] | None,
+    build_dir: Path,
+    entries: dict[str, manifest.Entry],
+    common: str,
+) -> Plan:
     """The page's key, from the build manifest the build just brought up to date (sources and
     blocks as the DOCX was built from them), and its downloads."""
     target = build_dir / folder.name
-    entries = manifest.load(target)
-    parts = [common, f"name:{name}"]
-    docx = entries.get(build.output_name(folder.name, "docx"))
+    parts = [common, f"name:{name}", f"partner:{partner}"]
+    docx = entries.get(build.output_name(folder.name, "docx", suffix))
     if docx is None:  # the build just wrote it: a lost manifest only costs this page's render
         parts.append("no-manifest:" + os.urandom(8).hex())
     else:
         parts.extend(f"{k}={v}" for k, v in sorted(docx.inputs.items()) if not k.startswith("template:"))
     downloads = []
     for fmt, kind in DOWNLOADS:
-        built = target / build.output_name(folder.name, fmt)
+        built = target / build.output_name(folder.name, fmt, suffix)
         entry = entries.get(built.name)
         if fmt == "pdf" and not _current_pdf(folder, built, entry):
             continue
         sha = entry.sha256 if entry is not None else manifest.file_hash(built)
         parts.append(f"{fmt}:{sha}:{built.stat().st_size}")
         downloads.append((kind, f"{name}.{fmt}", built))
-    return Plan(folder, name, _hash(parts), tuple(downloads), target / CACHE)
+    cache = target / f"{CACHE_STEM}{suffix}.txt"
+    return Plan(folder, suffix, name, _hash(parts), tuple(downloads), cache, partner)
 
 
 def _current_pdf(folder: Path, path: Path, entry: manifest.Entry | None) -> bool:
@@ -269,9 +314,10 @@ def _pages(
     jobs: int | None,
     quiet: bool,
 ) -> tuple[list[PageRecord], int]:
-    """Every page in the new site: unchanged ones linked from the old site, others rendered."""
+    """Every page in the new site: unchanged ones linked from the old site, others rendered (a
+    folder's stale pages by one task, which reads its sources once)."""
     records: dict[int, PageRecord] = {}
-    tasks: list[tuple[int, PageTask]] = []
+    stale: dict[Path, list[tuple[int, PageJob]]] = {}
     for number, plan in enumerate(plans):
         for _, file_name, built in plan.downloads:
             stage.link(built, f"{plan.name}/{file_name}")
@@ -287,17 +333,21 @@ def _pages(
         downloads = tuple(
             Download(kind, names.href(file_name), _size(built)) for kind, file_name, built in plan.downloads
         )
-        task = PageTask(plan.folder, plan.name, plan.inputs, stage.root, plan.cache, city, downloads)
-        tasks.append((number, task))
+        job = PageJob(plan.suffix, plan.name, plan.inputs, plan.cache, downloads, plan.partner)
+        stale.setdefault(plan.folder, []).append((number, job))
+    tasks = [PageTask(folder, stage.root, city, tuple(j for _, j in jobs)) for folder, jobs in stale.items()]
+    numbers = [[n for n, _ in jobs] for jobs in stale.values()]
     with progress(len(tasks), quiet) as shown:
-        for (number, task), result in zip(tasks, _rendered([t for _, t in tasks], jobs), strict=True):
-            result.downloads = [
-                [kind, file_name, d.size]
-                for (kind, file_name, _), d in zip(plans[number].downloads, task.downloads, strict=True)
-            ]
-            records[number] = result
+        for task, mine, results in zip(tasks, numbers, _rendered(tasks, jobs), strict=True):
+            for number, result in zip(mine, results, strict=True):
+                result.downloads = [list(d) for d in _listed_downloads(plans[number])]
+                records[number] = result
             shown.done(task.folder.name)
-    return [records[n] for n in range(len(plans))], len(tasks)
+    return [records[n] for n in range(len(plans))], sum(len(n) for n in numbers)
+
+
+def _listed_downloads(plan: Plan) -> list[tuple[str, str, str]]:
+    return [(kind, file_name, _size(built)) for kind, file_name, built in plan.downloads]
 
 
 def _size(path: Path) -> str:
@@ -306,23 +356,21 @@ def _size(path: Path) -> str:
     return human_size(path.stat().st_size)
 
 
-def _rendered(tasks: list[PageTask], jobs: int | None) -> Iterator[PageRecord]:
+def _rendered(tasks: list[PageTask], jobs: int | None) -> Iterator[list[PageRecord]]:
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(tasks) <= 1:
-        yield from map(render_page, tasks)
+        yield from map(render_pages, tasks)
         return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        yield from pool.map(render_page, tasks, chunksize=4)
+        yield from pool.map(render_pages, tasks, chunksize=4)
 
 
-def render_page(task: PageTask) -> PageRecord:
-    """Read, lay out and render one assessment's page and search texts into the stage (in a
-    worker process); its postings go to its cache file."""
+def render_pages(task: PageTask) -> list[PageRecord]:
+    """Read and lay out one folder's documents and render the pages asked for and their search
+    texts into the stage (in a worker process); the postings go to each page's cache file."""
     from ..pipeline import layout, load_all
-    from ..site import pages
-    from ..writers import writer
 
     reporter = Reporter()
     (loaded,) = load_all([task.folder], reporter, every_block=False)
@@ -330,43 +378,52 @@ def render_page(task: PageTask) -> PageRecord:
         reporter.print()
         reporter.raise_if_errors()
     assert loaded.assessment is not None
-    doc = layout(loaded.assessment, loaded.blocks)
-    page = pages.page(doc, writer("html").render(doc), task.city, list(task.downloads), root="../")
-    _write(task.stage / task.name / "index.html", page)
+    documents = {d.suffix: d for d in loaded.documents}
+    records = []
+    for job in task.jobs:
+        document = documents[job.suffix]
+        related = []
+        if job.partner is not None:
+            suffix, name = job.partner
+            # 「この事務の基礎項目評価書」: the pair's documents are about one 事務
+            related.append((f"この事務の{documents[suffix].form.kind}", names.href(name, "index.html", up=1)))
+        doc = layout(document.assessment, loaded.blocks)
+        records.append(_render_page(task, job, doc, document, related))
+    return records
+
+
+def _render_page(task: PageTask, job: PageJob, doc, document, related) -> PageRecord:  # noqa: ANN001
+    from ..site import pages
+    from ..writers import writer
+
+    page = pages.page(doc, writer("html").render(doc), task.city, list(job.downloads), "../", related)
+    _write(task.stage / job.name / "index.html", page)
 
     items = search.items(doc, 0)
-    key = search.page_key(task.name)
-    entry = search.Page(names.href(task.name, "index.html")[2:], doc.name, doc.organisation)
+    key = search.page_key(job.name)
+    entry = search.Page(names.href(job.name, "index.html")[2:], doc.name, doc.organisation)
     chunks = 0
     for file_name, data in search.text_files(key, entry, items):
         _write(task.stage / "search" / "t" / file_name, data)
         chunks += 1
     postings = search.page_postings(items)
-    lines = [task.inputs, *(f"{gram}\t{posting}" for gram, posting in postings.items())]
+    lines = [job.inputs, *(f"{gram}\t{posting}" for gram, posting in postings.items())]
     from ..output import write_atomic
 
-    write_atomic(task.cache, ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass"))
+    write_atomic(job.cache, ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass"))
 
-    published = loaded.assessment.cover.get("公表日")
+    published = document.assessment.cover.get("公表日")
     date = getattr(published, "date", None)
-    form = getattr(loaded.assessment, "form", None)
     listing = {
         "number": doc.number,
         "title": doc.name,
         "organisation": doc.organisation,
         "published": doc.published,
         "date": date.iso() if date is not None else "",
-        "kind": getattr(form, "kind", None) or _kind_from_title(doc.title),
+        "kind": document.form.kind or DEFAULT_KIND,
         "items": len(items),
     }
-    return PageRecord(task.name, task.inputs, chunks, listing)
-
-
-def _kind_from_title(title: str) -> str:
-    """「特定個人情報保護評価書（基礎項目評価書）」→「基礎項目評価書」."""
-    if "（" in title and title.endswith("）"):
-        return title[title.rindex("（") + 1 : -1]
-    return DEFAULT_KIND
+    return PageRecord(job.name, job.inputs, chunks, listing)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -374,7 +431,7 @@ def _write(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def _listed(record: PageRecord) -> Listed:
+def _listed(number: int, record: PageRecord) -> Listed:
     data = record.listing
     downloads = [
         Download(kind, names.href(record.name, file_name), size) for kind, file_name, size in record.downloads
@@ -388,6 +445,7 @@ def _listed(record: PageRecord) -> Listed:
         downloads,
         str(data.get("date", "")),
         str(data.get("kind", DEFAULT_KIND)),
+        number,
     )
 
 
