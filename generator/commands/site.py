@@ -26,17 +26,20 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import manifest
-from ..buildgraph import GENERATOR, TEMPLATES, generator_fingerprint, template_hashes
+from ..buildgraph import GENERATOR, TEMPLATES, Graph
 from ..diagnostics import Reporter, UsageError
+from ..fileindex import FileIndex
 from ..progress import progress
-from ..site import names, profile, search
-from ..site.index import DEFAULT_KIND, Listed, index_page
-from ..site.pages import Download
-from ..site.theme import STATIC, static_file
+from ..site import names, profile
 from ..sources import assessment_folders
 from . import build
+
+if TYPE_CHECKING:  # the no-op path imports neither the templates (jinja2) nor the layout
+    from ..site.index import Listed
+    from ..site.pages import Download
 
 DOWNLOADS = (("docx", "DOCX"), ("xlsx", "XLSX"), ("pdf", "PDF"))
 RECORD = ".hyoka-site.json"  # what this command wrote last time, and from which inputs
@@ -84,28 +87,32 @@ def run(
     jobs: int | None = None,
 ) -> int:
     folders = assessment_folders(paths)
-    reporter = Reporter()
     profile_file = profile.find(folders, profile_path)
-    city = profile.read(profile_file, reporter)
-    reporter.print()
-    reporter.raise_if_errors()
-    assert city is not None
     _check_out(out, build_dir, folders, profile_file)
     say = (lambda text: None) if quiet else (lambda text: print(text, flush=True))
+    old = _load_record(out)
+    profile_sha = manifest.file_hash(profile_file)
+    # a profile read and found right before, unchanged since, need not be read again (a no-op
+    # imports no YAML reader); else it is read now, so that a mistake in it stops the run first
+    city = None if old and old.get("profile") == profile_sha else _read_profile(profile_file)
 
     # the downloads: current DOCX and XLSX in the build folder (a no-op when they are)
     build.run(folders, build_dir, ["docx", "xlsx"], quiet=True, jobs=jobs)
 
-    common = _common_key(profile_file)
-    old = _load_record(out)
+    index = FileIndex(build_dir)  # the build's: its stamps say what each output was built from
+    graph = Graph(index)
+    common = _common_key(profile_sha, graph)
     old_pages = {p.name: p for p in old.get("pages", [])} if old else {}
-    plans = _plans(folders, build_dir, common)
+    plans = _plans(folders, build_dir, common, graph)
+    index.save()
     site_key = _hash([common, *(f"{p.name}\0{p.inputs}" for p in plans)])
     if old and old.get("key") == site_key and _intact(out, old):
         say(f"サイトは最新です（評価書 {len(plans)} 件）。書き出したファイルはありません。")
         return 0
-
+    city = city or _read_profile(profile_file)
+    from ..site.index import index_page
     from ..site.publish import Stage
+    from ..site.theme import static_file
 
     stage = Stage(out)
     try:
@@ -119,11 +126,12 @@ def run(
             _search_index(stage, records, plans)
         listed = [_listed(n, r) for n, r in enumerate(records)]
         stage.write("index.html", index_page(city, listed))
-        for name in STATIC:
+        for name in names.STATIC:
             stage.write(name, static_file(name))
         record = {
             "schema": SCHEMA,
             "key": site_key,
+            "profile": profile_sha,
             "search": search_key,
             "pages": [vars(r) for r in records],
         }
@@ -151,16 +159,26 @@ def _hash(parts: list[str]) -> str:
     return digest.hexdigest()
 
 
-def _common_key(profile_file: Path) -> str:
+def _read_profile(path: Path) -> profile.Profile:
+    reporter = Reporter()
+    city = profile.read(path, reporter)
+    reporter.print()
+    reporter.raise_if_errors()
+    assert city is not None
+    return city
+
+
+def _common_key(profile_sha: str, graph: Graph) -> str:
     """What every page depends on: the site's code and templates, the HTML writer's inputs other
-    than the sources, the generator, the city profile."""
-    parts = [f"schema:{SCHEMA}", generator_fingerprint(), f"profile:{manifest.file_hash(profile_file)}"]
+    than the sources, the generator, the city profile (hashed through the build's file index:
+    a file whose stat is unchanged is not read)."""
+    parts = [f"schema:{SCHEMA}", graph.generator_fingerprint(), f"profile:{profile_sha}"]
     for path in sorted([*(GENERATOR / "site").glob("*.py"), GENERATOR / "commands" / "site.py"]):
-        parts.append(f"{path.name}:{manifest.file_hash(path)}")
+        parts.append(f"{path.name}:{graph.hash(path)}")
     for path in sorted((TEMPLATES / "site").iterdir()):
         if path.is_file():
-            parts.append(f"site/{path.name}:{manifest.file_hash(path)}")
-    parts.extend(f"{k}:{v}" for k, v in template_hashes("html"))
+            parts.append(f"site/{path.name}:{graph.hash(path)}")
+    parts.extend(f"{k}:{v}" for k, v in graph.template_hashes("html"))
     parts.append("env:" + os.environ.get("SOURCE_DATE_EPOCH", "").strip())
     return _hash(parts)
 
@@ -176,7 +194,7 @@ class Plan:
     partner: tuple[str, str] | None  # the pair's other document: (its suffix, its name on the site)
 
 
-def _plans(folders: list[Path], build_dir: Path, common: str) -> list[Plan]:
+def _plans(folders: list[Path], build_dir: Path, common: str, graph: Graph) -> list[Plan]:
     """Every document's page: a folder's 重点 and its paired 基礎 (``generator.documents``) each
     have one, named on the site as their outputs are (「<folder>」, 「<folder>-基礎」)."""
     from ..documents import suffixes
@@ -186,19 +204,57 @@ def _plans(folders: list[Path], build_dir: Path, common: str) -> list[Plan]:
         for folder in folders
         for suffix in suffixes(folder)
         # a paired file the folder's form does not take yields no document (the build said so)
-        if not suffix or (build_dir / folder.name / build.output_name(folder.name, "docx", suffix)).is_file()
+        if not suffix
+        or os.path.isfile(build_dir / folder.name / build.output_name(folder.name, "docx", suffix))
     ]
     site_names = names.site_names([folder.name + suffix for folder, suffix in documents])
-    named = dict(zip(documents, site_names, strict=True))
+    mine: dict[Path, list[tuple[str, str]]] = {}
+    for (folder, suffix), name in zip(documents, site_names, strict=True):
+        mine.setdefault(folder, []).append((suffix, name))
+    outputs = _Outputs(build_dir, graph)
     plans = []
-    for folder in folders:
-        mine = [(suffix, name) for (f, suffix), name in named.items() if f == folder]
-        entries = manifest.load(build_dir / folder.name)
-        for suffix, name in mine:
-            others = [other for other in mine if other[0] != suffix]
-            partner = others[0] if len(mine) == 2 else None
-            plans.append(_plan(folder, suffix, name, partner, build_dir, entries, common))
+    for folder, docs in mine.items():
+        for suffix, name in docs:
+            partner = next((d for d in docs if d[0] != suffix), None)
+            plans.append(_plan(folder, suffix, name, partner, outputs, common))
     return plans
+
+
+class _Outputs:
+    """What the build says of its outputs: from the stamps in its file index (which the build
+    just checked), else from its manifests."""
+
+    def __init__(self, build_dir: Path, graph: Graph) -> None:
+        self.build_dir = build_dir
+        self.graph = graph
+        assert graph.index is not None
+        self.stamps: dict[str, build.Stamp] = graph.index.section(build.STAMPS)
+        self._manifests: dict[Path, dict[str, manifest.Entry]] = {}
+        self._stamper: build.Stamps | None = None
+
+    def stamp(self, path: Path) -> build.Stamp | None:
+        """The output's record when the file is the one it describes."""
+        record = self.stamps.get(os.path.abspath(path))
+        if record is None or self.graph.sha(os.path.abspath(path)) != record[0]:
+            return None
+        return record
+
+    def entries(self, folder: Path) -> dict[str, manifest.Entry]:
+        if folder not in self._manifests:
+            self._manifests[folder] = manifest.load(self.build_dir / folder.name)
+        return self._manifests[folder]
+
+    def current_pdf(self, folder: Path, path: Path, docx: build.Stamp | None) -> bool:
+        """A PDF is offered only when one was built and is current: its stamp holds for the
+        sources the DOCX was just checked against, else the manifest says so."""
+        if not os.path.isfile(path):
+            return False
+        record = self.stamp(path)
+        if record is not None and docx is not None and record[3] == docx[3]:
+            self._stamper = self._stamper or build.Stamps(self.graph)
+            if self._stamper.stamp("pdf", folder, record[3], record[2]) == record[1]:
+                return True
+        return _current_pdf(folder, path, self.entries(folder).get(path.name))
 
 
 def _plan(
@@ -206,27 +262,30 @@ def _plan(
     suffix: str,
     name: str,
     partner: tuple[str, str] | None,
-    build_dir: Path,
-    entries: dict[str, manifest.Entry],
+    outputs: _Outputs,
     common: str,
 ) -> Plan:
-    """The page's key, from the build manifest the build just brought up to date (sources and
-    blocks as the DOCX was built from them), and its downloads."""
-    target = build_dir / folder.name
+    """The page's key and its downloads. The key: the stamp of the DOCX the build just brought
+    up to date (every source and block file it was made from, by content) and the downloads'
+    hashes; without stamps, the build manifest's inputs."""
+    target = outputs.build_dir / folder.name
     parts = [common, f"name:{name}", f"partner:{partner}"]
-    docx = entries.get(build.output_name(folder.name, "docx", suffix))
-    if docx is None:  # the build just wrote it: a lost manifest only costs this page's render
-        parts.append("no-manifest:" + os.urandom(8).hex())
+    docx_path = target / build.output_name(folder.name, "docx", suffix)
+    docx = outputs.stamp(docx_path)
+    if docx is not None:
+        parts.append(f"stamp:{docx[1]}")
     else:
-        parts.extend(f"{k}={v}" for k, v in sorted(docx.inputs.items()) if not k.startswith("template:"))
+        entry = outputs.entries(folder).get(docx_path.name)
+        if entry is None:  # the build just wrote it: a lost manifest only costs this page's render
+            parts.append("no-manifest:" + os.urandom(8).hex())
+        else:
+            parts.extend(f"{k}={v}" for k, v in sorted(entry.inputs.items()) if not k.startswith("template:"))
     downloads = []
     for fmt, kind in DOWNLOADS:
         built = target / build.output_name(folder.name, fmt, suffix)
-        entry = entries.get(built.name)
-        if fmt == "pdf" and not _current_pdf(folder, built, entry):
+        if fmt == "pdf" and not outputs.current_pdf(folder, built, docx):
             continue
-        sha = entry.sha256 if entry is not None else manifest.file_hash(built)
-        parts.append(f"{fmt}:{sha}:{built.stat().st_size}")
+        parts.append(f"{fmt}:{outputs.graph.hash(os.path.abspath(built))}")
         downloads.append((kind, f"{name}.{fmt}", built))
     cache = target / f"{CACHE_STEM}{suffix}.txt"
     return Plan(folder, suffix, name, _hash(parts), tuple(downloads), cache, partner)
@@ -282,14 +341,16 @@ def _page_files(record: PageRecord) -> Iterator[str]:
     yield f"{record.name}/index.html"
     for _, file_name, _ in record.downloads:
         yield f"{record.name}/{file_name}"
-    key = search.page_key(record.name)
+    key = names.page_key(record.name)
     for k in range(record.chunks):
         yield f"search/t/{key}-{k}.js"
 
 
 def _intact(out: Path, record: dict) -> bool:
-    return all((out / rel).is_file() for p in record["pages"] for rel in _page_files(p)) and all(
-        (out / name).is_file() for name in ("index.html", "search/meta.js", *STATIC)
+    base = str(out)
+    isfile = os.path.isfile
+    return all(isfile(os.path.join(base, rel)) for p in record["pages"] for rel in _page_files(p)) and all(
+        isfile(os.path.join(base, name)) for name in ("index.html", "search/meta.js", *names.STATIC)
     )
 
 
@@ -316,6 +377,8 @@ def _pages(
 ) -> tuple[list[PageRecord], int]:
     """Every page in the new site: unchanged ones linked from the old site, others rendered (a
     folder's stale pages by one task, which reads its sources once)."""
+    from ..site.pages import Download
+
     records: dict[int, PageRecord] = {}
     stale: dict[Path, list[tuple[int, PageJob]]] = {}
     for number, plan in enumerate(plans):
@@ -370,15 +433,9 @@ def _rendered(tasks: list[PageTask], jobs: int | None) -> Iterator[list[PageReco
 def render_pages(task: PageTask) -> list[PageRecord]:
     """Read and lay out one folder's documents and render the pages asked for and their search
     texts into the stage (in a worker process); the postings go to each page's cache file."""
-    from ..pipeline import layout, load_all
+    from ..pipeline import layout
 
-    reporter = Reporter()
-    (loaded,) = load_all([task.folder], reporter, every_block=False)
-    if loaded.assessment is None or reporter.errors:  # build reported them and stopped already
-        reporter.print()
-        reporter.raise_if_errors()
-    assert loaded.assessment is not None
-    documents = {d.suffix: d for d in loaded.documents}
+    documents, blocks = _read(task.folder)
     records = []
     for job in task.jobs:
         document = documents[job.suffix]
@@ -387,13 +444,50 @@ def render_pages(task: PageTask) -> list[PageRecord]:
             suffix, name = job.partner
             # 「この事務の基礎項目評価書」: the pair's documents are about one 事務
             related.append((f"この事務の{documents[suffix].form.kind}", names.href(name, "index.html", up=1)))
-        doc = layout(document.assessment, loaded.blocks)
+        doc = layout(document.assessment, blocks)
         records.append(_render_page(task, job, doc, document, related))
     return records
 
 
+_LIBRARIES: dict[Path, object] = {}  # a worker's block libraries, by sources root: read once a process
+
+
+def _read(folder: Path):  # noqa: ANN202 - (documents by suffix, generator.blocks.resolve.Resolved)
+    """The folder's documents and their blocks, as the build read them; not checked again (the
+    build that just ran stopped on any error, and its findings are not the site's to repeat)."""
+    from ..blocks.library import load_library, sources_root
+    from ..blocks.resolve import resolve, resolve_assessment
+    from ..blocks.usage import block_refs
+    from ..documents import PAIRED_SUFFIX, Document, paired_file
+    from ..form.pairing import PAIRS_WITH, paired_assessment
+    from ..reader import read_assessment
+
+    reporter = Reporter()
+    assessment = read_assessment(folder, reporter)
+    if assessment is None or reporter.errors:  # changed since the build: report, as the build would
+        reporter.print()
+        reporter.raise_if_errors()
+    assert assessment is not None
+    root = sources_root(folder)
+    if root not in _LIBRARIES:
+        _LIBRARIES[root] = load_library(root, Reporter(), lazy=True)
+    library = _LIBRARIES[root]
+    blocks = resolve_assessment(assessment, library, reporter)  # type: ignore[arg-type]
+    documents = {"": Document("", assessment.form, assessment)}
+    paired = paired_file(folder)
+    if paired is not None and assessment.form.kind in PAIRS_WITH:
+        kiso = paired_assessment(assessment, paired, reporter)
+        for ref in block_refs(kiso):  # what the 基礎's own file adds
+            if ref not in blocks.texts:
+                text = resolve(ref, library, reporter)  # type: ignore[arg-type]
+                if text is not None:
+                    blocks.texts[ref] = text
+        documents[PAIRED_SUFFIX] = Document(PAIRED_SUFFIX, kiso.form, kiso)
+    return documents, blocks
+
+
 def _render_page(task: PageTask, job: PageJob, doc, document, related) -> PageRecord:  # noqa: ANN001
-    from ..site import pages
+    from ..site import pages, search
     from ..writers import writer
 
     page = pages.page(doc, writer("html").render(doc), task.city, list(job.downloads), "../", related)
@@ -420,7 +514,7 @@ def _render_page(task: PageTask, job: PageJob, doc, document, related) -> PageRe
         "organisation": doc.organisation,
         "published": doc.published,
         "date": date.iso() if date is not None else "",
-        "kind": document.form.kind or DEFAULT_KIND,
+        "kind": document.form.kind,
         "items": len(items),
     }
     return PageRecord(job.name, job.inputs, chunks, listing)
@@ -432,6 +526,9 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _listed(number: int, record: PageRecord) -> Listed:
+    from ..site.index import DEFAULT_KIND, Listed
+    from ..site.pages import Download
+
     data = record.listing
     downloads = [
         Download(kind, names.href(record.name, file_name), size) for kind, file_name, size in record.downloads
@@ -455,6 +552,8 @@ def _listed(number: int, record: PageRecord) -> Listed:
 
 def _search_index(stage, records: list[PageRecord], plans: list[Plan]) -> None:  # noqa: ANN001
     """Merge every page's postings (from its cache file, one page at a time) into the shards."""
+    from ..site import search
+
     postings = search.Postings()
     for number, plan in enumerate(plans):
         with plan.cache.open(encoding="utf-8", errors="surrogatepass") as fh:

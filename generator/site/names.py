@@ -9,9 +9,11 @@ its own on the site; control characters are removed from every text put on a pag
 
 from __future__ import annotations
 
+import hashlib
 import re
 import urllib.parse
 
+STATIC = ("site.css", "search.js", "list.js")  # copied to the site's root as they are (theme)
 # the names the site writes at its root (compared case-insensitively: hosts often are)
 RESERVED = frozenset({"index.html", "site.css", "search.js", "list.js", "search", ".hyoka-site.json"})
 
@@ -49,3 +51,9 @@ def site_names(wanted: list[str]) -> list[str]:
         taken.add(candidate.casefold())
         names.append(candidate)
     return names
+
+
+def page_key(site_name: str) -> str:
+    """The page's name in the search index (search/t/): stable across runs, safe whatever the
+    folder's name."""
+    return hashlib.sha256(site_name.encode("utf-8", "surrogatepass")).hexdigest()[:12]

@@ -15,7 +15,6 @@ printed ＜選択肢＞ lists and unchecked boxes are the form's, in every asses
 
 from __future__ import annotations
 
-import hashlib
 import json
 import unicodedata
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 
 from ..layout import ir
 from .names import clean
+from .names import page_key as page_key  # a page's name in search/t/
 
 GLOBAL = "HYOKA_SEARCH"  # search.js defines it; the index files call it (file:// pages cannot fetch JSON)
 
@@ -221,14 +221,18 @@ class Postings:
 
     def add(self, page: int, postings: dict[str, str]) -> None:
         grams, last = self.grams, self.last
+        size = 0
         for gram, local in postings.items():
-            buf = grams.get(gram)
-            if buf is None:
-                buf = grams[gram] = bytearray()
-            piece = (vlq(page - last.get(gram, -1) - 1) + local).encode("ascii")
-            buf += piece
-            self.size += len(piece)
+            previous = last.get(gram)
+            gap = page if previous is None else page - previous - 1
+            piece = ((_SMALL[gap] if gap < 4096 else vlq(gap)) + local).encode("ascii")
+            if previous is None:
+                grams[gram] = bytearray(piece)
+            else:
+                grams[gram] += piece
+            size += len(piece)
             last[gram] = page
+        self.size += size
 
     def shard_count(self) -> int:
         count = 1
@@ -245,11 +249,6 @@ class Postings:
         for number, grams in enumerate(members):
             body = {g: self.grams[g].decode("ascii") for g in sorted(grams)}
             yield number, _call("grams", number, body)
-
-
-def page_key(site_name: str) -> str:
-    """The page's name in search/t/: stable across runs, safe whatever the folder's name."""
-    return hashlib.sha256(site_name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def text_files(key: str, page: Page, page_items: list[Item]) -> Iterator[tuple[str, bytes]]:
