@@ -251,6 +251,39 @@ def test_an_edit_renders_only_its_page(tmp_path: Path) -> None:
     assert search.page_key(COPY) in meta and search.page_key(EXAMPLE_NAME) in meta
 
 
+def test_the_build_s_current_html_is_used_and_a_stale_one_is_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.commands import site as site_command
+    from generator.writers import html as html_writer
+
+    copy_example(tmp_path)
+    shutil.copy(SOURCES / "city.yaml", tmp_path / "sources" / "city.yaml")
+    built = run_cli("build", "sources", "--out", "out", "--quiet", cwd=tmp_path)  # html too
+    assert built.code == 0, built.describe()
+
+    def no_render(doc: object) -> bytes:
+        raise AssertionError("the page was rendered again, not taken from the build")
+
+    monkeypatch.setattr(html_writer, "render", no_render)
+    monkeypatch.chdir(tmp_path)
+    site_command.run([Path("sources")], Path("out/site"), Path("out"), None, quiet=True, jobs=1)
+    page = (tmp_path / "out" / "site" / EXAMPLE_NAME / "index.html").read_text(encoding="utf-8")
+    assert "健康増進事業に関する事務" in page
+    monkeypatch.undo()
+
+    # the site builds DOCX and XLSX only: the HTML left behind by an edit is not the page's
+    cover = tmp_path / "sources" / EXAMPLE_NAME / "0_表紙.yaml"
+    cover.write_text(cover.read_text(encoding="utf-8").replace("健康増進", "健康づくり"), encoding="utf-8")
+    result = run_cli("site", "sources", "--out", "out/site", "--build", "out", cwd=tmp_path)
+    assert result.code == 0, result.describe()
+    assert "健康づくり" not in (tmp_path / "out" / EXAMPLE_NAME / f"{EXAMPLE_NAME}.html").read_text(
+        encoding="utf-8"
+    )
+    for name in (EXAMPLE_NAME, EXAMPLE_NAME + KISO):
+        assert "健康づくり" in (tmp_path / "out" / "site" / name / "index.html").read_text(encoding="utf-8")
+
+
 def test_stale_pdf_is_not_offered(tmp_path: Path) -> None:
     site = _site(tmp_path)
     (tmp_path / "out" / EXAMPLE_NAME / f"{EXAMPLE_NAME}.pdf").write_bytes(b"%PDF-1.4 not built by this build")

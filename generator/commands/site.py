@@ -57,6 +57,7 @@ class PageJob:
     cache: Path
     downloads: tuple[Download, ...]  # hrefs relative to the page
     partner: tuple[str, str] | None  # the pair's other document: (its suffix, its name on the site)
+    html: Path | None = None  # the build's current HTML page, used as it is
 
 
 @dataclass(frozen=True)
@@ -116,14 +117,17 @@ def run(
 
     stage = Stage(out)
     try:
-        records, rendered = _pages(plans, old_pages, out, stage, city, jobs, quiet)
-        search_key = _hash([r.name + "\0" + r.inputs for r in records])
+        search_key = _hash([p.name + "\0" + p.inputs for p in plans])
+        merger = None
         if old and old.get("search") == search_key and (out / "search" / "meta.js").is_file():
             for path in sorted((out / "search").glob("[mg]*/**/*.js")) + [out / "search" / "meta.js"]:
                 stage.link(path, path.relative_to(out).as_posix())
             say("検索の索引は前回のままです。")
         else:
-            _search_index(stage, records, plans)
+            merger = _Merger(plans)  # merges the pages' postings while later pages render
+        records, rendered = _pages(plans, old_pages, out, stage, city, jobs, quiet, merger)
+        if merger is not None:
+            merger.write(stage)
         listed = [_listed(n, r) for n, r in enumerate(records)]
         stage.write("index.html", index_page(city, listed))
         for name in names.STATIC:
@@ -192,6 +196,7 @@ class Plan:
     downloads: tuple[tuple[str, str, Path], ...]  # (kind, file name on the site, built file)
     cache: Path
     partner: tuple[str, str] | None  # the pair's other document: (its suffix, its name on the site)
+    html: Path | None = None  # the build's current HTML page of the document, if any
 
 
 def _plans(folders: list[Path], build_dir: Path, common: str, graph: Graph) -> list[Plan]:
@@ -244,17 +249,23 @@ class _Outputs:
             self._manifests[folder] = manifest.load(self.build_dir / folder.name)
         return self._manifests[folder]
 
+    def built(self, folder: Path, fmt: str, path: Path, docx: build.Stamp | None) -> bool:
+        """Whether ``path`` is current by its stamp: one that holds for the sources the DOCX was
+        just checked against (the build of this run asked for DOCX and XLSX only)."""
+        record = self.stamp(path)
+        if record is None or docx is None or record[3] != docx[3]:
+            return False
+        self._stamper = self._stamper or build.Stamps(self.graph)
+        return self._stamper.stamp(fmt, folder, record[3], record[2]) == record[1]
+
     def current_pdf(self, folder: Path, path: Path, docx: build.Stamp | None) -> bool:
-        """A PDF is offered only when one was built and is current: its stamp holds for the
-        sources the DOCX was just checked against, else the manifest says so."""
+        """A PDF is offered only when one was built and is current (by its stamp, else by the
+        manifest)."""
         if not os.path.isfile(path):
             return False
-        record = self.stamp(path)
-        if record is not None and docx is not None and record[3] == docx[3]:
-            self._stamper = self._stamper or build.Stamps(self.graph)
-            if self._stamper.stamp("pdf", folder, record[3], record[2]) == record[1]:
-                return True
-        return _current_pdf(folder, path, self.entries(folder).get(path.name))
+        return self.built(folder, "pdf", path, docx) or _current_pdf(
+            folder, path, self.entries(folder).get(path.name)
+        )
 
 
 def _plan(
@@ -288,7 +299,10 @@ def _plan(
         parts.append(f"{fmt}:{outputs.graph.hash(os.path.abspath(built))}")
         downloads.append((kind, f"{name}.{fmt}", built))
     cache = target / f"{CACHE_STEM}{suffix}.txt"
-    return Plan(folder, suffix, name, _hash(parts), tuple(downloads), cache, partner)
+    # the HTML writer's page, when the build made it and it is current: not rendered again
+    html = target / build.output_name(folder.name, "html", suffix)
+    html_built = html if os.path.isfile(html) and outputs.built(folder, "html", html, docx) else None
+    return Plan(folder, suffix, name, _hash(parts), tuple(downloads), cache, partner, html_built)
 
 
 def _current_pdf(folder: Path, path: Path, entry: manifest.Entry | None) -> bool:
@@ -374,9 +388,11 @@ def _pages(
     city: profile.Profile,
     jobs: int | None,
     quiet: bool,
+    merger: _Merger | None,
 ) -> tuple[list[PageRecord], int]:
     """Every page in the new site: unchanged ones linked from the old site, others rendered (a
-    folder's stale pages by one task, which reads its sources once)."""
+    folder's stale pages by one task, which reads its sources once); ``merger`` is handed each
+    page's postings as soon as it and those before it are done."""
     from ..site.pages import Download
 
     records: dict[int, PageRecord] = {}
@@ -396,15 +412,18 @@ def _pages(
         downloads = tuple(
             Download(kind, names.href(file_name), _size(built)) for kind, file_name, built in plan.downloads
         )
-        job = PageJob(plan.suffix, plan.name, plan.inputs, plan.cache, downloads, plan.partner)
+        job = PageJob(plan.suffix, plan.name, plan.inputs, plan.cache, downloads, plan.partner, plan.html)
         stale.setdefault(plan.folder, []).append((number, job))
     tasks = [PageTask(folder, stage.root, city, tuple(j for _, j in jobs)) for folder, jobs in stale.items()]
     numbers = [[n for n, _ in jobs] for jobs in stale.values()]
+    offer = merger.offer if merger is not None else (lambda records: None)
+    offer(records)
     with progress(len(tasks), quiet) as shown:
         for task, mine, results in zip(tasks, numbers, _rendered(tasks, jobs), strict=True):
             for number, result in zip(mine, results, strict=True):
                 result.downloads = [list(d) for d in _listed_downloads(plans[number])]
                 records[number] = result
+            offer(records)
             shown.done(task.folder.name)
     return [records[n] for n in range(len(plans))], sum(len(n) for n in numbers)
 
@@ -490,7 +509,8 @@ def _render_page(task: PageTask, job: PageJob, doc, document, related) -> PageRe
     from ..site import pages, search
     from ..writers import writer
 
-    page = pages.page(doc, writer("html").render(doc), task.city, list(job.downloads), "../", related)
+    writer_page = job.html.read_bytes() if job.html is not None else writer("html").render(doc)
+    page = pages.page(doc, writer_page, task.city, list(job.downloads), "../", related)
     _write(task.stage / job.name / "index.html", page)
 
     items = search.items(doc, 0)
@@ -550,21 +570,36 @@ def _listed(number: int, record: PageRecord) -> Listed:
 # The search index
 
 
-def _search_index(stage, records: list[PageRecord], plans: list[Plan]) -> None:  # noqa: ANN001
-    """Merge every page's postings (from its cache file, one page at a time) into the shards."""
-    from ..site import search
+class _Merger:
+    """The search index: every page's postings (from its cache file, one page at a time, in page
+    order) merged into the shards."""
 
-    postings = search.Postings()
-    for number, plan in enumerate(plans):
+    def __init__(self, plans: list[Plan]) -> None:
+        from ..site import search
+
+        self.plans = plans
+        self.postings = search.Postings()
+        self.next = 0  # the first page not merged yet
+
+    def offer(self, records: dict[int, PageRecord]) -> None:
+        """Merge the pages now known that follow the merged ones."""
+        while self.next in records:
+            self._add(self.next)
+            self.next += 1
+
+    def _add(self, number: int) -> None:
+        plan = self.plans[number]
         with plan.cache.open(encoding="utf-8", errors="surrogatepass") as fh:
             if fh.readline().rstrip("\n") != plan.inputs:
                 raise RuntimeError(f"{plan.cache}: the page's search postings are not its current ones")
-            page: dict[str, str] = {}
-            for line in fh:
-                gram, _, posting = line.rstrip("\n").partition("\t")
-                page[gram] = posting
-        postings.add(number, page)
-    for number, data in postings.shards():
-        stage.write(f"search/g/{number}.js", data)
-    keys = [search.page_key(r.name) for r in records]
-    stage.write("search/meta.js", search.meta(postings.shard_count(), keys))
+            page = dict(line.rstrip("\n").split("\t", 1) for line in fh)
+        self.postings.add(number, page)
+
+    def write(self, stage) -> None:  # noqa: ANN001 - generator.site.publish.Stage
+        from ..site import search
+
+        assert self.next == len(self.plans), "every page's postings merged"
+        for number, data in self.postings.shards():
+            stage.write(f"search/g/{number}.js", data)
+        keys = [names.page_key(p.name) for p in self.plans]
+        stage.write("search/meta.js", search.meta(self.postings.shard_count(), keys))
