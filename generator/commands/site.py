@@ -1,18 +1,26 @@
 """``hyoka site``: the publishable site for the city's website, in one folder.
 
-``out/site/index.html`` lists the assessments (from the city profile and each cover); each
-assessment has ``out/site/<name>/index.html`` (the HTML writer's page with a table of contents,
-search and the site's header) and its DOCX, XLSX and, when built and current, PDF beside it,
-taken from the build folder after an incremental ``hyoka build`` there. The search index
-(``search/``), stylesheet and scripts sit at the root.
+``out/site/index.html`` lists the documents (from the city profile and each cover); every
+document a folder yields (its 重点 and the paired 基礎, ``generator.documents``) has its page,
+``out/site/<name>/index.html`` or ``<name>-基礎/index.html`` (the HTML writer's page with a table
+of contents, search, the site's header and a link to the pair's other page) and its DOCX, XLSX
+and, when built and current, PDF beside it, taken from the build folder after an incremental
+``hyoka build`` there. The search index (``search/``), stylesheet and scripts sit at the root.
 
-Incremental: a page's inputs (its sources, blocks and downloads as the build manifest records
-them, the HTML templates, the generator, the city profile and the site's own code) are hashed
-into one key; a page whose key is the one recorded last time (``.hyoka-site.json``) is not
-rendered again, and a run where no key changed writes nothing. Pages are rendered in a process
-pool (``-j``); each worker writes its page and search texts itself and keeps the page's search
-postings in the build folder (``<build>/<name>/.hyoka-site-search.txt``), so the search index is
-merged from those files one page at a time and memory does not grow with the pages' text.
+Incremental: a page's key is made of the stamp of its DOCX in the build's file index (every
+source and block file it was built from, by content; ``generator.commands.build``), its
+downloads' hashes, and what every page depends on (the HTML templates, the generator, the city
+profile, the site's own code); a page whose key is the one recorded last time
+(``.hyoka-site.json``) is not rendered again, and a run where no key changed writes nothing. The
+keys are checked from the file index alone: a run with nothing to do reads no file whose stat is
+unchanged and imports neither the templates nor the reader.
+
+Pages are rendered in a process pool (``-j``), a folder's stale pages by one task that reads
+its sources once (not checking them again: the build did); a page whose HTML the build made and
+that is current is taken as it is. Each worker writes its page and search texts itself and keeps
+the page's search postings in the build folder (``<build>/<name>/.hyoka-site-search<suffix>.txt``);
+the parent merges those into the search index one page at a time, in page order, while later
+pages render, so memory does not grow with the pages' text.
 
 The new site is written into a temp folder and swapped in whole (``generator.site.publish``).
 """
@@ -104,7 +112,8 @@ def run(
     graph = Graph(index)
     common = _common_key(profile_sha, graph)
     old_pages = {p.name: p for p in old.get("pages", [])} if old else {}
-    plans = _plans(folders, build_dir, common, graph)
+    outputs = _Outputs(build_dir, graph)
+    plans = _plans(folders, outputs, common)
     index.save()
     site_key = _hash([common, *(f"{p.name}\0{p.inputs}" for p in plans)])
     if old and old.get("key") == site_key and _intact(out, old):
@@ -125,7 +134,7 @@ def run(
             say("検索の索引は前回のままです。")
         else:
             merger = _Merger(plans)  # merges the pages' postings while later pages render
-        records, rendered = _pages(plans, old_pages, out, stage, city, jobs, quiet, merger)
+        records, rendered = _pages(plans, outputs, old_pages, out, stage, city, jobs, quiet, merger)
         if merger is not None:
             merger.write(stage)
         listed = [_listed(n, r) for n, r in enumerate(records)]
@@ -196,10 +205,10 @@ class Plan:
     downloads: tuple[tuple[str, str, Path], ...]  # (kind, file name on the site, built file)
     cache: Path
     partner: tuple[str, str] | None  # the pair's other document: (its suffix, its name on the site)
-    html: Path | None = None  # the build's current HTML page of the document, if any
+    docx: build.Stamp | None = None  # the DOCX's record in the build's file index, if any
 
 
-def _plans(folders: list[Path], build_dir: Path, common: str, graph: Graph) -> list[Plan]:
+def _plans(folders: list[Path], outputs: _Outputs, common: str) -> list[Plan]:
     """Every document's page: a folder's 重点 and its paired 基礎 (``generator.documents``) each
     have one, named on the site as their outputs are (「<folder>」, 「<folder>-基礎」)."""
     from ..documents import suffixes
@@ -210,13 +219,12 @@ def _plans(folders: list[Path], build_dir: Path, common: str, graph: Graph) -> l
         for suffix in suffixes(folder)
         # a paired file the folder's form does not take yields no document (the build said so)
         if not suffix
-        or os.path.isfile(build_dir / folder.name / build.output_name(folder.name, "docx", suffix))
+        or os.path.isfile(outputs.build_dir / folder.name / build.output_name(folder.name, "docx", suffix))
     ]
     site_names = names.site_names([folder.name + suffix for folder, suffix in documents])
     mine: dict[Path, list[tuple[str, str]]] = {}
     for (folder, suffix), name in zip(documents, site_names, strict=True):
         mine.setdefault(folder, []).append((suffix, name))
-    outputs = _Outputs(build_dir, graph)
     plans = []
     for folder, docs in mine.items():
         for suffix, name in docs:
@@ -299,10 +307,14 @@ def _plan(
         parts.append(f"{fmt}:{outputs.graph.hash(os.path.abspath(built))}")
         downloads.append((kind, f"{name}.{fmt}", built))
     cache = target / f"{CACHE_STEM}{suffix}.txt"
-    # the HTML writer's page, when the build made it and it is current: not rendered again
-    html = target / build.output_name(folder.name, "html", suffix)
-    html_built = html if os.path.isfile(html) and outputs.built(folder, "html", html, docx) else None
-    return Plan(folder, suffix, name, _hash(parts), tuple(downloads), cache, partner, html_built)
+    return Plan(folder, suffix, name, _hash(parts), tuple(downloads), cache, partner, docx)
+
+
+def _built_html(plan: Plan, outputs: _Outputs) -> Path | None:
+    """The HTML writer's page of the document when the build made it and it is current (then it
+    is not rendered again); asked only of the pages to render."""
+    html = outputs.build_dir / plan.folder.name / build.output_name(plan.folder.name, "html", plan.suffix)
+    return html if os.path.isfile(html) and outputs.built(plan.folder, "html", html, plan.docx) else None
 
 
 def _current_pdf(folder: Path, path: Path, entry: manifest.Entry | None) -> bool:
@@ -382,6 +394,7 @@ def _cache_current(plan: Plan) -> bool:
 
 def _pages(
     plans: list[Plan],
+    outputs: _Outputs,
     old_pages: dict[str, PageRecord],
     out: Path,
     stage,  # noqa: ANN001 - generator.site.publish.Stage, imported lazily
@@ -412,7 +425,8 @@ def _pages(
         downloads = tuple(
             Download(kind, names.href(file_name), _size(built)) for kind, file_name, built in plan.downloads
         )
-        job = PageJob(plan.suffix, plan.name, plan.inputs, plan.cache, downloads, plan.partner, plan.html)
+        html = _built_html(plan, outputs)
+        job = PageJob(plan.suffix, plan.name, plan.inputs, plan.cache, downloads, plan.partner, html)
         stale.setdefault(plan.folder, []).append((number, job))
     tasks = [PageTask(folder, stage.root, city, tuple(j for _, j in jobs)) for folder, jobs in stale.items()]
     numbers = [[n for n, _ in jobs] for jobs in stale.values()]
