@@ -237,6 +237,7 @@ def test_an_edit_renders_only_its_page(tmp_path: Path) -> None:
     site = _site(tmp_path)
     others = [(site / name / "index.html").stat().st_ino for name in (EXAMPLE_NAME, EXAMPLE_NAME + KISO)]
     shards = sorted(p.name for p in (site / "search" / "g").iterdir())
+    before_shards = {p.name: p.stat().st_ino for p in (site / "search" / "g").iterdir()}
     cover = tmp_path / "sources" / COPY / "0_表紙.yaml"
     cover.write_text(cover.read_text(encoding="utf-8").replace("健康増進", "健康づくり"), encoding="utf-8")
     result = run_cli("site", "sources", "--out", "out/site", "--build", "out", "-j", "1", cwd=tmp_path)
@@ -249,6 +250,22 @@ def test_an_edit_renders_only_its_page(tmp_path: Path) -> None:
     assert sorted(p.name for p in (site / "search" / "g").iterdir()) == shards
     meta = (site / "search" / "meta.js").read_text(encoding="utf-8")
     assert search.page_key(COPY) in meta and search.page_key(EXAMPLE_NAME) in meta
+    # the search index was patched, not merged again: some shards are the old files, and the
+    # whole site is byte for byte the one a fresh run makes
+    after = {p.name: p.stat().st_ino for p in (site / "search" / "g").iterdir()}
+    assert set(before_shards.items()) & set(after.items()), "no shard was kept"
+    assert set(before_shards.items()) != set(after.items()), "no shard was written"
+    fresh = run_cli("site", "sources", "--out", "out/fresh", "--build", "out", cwd=tmp_path)
+    assert fresh.code == 0, fresh.describe()
+    assert _files(site) == _files(tmp_path / "out" / "fresh")
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file() and p.name != ".hyoka-site.json"
+    }
 
 
 def test_the_build_s_current_html_is_used_and_a_stale_one_is_not(
@@ -346,6 +363,8 @@ def _decode(text: str) -> list[tuple[int, int]]:
     """(page, item) pairs of a posting, as search.js reads it."""
     numbers, n, shift = [], 0, 0
     for char in text:
+        if char == search.SEP:  # between the pages' parts
+            continue
         v = search.ALPHABET.index(char)
         if v >= 32:
             n += (v - 32) << shift
@@ -353,9 +372,9 @@ def _decode(text: str) -> list[tuple[int, int]]:
         else:
             numbers.append(n + (v << shift))
             n, shift = 0, 0
-    pairs, page, i = [], -1, 0
+    pairs, i = [], 0
     while i < len(numbers):
-        page += numbers[i] + 1
+        page = numbers[i]
         count, local = numbers[i + 1], 0
         i += 2
         for _ in range(count):
@@ -419,6 +438,38 @@ def test_postings_encoding_round_trips() -> None:
     expected = [(0, 0), (0, 2), (0, 3), (40, 0)] + [(1000, i) for i in range(80) if i % 4 in (0, 2, 3)]
     assert pairs == expected
     assert search.vlq(0) == "A" and search.vlq(31) == "f" and search.vlq(32) == "gB"
+
+
+def test_splicing_a_page_into_postings_gives_the_merged_ones() -> None:
+    """Replacing, adding or removing one page's part in place gives what merging every page's
+    postings afresh gives (the incremental site's index is the full one)."""
+    texts = ["委託先の管理", "委託", "再委託先", "なし", "管理の委託", "先に"]
+    pages = [[search.Item(0, f"r{i}", "", t) for i, t in enumerate(texts[k:] + texts[:k])] for k in range(6)]
+    pages += [pages[2] * 50]  # item numbers past one VLQ digit
+
+    def merged(page_items: list[list[search.Item]]) -> dict[str, str]:
+        postings = search.Postings()
+        for number, items in enumerate(page_items):
+            postings.add(number * 37, search.page_postings(items))  # page numbers past one digit
+        return {g: b.decode() for g, b in postings.grams.items()}
+
+    old = merged(pages)
+    for changed in range(len(pages)):
+        for new_items in ([], [search.Item(0, "x", "", "委託なし")], pages[(changed + 1) % len(pages)]):
+            new_pages = list(pages)
+            new_pages[changed] = new_items
+            expected = merged(new_pages)
+            before, after = search.page_postings(pages[changed]), search.page_postings(new_items)
+            spliced = dict(old)
+            for gram in before.keys() | after.keys():
+                posting = search.splice(spliced.get(gram, ""), changed * 37, after.get(gram))
+                if posting:
+                    spliced[gram] = posting
+                else:
+                    del spliced[gram]
+            assert spliced == expected, (changed, new_items[:1])
+    shard = search.shard_file(3, old)
+    assert search.read_shard(shard, 3) == old
 
 
 # ---------------------------------------------------------------------------

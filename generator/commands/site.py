@@ -52,7 +52,7 @@ if TYPE_CHECKING:  # the no-op path imports neither the templates (jinja2) nor t
 DOWNLOADS = (("docx", "DOCX"), ("xlsx", "XLSX"), ("pdf", "PDF"))
 RECORD = ".hyoka-site.json"  # what this command wrote last time, and from which inputs
 CACHE_STEM = ".hyoka-site-search"  # + the document's suffix + .txt: its search postings, in its build folder
-SCHEMA = 3
+SCHEMA = 4
 
 
 @dataclass(frozen=True)
@@ -132,11 +132,14 @@ def run(
             for path in sorted((out / "search").glob("[mg]*/**/*.js")) + [out / "search" / "meta.js"]:
                 stage.link(path, path.relative_to(out).as_posix())
             say("検索の索引は前回のままです。")
+        elif old and _Patch.applies(old, plans, out):
+            merger = _Patch(plans, old, out)  # the changed pages' postings spliced into the shards
         else:
             merger = _Merger(plans)  # merges the pages' postings while later pages render
         records, rendered = _pages(plans, outputs, old_pages, out, stage, city, jobs, quiet, merger)
+        search_size = old.get("search_size", 0) if old else 0
         if merger is not None:
-            merger.write(stage)
+            search_size = merger.write(stage)
         listed = [_listed(n, r) for n, r in enumerate(records)]
         stage.write("index.html", index_page(city, listed))
         for name in names.STATIC:
@@ -146,6 +149,7 @@ def run(
             "key": site_key,
             "profile": profile_sha,
             "search": search_key,
+            "search_size": search_size,  # the postings' bytes (their number of shards follows)
             "pages": [vars(r) for r in records],
         }
         stage.write(RECORD, (json.dumps(record, ensure_ascii=False, indent=0) + "\n").encode("utf-8"))
@@ -401,7 +405,7 @@ def _pages(
     city: profile.Profile,
     jobs: int | None,
     quiet: bool,
-    merger: _Merger | None,
+    merger: _Merger | _Patch | None,
 ) -> tuple[list[PageRecord], int]:
     """Every page in the new site: unchanged ones linked from the old site, others rendered (a
     folder's stale pages by one task, which reads its sources once); ``merger`` is handed each
@@ -425,6 +429,8 @@ def _pages(
         downloads = tuple(
             Download(kind, names.href(file_name), _size(built)) for kind, file_name, built in plan.downloads
         )
+        if merger is not None:
+            merger.stale(number, old)  # before the worker replaces the page's postings
         html = _built_html(plan, outputs)
         job = PageJob(plan.suffix, plan.name, plan.inputs, plan.cache, downloads, plan.partner, html)
         stale.setdefault(plan.folder, []).append((number, job))
@@ -595,21 +601,17 @@ class _Merger:
         self.postings = search.Postings()
         self.next = 0  # the first page not merged yet
 
+    def stale(self, number: int, old: PageRecord | None) -> None:
+        """Page ``number`` is rendered again (all are merged here anyway)."""
+
     def offer(self, records: dict[int, PageRecord]) -> None:
         """Merge the pages now known that follow the merged ones."""
         while self.next in records:
-            self._add(self.next)
+            self.postings.add(self.next, _postings(self.plans[self.next]))
             self.next += 1
 
-    def _add(self, number: int) -> None:
-        plan = self.plans[number]
-        with plan.cache.open(encoding="utf-8", errors="surrogatepass") as fh:
-            if fh.readline().rstrip("\n") != plan.inputs:
-                raise RuntimeError(f"{plan.cache}: the page's search postings are not its current ones")
-            page = dict(line.rstrip("\n").split("\t", 1) for line in fh)
-        self.postings.add(number, page)
-
-    def write(self, stage) -> None:  # noqa: ANN001 - generator.site.publish.Stage
+    def write(self, stage) -> int:  # noqa: ANN001 - generator.site.publish.Stage
+        """Write the shards and meta.js; the postings' size."""
         from ..site import search
 
         assert self.next == len(self.plans), "every page's postings merged"
@@ -617,3 +619,93 @@ class _Merger:
             stage.write(f"search/g/{number}.js", data)
         keys = [names.page_key(p.name) for p in self.plans]
         stage.write("search/meta.js", search.meta(self.postings.shard_count(), keys))
+        return self.postings.size
+
+
+def _postings(plan: Plan, inputs: str | None = None) -> dict[str, str]:
+    """The page's postings from its cache file, which must be of ``inputs`` (the plan's)."""
+    with plan.cache.open(encoding="utf-8", errors="surrogatepass") as fh:
+        if fh.readline().rstrip("\n") != (inputs or plan.inputs):
+            raise RuntimeError(f"{plan.cache}: the page's search postings are not its current ones")
+        return dict(line.rstrip("\n").split("\t", 1) for line in fh)
+
+
+class _Patch:
+    """The search index of the last run with the re-rendered pages' postings replaced in place
+    (``search.splice``): only the shards holding a bigram whose posting changed are written,
+    the others linked. Same bytes as a full merge (the test compares them); a full merge when
+    the pages' numbers or the number of shards change, or an old posting is not at hand."""
+
+    def __init__(self, plans: list[Plan], old: dict, out: Path) -> None:
+        self.plans = plans
+        self.out = out
+        self.size = int(old["search_size"])
+        self.before: dict[int, dict[str, str]] = {}  # page → its postings in the old index
+        self.whole = False  # fall back to a full merge
+
+    @staticmethod
+    def applies(old: dict, plans: list[Plan], out: Path) -> bool:
+        """The old index numbers the same pages the same way, and is all there."""
+        if "search_size" not in old or [p.name for p in old["pages"]] != [p.name for p in plans]:
+            return False
+        from ..site import search
+
+        count = search.shard_count(int(old["search_size"]))
+        return (out / "search" / "meta.js").is_file() and all(
+            (out / "search" / "g" / f"{n}.js").is_file() for n in range(count)
+        )
+
+    def stale(self, number: int, old: PageRecord | None) -> None:
+        try:
+            assert old is not None
+            self.before[number] = _postings(self.plans[number], old.inputs)
+        except (OSError, RuntimeError, ValueError, AssertionError):
+            self.whole = True
+
+    def offer(self, records: dict[int, PageRecord]) -> None:
+        """Nothing to do until every page is done."""
+
+    def write(self, stage) -> int:  # noqa: ANN001 - generator.site.publish.Stage
+        from ..site import search
+
+        if self.whole:
+            return self._merge(stage)
+        changes: dict[str, dict[int, str | None]] = {}
+        for number, before in self.before.items():
+            after = _postings(self.plans[number])
+            for gram in before.keys() | after.keys():
+                if before.get(gram) != after.get(gram):
+                    changes.setdefault(gram, {})[number] = after.get(gram)
+        count = search.shard_count(self.size)
+        shards: dict[int, list[str]] = {}
+        for gram in changes:
+            shards.setdefault(search.shard_of(gram, count), []).append(gram)
+        size = self.size
+        written: dict[int, dict[str, str]] = {}
+        for number, grams in shards.items():
+            body = search.read_shard((self.out / "search" / "g" / f"{number}.js").read_bytes(), number)
+            for gram in grams:
+                posting = old_posting = body.get(gram, "")
+                for page, local in sorted(changes[gram].items()):
+                    posting = search.splice(posting, page, local)
+                size += len(posting) - len(old_posting)
+                if posting:
+                    body[gram] = posting
+                else:
+                    body.pop(gram, None)
+            written[number] = body
+        if search.shard_count(size) != count:  # the bigrams spread over other shards now
+            return self._merge(stage)
+        for number in range(count):
+            rel = f"search/g/{number}.js"
+            if number in written:
+                stage.write(rel, search.shard_file(number, written[number]))
+            else:
+                stage.link(self.out / rel, rel)
+        stage.link(self.out / "search" / "meta.js", "search/meta.js")  # same pages, same shards
+        return size
+
+    def _merge(self, stage) -> int:  # noqa: ANN001 - generator.site.publish.Stage
+        merger = _Merger(self.plans)
+        merger.offer(dict.fromkeys(range(len(self.plans))))  # type: ignore[arg-type]
+        return merger.write(stage)
