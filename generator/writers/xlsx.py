@@ -48,10 +48,10 @@ from generator.writers import xlsx_xml as sml
 from generator.writers.xlsx_metrics import (
     MAX_ROW_PT,
     UNIT_PT,
+    line_count,
     lines_height,
     sheet_rows_for,
     stacked_height,
-    wrap,
 )
 from generator.writers.zipfix import zip_entries
 
@@ -149,7 +149,7 @@ def flow_lines(flow: Flow) -> str:
 
 
 def fits_line(text: str, width_pt: float | None) -> bool:
-    return width_pt is None or len(wrap(text, width_pt, BODY_PT)) == 1
+    return width_pt is None or line_count(text, width_pt, BODY_PT) == 1
 
 
 def option_lines(numbered: list[str], columns: int, width_pt: float | None) -> list[str]:
@@ -454,7 +454,7 @@ class SheetLayout:
         look = look_of(slot.look)
         if look.stacked:
             return stacked_height(text, look.size)
-        return lines_height(len(wrap(text, self.width_pt(slot), look.size)), look.size)
+        return lines_height(line_count(text, self.width_pt(slot), look.size), look.size)
 
     def width_pt(self, slot: Slot) -> float:
         return (slot.right - slot.left + 1) * self.column_units * UNIT_PT
