@@ -19,6 +19,7 @@ The layout is plain data (``SheetLayout``); ``xlsx_xml`` writes it out, each she
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, replace
@@ -126,6 +127,7 @@ ROLE_LOOKS = {
 HEADING_LOOKS = {1: "title", 2: "h2"}
 
 
+@functools.cache  # asked for every range and every piece of text: a few keys, frozen looks
 def look_of(key: str) -> Look:
     """A look by key; ``label+stacked`` is the label look set vertically."""
     base, _, variant = key.partition("+")
