@@ -34,6 +34,7 @@ from generator.layout.ir import (
 )
 from generator.writers import writer
 from generator.writers import xlsx as xw
+from generator.writers import xlsx_metrics as xm
 from generator.writers.xlsx_metrics import (
     BAND_LINES,
     BREAK_OFFSET_PT,
@@ -651,6 +652,16 @@ def test_wrap_fills_lines_to_the_capacity() -> None:
     assert wrap("あ" * 10 + "。い", width, 9) == ["あ" * 9, "あ。い"]
     assert wrap("あ" * 9 + "（い）", width, 9) == ["あ" * 9, "（い）"]
     assert wrap("あ" * 9 + "」。う", width, 9) == ["あ" * 8, "あ」。う"]
+
+
+def test_line_counts_are_wraps_lines_and_kept_only_for_texts_of_bounded_size() -> None:
+    width = 10 * 9 + 6
+    texts = ["あ" * 11, "a" * 17, "あ" * 10 + "。い", "一\n\n二", "", "あ" * (xm._COUNTED_TEXT_MAX + 1)]
+    for text in texts:
+        assert xm.line_count(text, width, 9) == len(wrap(text, width, 9))
+        assert xm.line_count(text, width, 9) == len(wrap(text, width, 9))  # the second time cached
+    assert ("あ" * 11, width, 9) in xm._COUNTS
+    assert ("あ" * (xm._COUNTED_TEXT_MAX + 1), width, 9) not in xm._COUNTS
 
 
 def check_heights(ws) -> None:

@@ -19,6 +19,7 @@ The layout is plain data (``SheetLayout``); ``xlsx_xml`` writes it out, each she
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -49,10 +50,10 @@ from generator.writers.xlsx_metrics import (
     ROW_PADDING_PT,
     UNIT_PT,
     band_heights,
+    line_count,
     lines_height,
     sheet_rows_for,
     stacked_height,
-    wrap,
 )
 from generator.writers.zipfix import zip_entries
 
@@ -127,6 +128,7 @@ ROLE_LOOKS = {
 HEADING_LOOKS = {1: "title", 2: "h2"}
 
 
+@functools.cache  # asked for every range and every piece of text: a few keys, frozen looks
 def look_of(key: str) -> Look:
     """A look by key; ``label+stacked`` is the label look set vertically."""
     base, _, variant = key.partition("+")
@@ -150,7 +152,7 @@ def flow_lines(flow: Flow) -> str:
 
 
 def fits_line(text: str, width_pt: float | None) -> bool:
-    return width_pt is None or len(wrap(text, width_pt, BODY_PT)) == 1
+    return width_pt is None or line_count(text, width_pt, BODY_PT) == 1
 
 
 def option_lines(numbered: list[str], columns: int, width_pt: float | None) -> list[str]:
@@ -551,7 +553,7 @@ class SheetLayout:
             return self.need(slot.units[index], slot)
         size = look_of(slot.look).size
         return max(
-            lines_height(len(wrap(check_line(box), self.span_pt(left, right), size)), size)
+            lines_height(line_count(check_line(box), self.span_pt(left, right), size), size)
             for box, (left, right) in zip(boxes, self.box_columns(slot, len(boxes)), strict=True)
         )
 
@@ -594,7 +596,7 @@ class SheetLayout:
         look = look_of(slot.look)
         if look.stacked:
             return stacked_height(text, look.size)
-        return lines_height(len(wrap(text, self.width_pt(slot), look.size)), look.size)
+        return lines_height(line_count(text, self.width_pt(slot), look.size), look.size)
 
     def width_pt(self, slot: Slot) -> float:
         return self.span_pt(slot.left, slot.right)

@@ -116,6 +116,27 @@ def wrap(text: str, width_pt: float, size_pt: float) -> list[str]:
     return lines
 
 
+# line counts of texts met before: (text, width, size) → count; bounded in entries and text length
+_COUNTS: dict[tuple[str, float, float], int] = {}
+_COUNTS_MAX = 20_000
+_COUNTED_TEXT_MAX = 4_000  # characters: no few huge cells fill the memory
+
+
+def line_count(text: str, width_pt: float, size_pt: float) -> int:
+    """How many lines ``wrap`` breaks ``text`` into. Cached: a document asks for the same text in
+    the same width again and again (an options line tried whole, then in its cell; a 基礎 repeating
+    its 重点's cells; the same block text in every assessment a build worker renders)."""
+    key = (text, width_pt, size_pt)
+    count = _COUNTS.get(key)
+    if count is None:
+        count = len(wrap(text, width_pt, size_pt))
+        if len(text) <= _COUNTED_TEXT_MAX:
+            if len(_COUNTS) >= _COUNTS_MAX:
+                _COUNTS.clear()
+            _COUNTS[key] = count
+    return count
+
+
 def line_pt(size_pt: float) -> float:
     return size_pt * LINE_FACTOR
 
