@@ -12,7 +12,8 @@ Two ways, both in the assessment's folder (README「検査」):
           理由: 公表版の（別添２）19行目も説明欄が空欄（熊谷市 令和6年12月25日公表）
 
 An acknowledged message is listed, not counted (``--strict`` fails only on the others). Findings
-about the content (ids C, R, G, T) can be acknowledged, errors included: a faithful copy of a
+about the content (ids C, R, G, T, and E: a 公表日 outside its form's edition, which a city may have
+published on the older form during the change-over) can be acknowledged, errors included: a faithful copy of a
 published document keeps its gaps; problems that stop the document from being read or printed
 (Y, S, B) cannot. An acknowledgement that matches nothing any more is itself reported (A01), as
 is one without reason or with an unknown id (A02).
@@ -29,7 +30,7 @@ from .yamlsource import YMap, YScalar, YSeq, load
 
 ACK_FILE = "確認済み"  # stem of the list file; the reader skips it
 ACK_KEY = "確認済み"
-ACKNOWLEDGEABLE = ("C", "R", "G", "T")  # content findings; structure (Y, S, B) must be fixed
+ACKNOWLEDGEABLE = ("C", "R", "G", "T", "E")  # content findings; structure (Y, S, B) must be fixed
 _COMMENT = re.compile(
     r"#\s*hyoka:\s*確認済み\s+(?P<ids>(?:[A-Z][A-Z0-9]*[\s,、]+)*[A-Z][A-Z0-9]*)(?:[\s　]+(?P<reason>.*))?$"
 )
@@ -191,16 +192,17 @@ def _entry(entry: object, folder: Path, problems: Reporter) -> Ack | None:
 
 
 def _checked(ids: list[str], reason: str, loc: Location, problems: Reporter) -> Ack | None:
+    from .form.editions import RULE_ID as EDITION_RULE
     from .rules.registry import all_rules
 
-    known = {r.id for r in all_rules()}
+    known = {r.id for r in all_rules()} | {EDITION_RULE}  # E01 is the reader's, not a registered rule
     bad = [i for i in ids if i not in known or i[:1] not in ACKNOWLEDGEABLE]
     if not ids or bad:
         problems.error(
             loc,
             ACK_FILE,
             f"確認済みにできる規則の ID ではありません: {'、'.join(bad) or '（なし）'}。"
-            "確認済みにできるのは C・R・G・T で始まる規則です（hyoka check の [ ] 内の ID）。",
+            "確認済みにできるのは C・R・G・T・E で始まる規則です（hyoka check の [ ] 内の ID）。",
         )
         return None
     if not reason:

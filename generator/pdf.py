@@ -1,17 +1,24 @@
 """PDF for publication through LibreOffice, with the same bytes from the same sources.
 
-Route: the DOCX printed by Writer. Measured on the three examples (LibreOffice 7.4, the form's
-ＭＳ 明朝 replaced by IPAexMincho), pages of the DOCX route / of the XLSX route printed by Calc:
+Route: the DOCX printed by Writer. Measured on every example document (LibreOffice 7.4, the
+form's ＭＳ 明朝 replaced by IPAexMincho), pages of the DOCX route / of the XLSX route printed by
+Calc, and lines beginning with 「。」「、」「）」 in the XLSX route's print:
 
-    asahikawa-kenkozoshin  22 / 26   (the XLSX route before issue 12: 39)
-    atsugi-kokuho          76 / 80   (108)
-    kumagaya-yobosesshu    37 / 43   (62)
+                                 pages          XLSX route       lines beginning with 。、）
+                                 DOCX / XLSX    before issue 12  (XLSX route, before → now)
+    asahikawa-kenkozoshin        22 / 24        39               44 → 0
+    asahikawa-kenkozoshin-基礎    7 /  7                           4 → 0
+    atsugi-kokuho                76 / 80        108              104 → 0
+    atsugi-kokuho-基礎            8 /  8                           9 → 0
+    kumagaya-yobosesshu          37 / 38        62               72 → 0
+    kumagaya-yobosesshu-基礎      7 /  7                           3 → 0
+    mihon-jidofuyo                7 /  7                           2 → 0
 
-Writer lays the text out itself (row heights from the text, no estimate), applies Japanese line
-breaking (no line begins with 「。」; Calc ignores the forbidden-character rules for cells read
-from XLSX and printed lines beginning with 「。」 and 「、」), keeps headings with what follows and
-repeats table headers on every page. The XLSX route stays available (``route="xlsx"``); its page
-count is tested against the DOCX route's (tests/test_print.py).
+Both routes now break lines the Japanese way and keep headings with what follows; Writer still
+prints closer to the form: it lays the text out itself (row heights from the text, no estimate),
+splits a table row between any two lines where Calc's rows end only between bands of four
+(xlsx_metrics.band_heights), and prints fewer pages. The XLSX route stays available
+(``route="xlsx"``); its page count is tested against the DOCX route's (tests/test_print.py).
 
 LibreOffice writes the time of the run into /CreationDate and a random /ID: the PDF is rewritten
 (pikepdf) with the document's timestamp (``SOURCE_DATE_EPOCH`` or the 公表日), an /ID derived from
@@ -20,6 +27,7 @@ its content, its title and its language, so two builds give identical bytes.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -84,34 +92,68 @@ def profile_xcu() -> str:
     )
 
 
+def _soffice(profile: Path, target: str, outdir: Path, source: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            soffice_path(),
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(outdir),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def _failed(proc: subprocess.CompletedProcess[str]) -> HyokaError:
+    return HyokaError(
+        f"LibreOffice が PDF に変換できませんでした: {proc.stderr.strip() or proc.stdout.strip()}"
+    )
+
+
+# Calc applies the forbidden-character rules of Japanese line breaking (no line begins with 「。」
+# or 「、」, none ends with 「（」) only to cells whose style says so (Format Cells → Asian
+# Typography), and its default is off; an XLSX cannot say it (Excel always applies them). Before
+# this, Calc's print of the examples had 44 / 104 / 72 lines beginning with 「。」「、」「）」.
+# The XLSX is therefore printed through a flat ODS whose default cell style turns the rules on.
+_DEFAULT_CELL_STYLE = re.compile(r'<style:style style:name="Default" style:family="table-cell"\s*>')
+_KINSOKU = '<style:paragraph-properties style:line-break="strict"/>'
+
+
+def with_kinsoku(fods: str) -> str:
+    """The flat ODS with Japanese line breaking on for every cell (its default cell style)."""
+    match = _DEFAULT_CELL_STYLE.search(fods)
+    if match is None:
+        raise HyokaError("LibreOffice の書き出した表計算文書に既定のセルスタイルが見つかりません")
+    return fods[: match.end()] + _KINSOKU + fods[match.end() :]
+
+
 def convert(source: Path, outdir: Path) -> Path:
     """``source`` (DOCX or XLSX) printed to ``outdir/<stem>.pdf`` by LibreOffice in a private
-    profile (parallel runs stay apart; the fonts are substituted as the form needs)."""
-    soffice = soffice_path()
-    with tempfile.TemporaryDirectory() as profile:
-        user = Path(profile) / "user"
-        user.mkdir()
+    profile (parallel runs stay apart; the fonts are substituted as the form needs). An XLSX goes
+    through a flat ODS first, with Japanese line breaking turned on (``with_kinsoku``)."""
+    with tempfile.TemporaryDirectory() as work:
+        profile = Path(work) / "profile"
+        user = profile / "user"
+        user.mkdir(parents=True)
         (user / "registrymodifications.xcu").write_text(profile_xcu(), encoding="utf-8")
-        proc = subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation={Path(profile).as_uri()}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(outdir),
-                str(source),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
+        printed = source
+        if source.suffix.lower() == ".xlsx":
+            proc = _soffice(profile, "fods", Path(work), source)
+            fods = Path(work) / (source.stem + ".fods")
+            if proc.returncode != 0 or not fods.exists():
+                raise _failed(proc)
+            fods.write_text(with_kinsoku(fods.read_text(encoding="utf-8")), encoding="utf-8")
+            printed = fods
+        proc = _soffice(profile, "pdf", outdir, printed)
     pdf = outdir / (source.stem + ".pdf")
     if proc.returncode != 0 or not pdf.exists():
-        raise HyokaError(
-            f"LibreOffice が PDF に変換できませんでした: {proc.stderr.strip() or proc.stdout.strip()}"
-        )
+        raise _failed(proc)
     return pdf
 
 

@@ -81,11 +81,14 @@ class Budget:
 
 
 @in_rule_scope("Y")  # YAML の書き方 (README「検査」)
-def load(path: Path, reporter: Reporter, budget: Budget | None = None) -> YNode | None:
-    """Compose one YAML file; syntax errors, duplicate keys and refused input go to the reporter."""
+def load(
+    path: Path, reporter: Reporter, budget: Budget | None = None, *, data: bytes | None = None
+) -> YNode | None:
+    """Compose one YAML file; syntax errors, duplicate keys and refused input go to the reporter.
+    ``data``: the file's bytes when the caller has read them already (with ``read_source``)."""
     shown = display_path(path)
     try:
-        text = read_source(path).decode("utf-8")
+        text = (read_source(path) if data is None else data).decode("utf-8")
     except SourceFileError as exc:
         reporter.error(Location(shown, 1, 1), "", str(exc))
         return None
@@ -165,13 +168,21 @@ _UNPRINTABLE = re.compile(
 )
 _REFUSED = ""  # the tag of a value dropped for its tag (read as null)
 _RESOLVER = yaml.resolver.Resolver()
+# The first characters the resolver's implicit patterns look at (「」 for the empty value): a plain
+# scalar starting with any other character resolves to a string without trying a pattern.
+_RESOLVED_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers)
+assert None not in _RESOLVED_FIRST and not _RESOLVER.yaml_path_resolvers  # no pattern for every value
+_SCALAR = yaml.ScalarEvent
+_ALIAS = yaml.AliasEvent
+_MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
 
 
 class _Refused(Exception):
     """A limit was reached; the reporter has the message."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Open:
     """A sequence or mapping being built, with what its next event completes."""
 
@@ -179,6 +190,7 @@ class _Open:
     tag: str
     anchor: str | None
     first: int  # the node count when it opened: its size, for aliases of it, is the difference
+    is_seq: bool
     key: YNode | None = None  # a mapping's key waiting for its value
     key_tag: str = ""
 
@@ -214,15 +226,61 @@ class _Builder:
         finally:
             parser.dispose()
 
-    def _events(self, parser) -> YNode | None:  # noqa: ANN001 - a PyYAML loader (C or Python)
+    def _events(self, parser) -> YNode | None:  # noqa: ANN001, C901 - a PyYAML loader (C or Python)
+        # The loop runs for every scalar of every file read (about 15,000 for the largest example
+        # with its blocks), so the common cases are inlined: a plain or quoted scalar, attached to
+        # a list or as a mapping's new key or value; anything unusual takes the methods below.
         stack: list[_Open] = []
         root: YNode | None = None
         documents = 0
+        get_event = parser.get_event
+        shown = self.shown
+        budget = self.budget
         while True:
-            event = parser.get_event()
-            if event is None or isinstance(event, yaml.StreamEndEvent):
+            event = get_event()
+            kind = type(event)  # PyYAML's event classes are not subclassed
+            if kind is _SCALAR:
+                mark = event.start_mark
+                self.nodes += 1
+                budget.nodes -= 1
+                if budget.nodes < 0 or self.nodes > MAX_NODES:
+                    self._count(mark, 0)  # refuses, as counting one more node did
+                value = event.value
+                if bad := _UNPRINTABLE.search(value):
+                    self._unprintable(event, bad[0])
+                tag = event.tag
+                if tag is None or tag == "!":
+                    implicit = event.implicit
+                    if not implicit[0]:  # quoted: a string
+                        tag = _STR
+                    elif value[:1] in _RESOLVED_FIRST:
+                        tag = _RESOLVER.resolve(yaml.ScalarNode, value, implicit)
+                    else:  # no implicit resolver starts with this character: a string
+                        tag = _STR
+                done: YNode = YScalar(Location(shown, mark.line + 1, mark.column + 1), value, tag)
+                if event.anchor is not None or tag not in _ALLOWED_TAGS:
+                    done, tag = self._finish(done, tag, event.anchor, 1)
+            elif kind is _MAPPING_END or kind is _SEQUENCE_END:
+                closed = stack.pop()
+                done, tag = self._finish(closed.node, closed.tag, closed.anchor, self.nodes - closed.first)
+            elif kind is _MAPPING_START or kind is _SEQUENCE_START:
+                self._count(event.start_mark)
+                if len(stack) >= MAX_DEPTH:
+                    self.refuse(
+                        event.start_mark,
+                        f"入れ子が深すぎます（{MAX_DEPTH} 段まで）。字下げやかっこの対応を確認してください。",
+                    )
+                node_kind = yaml.SequenceNode if kind is _SEQUENCE_START else yaml.MappingNode
+                tag = self._tag(event.tag, node_kind, None, event.implicit)
+                loc = self._at(event.start_mark)
+                node: YSeq | YMap = YSeq(loc) if node_kind is yaml.SequenceNode else YMap(loc)
+                stack.append(_Open(node, tag, event.anchor, self.nodes - 1, node_kind is yaml.SequenceNode))
+                continue
+            elif kind is _ALIAS:
+                done, tag = self._alias(event)
+            elif event is None or kind is yaml.StreamEndEvent:
                 return root
-            if isinstance(event, yaml.DocumentStartEvent):
+            elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:  # as PyYAML's composer says it
                     raise yaml.composer.ComposerError(
@@ -232,41 +290,20 @@ class _Builder:
                         event.start_mark,
                     )
                 continue
-            if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
-                continue
-            done: tuple[YNode, str] | None = None
-            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                self._count(event.start_mark)
-                if len(stack) >= MAX_DEPTH:
-                    self.refuse(
-                        event.start_mark,
-                        f"入れ子が深すぎます（{MAX_DEPTH} 段まで）。字下げやかっこの対応を確認してください。",
-                    )
-                kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
-                tag = self._tag(event.tag, kind, None, event.implicit)
-                loc = self._at(event.start_mark)
-                node: YSeq | YMap = YSeq(loc) if kind is yaml.SequenceNode else YMap(loc)
-                stack.append(_Open(node, tag, event.anchor, self.nodes - 1))
-                continue
-            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                closed = stack.pop()
-                done = self._finish(closed.node, closed.tag, closed.anchor, self.nodes - closed.first)
-            elif isinstance(event, yaml.ScalarEvent):
-                self._count(event.start_mark)
-                if bad := _UNPRINTABLE.search(event.value):
-                    self._unprintable(event, bad[0])
-                tag = self._tag(event.tag, yaml.ScalarNode, event.value, event.implicit)
-                done = self._finish(
-                    YScalar(self._at(event.start_mark), event.value, tag), tag, event.anchor, 1
-                )
-            elif isinstance(event, yaml.AliasEvent):
-                done = self._alias(event)
-            if done is None:
+            else:  # the stream's start, a document's end
                 continue
             if not stack:
-                root = done[0]
+                root = done
+                continue
+            parent = stack[-1]
+            if parent.is_seq:
+                parent.node.items.append(done)  # type: ignore[union-attr]
+            elif parent.key is None:
+                parent.key, parent.key_tag = done, tag
             else:
-                self._attach(stack[-1], *done)
+                key, parent.key = parent.key, None
+                if parent.key_tag != _REFUSED:  # a refused tag on the key is reported already
+                    self._entry(parent.node, key, done)  # type: ignore[arg-type]
 
     def _unprintable(self, event: yaml.ScalarEvent, char: str) -> None:
         where = event.value.index(char) + 1
@@ -326,17 +363,6 @@ class _Builder:
         node, tag, size = self.anchors[event.anchor]
         self._count(event.start_mark, size)
         return node, tag
-
-    def _attach(self, parent: _Open, node: YNode, tag: str) -> None:
-        if isinstance(parent.node, YSeq):
-            parent.node.items.append(node)
-            return
-        if parent.key is None:
-            parent.key, parent.key_tag = node, tag
-            return
-        key, parent.key = parent.key, None
-        if parent.key_tag != _REFUSED:  # a refused tag on the key is reported already
-            self._entry(parent.node, key, node)
 
     def _entry(self, mapping: YMap, key_node: YNode, value: YNode) -> None:
         key_loc = key_node.loc

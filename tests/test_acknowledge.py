@@ -136,3 +136,20 @@ def test_acceptance_provision_outside_the_network_while_box_checked(tmp_path: Pa
     result = check(tmp_path, "sources/x")
     errors = [d for d in diagnostics(result.stderr) if d.level == "エラー" and d.rule == "R08"]
     assert result.code == 1 and errors, result.describe()
+
+
+def test_a_published_date_outside_the_edition_can_be_acknowledged(tmp_path: Path) -> None:
+    """E01 (公表日 outside the form's edition) is a warning a city may keep: a document published on
+    the older form during the change-over prints the date it was published."""
+    folder = copy_example(tmp_path)
+    cover = folder / "0_表紙.yaml"
+    replace_once(cover, "公表日: 令和7年12月1日", "公表日: 令和3年4月1日")
+    result = check(tmp_path, "sources/asahikawa-kenkozoshin", "--strict")
+    e01 = [d for d in diagnostics(result.stderr) if d.rule == "E01"]
+    assert result.code == 1 and e01 and e01[0].line == line_of(cover, "公表日"), result.describe()
+    replace_once(
+        cover, "公表日: 令和3年4月1日", "公表日: 令和3年4月1日  # hyoka: 確認済み E01 旧様式のまま公表"
+    )
+    result = check(tmp_path, "sources/asahikawa-kenkozoshin", "--strict")
+    assert not [d for d in diagnostics(result.stderr) if d.rule in ("E01", "A02")], result.describe()
+    assert "（確認済み: 旧様式のまま公表）" in result.stdout

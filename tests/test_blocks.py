@@ -206,6 +206,24 @@ def test_a_bad_block_file_is_an_error_at_its_line(
     assert library.get("bad") is None and "bad" in library.broken
 
 
+def test_a_block_file_read_again_in_the_same_process_reports_the_same_and_sees_edits(
+    tmp_path: Path,
+) -> None:
+    # parsed once per process (a build worker renders many assessments): every reporter still
+    # gets the file's problems, and a file whose bytes changed is read again
+    bad = "title: x\ntitel: y\nversions: []\n"
+    library_of(tmp_path, {"b": bad})
+    first, second = Reporter(), Reporter()
+    path = tmp_path / "shipped" / "b.yaml"
+    assert lib.load_block("b", path, False, first) is None
+    assert lib.load_block("b", path, False, second) is None
+    assert first.diagnostics and first.diagnostics == second.diagnostics
+    path.write_text(TWO_VERSIONS, encoding="utf-8")
+    fixed = Reporter()
+    block = lib.load_block("b", path, False, fixed)
+    assert block is not None and not fixed.diagnostics and block.newest.version == "2025-08"
+
+
 def test_a_build_reads_only_the_blocks_it_uses_and_check_reads_them_all(example_copy: Path) -> None:
     path = write_block(example_copy.parent / "blocks", "unused", "title: x\nversions: nope\n")
     (loaded,) = load_all([example_copy], Reporter(), every_block=False)

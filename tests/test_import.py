@@ -351,3 +351,30 @@ def test_round_trip_through_the_pdf_keeps_the_text(tmp_path: Path, fidelity, nam
     reference = "\n".join(fidelity.output_blocks([out / name / f"{name}.html"]))
     recall, _, missing = fidelity.measure(reference, fidelity.output_blocks([again / name / f"{name}.html"]))
     assert recall >= 0.99, (recall, missing[:5])
+
+
+def test_the_edition_mark_picks_the_form_before_any_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A document that prints a form's mark is read as that form alone; one without any mark is
+    read as every known form, and the best reading wins (a seed extraction prints no mark)."""
+    from generator import importer
+    from generator.form.registry import all_forms
+    from generator.importer.cells import Cell, read_rows
+
+    walked: list[str] = []
+    real_run = importer.Walker.run
+
+    def counting_run(self: importer.Walker, rows: list) -> None:  # noqa: ANN001
+        walked.append(self.form.mark)
+        real_run(self, rows)
+
+    monkeypatch.setattr(importer.Walker, "run", counting_run)
+    rows = read_rows(SEEDS / "001_ed1538986043b221.txt")
+    kiso = next(f for f in all_forms() if f.mark.endswith("様式2]"))
+
+    importer._best_walk(rows)
+    assert len(walked) == len(all_forms())
+
+    walked.clear()
+    chosen = importer._best_walk([[Cell(kiso.mark, "1 行目")], *rows])
+    assert walked == [kiso.mark]
+    assert chosen.form is kiso

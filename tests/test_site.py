@@ -18,7 +18,7 @@ import lxml.html
 import pytest
 import yaml
 
-from generator.site import search
+from generator.site import names, search
 from generator.site.pages import human_size
 from generator.site.search import bigrams, normalise
 from tests.browser import chromium
@@ -27,6 +27,7 @@ from tests.conftest import EXAMPLE, EXAMPLE_NAME, SOURCES, copy_example, run_cli
 AXE_HOME = Path(os.environ.get("HYOKA_NODE_CACHE", Path.home() / ".cache" / "hyoka" / "node"))
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 COPY = "asahikawa-copy"
+KISO = "-基礎"  # the paired 基礎項目評価書's suffix (generator.documents): the example has one
 
 
 def _cover_number(folder: Path, number: int) -> None:
@@ -77,28 +78,38 @@ def test_site_files(site: Path) -> None:
         for p in site.rglob("*")
         if not p.name.startswith(".") and not p.relative_to(site).as_posix().startswith("search/")
     )
-    assert names == [
-        COPY,
-        f"{COPY}/{COPY}.docx",
-        f"{COPY}/{COPY}.xlsx",
-        f"{COPY}/index.html",
-        EXAMPLE_NAME,
-        f"{EXAMPLE_NAME}/{EXAMPLE_NAME}.docx",
-        f"{EXAMPLE_NAME}/{EXAMPLE_NAME}.xlsx",
-        f"{EXAMPLE_NAME}/index.html",
-        "index.html",
-        "list.js",
-        "search",
-        "search.js",
-        "site.css",
-    ]
+    assert names == sorted(
+        [
+            COPY,
+            f"{COPY}/{COPY}.docx",
+            f"{COPY}/{COPY}.xlsx",
+            f"{COPY}/index.html",
+            COPY + KISO,
+            f"{COPY}{KISO}/{COPY}{KISO}.docx",
+            f"{COPY}{KISO}/{COPY}{KISO}.xlsx",
+            f"{COPY}{KISO}/index.html",
+            EXAMPLE_NAME,
+            f"{EXAMPLE_NAME}/{EXAMPLE_NAME}.docx",
+            f"{EXAMPLE_NAME}/{EXAMPLE_NAME}.xlsx",
+            f"{EXAMPLE_NAME}/index.html",
+            EXAMPLE_NAME + KISO,
+            f"{EXAMPLE_NAME}{KISO}/{EXAMPLE_NAME}{KISO}.docx",
+            f"{EXAMPLE_NAME}{KISO}/{EXAMPLE_NAME}{KISO}.xlsx",
+            f"{EXAMPLE_NAME}{KISO}/index.html",
+            "index.html",
+            "list.js",
+            "search",
+            "search.js",
+            "site.css",
+        ]
+    )
     assert (site / "search" / "meta.js").is_file()
     assert list((site / "search" / "g").glob("*.js")) and list((site / "search" / "t").glob("*.js"))
     assert not list(site.rglob("*.tmp")) and not list(site.parent.glob(".site.hyoka-*"))
     build = site.parent / EXAMPLE_NAME
-    assert (site / EXAMPLE_NAME / f"{EXAMPLE_NAME}.docx").read_bytes() == (
-        build / f"{EXAMPLE_NAME}.docx"
-    ).read_bytes()
+    for name in (EXAMPLE_NAME, EXAMPLE_NAME + KISO):  # each document's own downloads, as built
+        for fmt in ("docx", "xlsx"):
+            assert (site / name / f"{name}.{fmt}").read_bytes() == (build / f"{name}.{fmt}").read_bytes()
 
 
 def test_index_lists_every_assessment_with_downloads_and_sizes(site: Path) -> None:
@@ -109,17 +120,24 @@ def test_index_lists_every_assessment_with_downloads_and_sizes(site: Path) -> No
     ]
     table = tree.find(".//table")
     headers = [th.text_content() for th in table.find("thead").iter("th")]
-    assert headers == ["評価書番号", "評価書名", "評価実施機関名", "公表日", "ダウンロード"]
+    assert headers == ["評価書番号", "評価書名", "種類", "評価実施機関名", "公表日", "ダウンロード"]
     assert all(th.get("scope") == "col" for th in table.find("thead").iter("th"))
     rows = table.find("tbody").findall("tr")
-    assert [r[0].text_content() for r in rows] == ["15", "99"]  # by number
+    # by number; a 重点 and its paired 基礎 share it, the 重点 first
+    assert [(r[0].text_content(), r[2].text_content()) for r in rows] == [
+        ("15", "重点項目評価書"),
+        ("15", "基礎項目評価書"),
+        ("99", "重点項目評価書"),
+        ("99", "基礎項目評価書"),
+    ]
+    assert [r.get("data-kind") for r in rows] == [r[2].text_content() for r in rows]
     first = rows[0]
     assert first[1].tag == "th" and first[1].get("scope") == "row"
     assert first[1].text_content() == "健康増進事業に関する事務"
     assert first[1].find("a").get("href") == f"./{EXAMPLE_NAME}/index.html"
-    assert first[2].text_content() == "旭川市長"
-    assert first[3].text_content() == "令和7年12月1日"
-    links = first[4].findall(".//a")
+    assert first[3].text_content() == "旭川市長"
+    assert first[4].text_content() == "令和7年12月1日"
+    links = first[5].findall(".//a")
     docx = site / EXAMPLE_NAME / f"{EXAMPLE_NAME}.docx"
     xlsx = site / EXAMPLE_NAME / f"{EXAMPLE_NAME}.xlsx"
     assert [a.get("href") for a in links] == [
@@ -129,6 +147,31 @@ def test_index_lists_every_assessment_with_downloads_and_sizes(site: Path) -> No
     assert links[0].text_content().startswith(f"DOCX（{human_size(docx.stat().st_size)}）")
     assert links[1].text_content().startswith(f"XLSX（{human_size(xlsx.stat().st_size)}）")
     assert "各市の担当部署" in tree.text_content()  # 連絡先
+    # the paired 基礎: its own page and its own files
+    kiso = EXAMPLE_NAME + KISO
+    assert rows[1][1].find("a").get("href") == names.href(kiso, "index.html")
+    assert [a.get("href") for a in rows[1][5].findall(".//a")] == [
+        names.href(kiso, f"{kiso}.docx"),
+        names.href(kiso, f"{kiso}.xlsx"),
+    ]
+    # the filter by 種類 is offered: the site holds two forms
+    options = [o.get("value") for o in tree.find(".//select[@id='kind-filter']").iter("option")]
+    assert options == ["", "基礎項目評価書", "重点項目評価書"]
+
+
+def test_the_pages_of_a_pair_link_to_each_other(site: Path) -> None:
+    kiso = EXAMPLE_NAME + KISO
+    juten_page = _tree(site / EXAMPLE_NAME / "index.html")
+    kiso_page = _tree(site / kiso / "index.html")
+    assert [(a.text_content(), a.get("href")) for a in juten_page.iterfind(".//p[@class='related']/a")] == [
+        ("この事務の基礎項目評価書", names.href(kiso, "index.html", up=1))
+    ]
+    assert [(a.text_content(), a.get("href")) for a in kiso_page.iterfind(".//p[@class='related']/a")] == [
+        ("この事務の重点項目評価書", names.href(EXAMPLE_NAME, "index.html", up=1))
+    ]
+    assert kiso_page.find(".//title").text.endswith("特定個人情報保護評価書（基礎項目評価書）")
+    downloads = [a.get("href") for a in kiso_page.find(".//p[@class='downloads']").iter("a")]
+    assert downloads == [names.href(f"{kiso}.docx"), names.href(f"{kiso}.xlsx")]
 
 
 def test_human_sizes() -> None:
@@ -192,18 +235,70 @@ def test_second_run_writes_nothing(tmp_path: Path) -> None:
 
 def test_an_edit_renders_only_its_page(tmp_path: Path) -> None:
     site = _site(tmp_path)
-    other = (site / EXAMPLE_NAME / "index.html").stat().st_ino
+    others = [(site / name / "index.html").stat().st_ino for name in (EXAMPLE_NAME, EXAMPLE_NAME + KISO)]
     shards = sorted(p.name for p in (site / "search" / "g").iterdir())
+    before_shards = {p.name: p.stat().st_ino for p in (site / "search" / "g").iterdir()}
     cover = tmp_path / "sources" / COPY / "0_表紙.yaml"
     cover.write_text(cover.read_text(encoding="utf-8").replace("健康増進", "健康づくり"), encoding="utf-8")
     result = run_cli("site", "sources", "--out", "out/site", "--build", "out", "-j", "1", cwd=tmp_path)
     assert result.code == 0, result.describe()
-    assert "作り直したページ 1 件" in result.stdout
-    assert (site / EXAMPLE_NAME / "index.html").stat().st_ino == other  # linked from the old site
+    assert "作り直したページ 2 件" in result.stdout  # the cover is the 重点's and its 基礎's
+    # linked from the old site
+    assert [(site / n / "index.html").stat().st_ino for n in (EXAMPLE_NAME, EXAMPLE_NAME + KISO)] == others
     assert "健康づくり" in (site / COPY / "index.html").read_text(encoding="utf-8")
+    assert "健康づくり" in (site / (COPY + KISO) / "index.html").read_text(encoding="utf-8")
     assert sorted(p.name for p in (site / "search" / "g").iterdir()) == shards
     meta = (site / "search" / "meta.js").read_text(encoding="utf-8")
     assert search.page_key(COPY) in meta and search.page_key(EXAMPLE_NAME) in meta
+    # the search index was patched, not merged again: some shards are the old files, and the
+    # whole site is byte for byte the one a fresh run makes
+    after = {p.name: p.stat().st_ino for p in (site / "search" / "g").iterdir()}
+    assert set(before_shards.items()) & set(after.items()), "no shard was kept"
+    assert set(before_shards.items()) != set(after.items()), "no shard was written"
+    fresh = run_cli("site", "sources", "--out", "out/fresh", "--build", "out", cwd=tmp_path)
+    assert fresh.code == 0, fresh.describe()
+    assert _files(site) == _files(tmp_path / "out" / "fresh")
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file() and p.name != ".hyoka-site.json"
+    }
+
+
+def test_the_build_s_current_html_is_used_and_a_stale_one_is_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.commands import site as site_command
+    from generator.writers import html as html_writer
+
+    copy_example(tmp_path)
+    shutil.copy(SOURCES / "city.yaml", tmp_path / "sources" / "city.yaml")
+    built = run_cli("build", "sources", "--out", "out", "--quiet", cwd=tmp_path)  # html too
+    assert built.code == 0, built.describe()
+
+    def no_render(doc: object) -> bytes:
+        raise AssertionError("the page was rendered again, not taken from the build")
+
+    monkeypatch.setattr(html_writer, "render", no_render)
+    monkeypatch.chdir(tmp_path)
+    site_command.run([Path("sources")], Path("out/site"), Path("out"), None, quiet=True, jobs=1)
+    page = (tmp_path / "out" / "site" / EXAMPLE_NAME / "index.html").read_text(encoding="utf-8")
+    assert "健康増進事業に関する事務" in page
+    monkeypatch.undo()
+
+    # the site builds DOCX and XLSX only: the HTML left behind by an edit is not the page's
+    cover = tmp_path / "sources" / EXAMPLE_NAME / "0_表紙.yaml"
+    cover.write_text(cover.read_text(encoding="utf-8").replace("健康増進", "健康づくり"), encoding="utf-8")
+    result = run_cli("site", "sources", "--out", "out/site", "--build", "out", cwd=tmp_path)
+    assert result.code == 0, result.describe()
+    assert "健康づくり" not in (tmp_path / "out" / EXAMPLE_NAME / f"{EXAMPLE_NAME}.html").read_text(
+        encoding="utf-8"
+    )
+    for name in (EXAMPLE_NAME, EXAMPLE_NAME + KISO):
+        assert "健康づくり" in (tmp_path / "out" / "site" / name / "index.html").read_text(encoding="utf-8")
 
 
 def test_stale_pdf_is_not_offered(tmp_path: Path) -> None:
@@ -268,6 +363,8 @@ def _decode(text: str) -> list[tuple[int, int]]:
     """(page, item) pairs of a posting, as search.js reads it."""
     numbers, n, shift = [], 0, 0
     for char in text:
+        if char == search.SEP:  # between the pages' parts
+            continue
         v = search.ALPHABET.index(char)
         if v >= 32:
             n += (v - 32) << shift
@@ -275,9 +372,9 @@ def _decode(text: str) -> list[tuple[int, int]]:
         else:
             numbers.append(n + (v << shift))
             n, shift = 0, 0
-    pairs, page, i = [], -1, 0
+    pairs, i = [], 0
     while i < len(numbers):
-        page += numbers[i] + 1
+        page = numbers[i]
         count, local = numbers[i + 1], 0
         i += 2
         for _ in range(count):
@@ -287,21 +384,21 @@ def _decode(text: str) -> list[tuple[int, int]]:
     return pairs
 
 
+def _page_items(texts: dict, key: str) -> list[list[str]]:
+    return [item for k in range(100) if f"{key}-{k}" in texts for item in texts[f"{key}-{k}"]["items"]]
+
+
 def test_index_holds_the_items_of_every_page(site: Path) -> None:
     _, meta = _call(site / "search" / "meta.js")
-    assert meta["pages"] == [search.page_key(COPY), search.page_key(EXAMPLE_NAME)]  # folder order
+    documents = [COPY, COPY + KISO, EXAMPLE_NAME, EXAMPLE_NAME + KISO]  # folder order, 重点 first
+    assert meta["pages"] == [search.page_key(name) for name in documents]
     texts = {}
     for path in (site / "search" / "t").glob("*.js"):
         name, data = _call(path)
         assert path.name == f"{name}.js"
         texts[name] = data
-    mine = [
-        item
-        for k in range(100)
-        if f"{meta['pages'][1]}-{k}" in texts
-        for item in texts[f"{meta['pages'][1]}-{k}"]["items"]
-    ]
-    assert texts[f"{meta['pages'][1]}-0"]["page"] == [
+    mine = _page_items(texts, meta["pages"][2])
+    assert texts[f"{meta['pages'][2]}-0"]["page"] == [
         f"{EXAMPLE_NAME}/index.html",
         "健康増進事業に関する事務",
         "旭川市長",
@@ -315,9 +412,20 @@ def test_index_holds_the_items_of_every_page(site: Path) -> None:
     _, grams = _call(shard)
     pairs = _decode(grams["委託"])
     holding = [n for n, item in enumerate(mine) if "委託" in normalise(item[2])]
-    assert [local for page_number, local in pairs if page_number == 1] == holding
+    assert [local for page_number, local in pairs if page_number == 2] == holding
     # the form's own choice lists are not indexed: 「10人以上50人未満」 is printed in every assessment
     assert not any("10人以上50人未満" in item[2] for item in mine if "使用者数" not in item[1])
+
+    # the paired 基礎 is searched too: what only its own file says is found on its page
+    kiso = _page_items(texts, meta["pages"][3])
+    assert texts[f"{meta['pages'][3]}-0"]["page"][0] == names.href(EXAMPLE_NAME + KISO, "index.html")[2:]
+    kiso_ids = {e.get("id") for e in _tree(site / (EXAMPLE_NAME + KISO) / "index.html").iter() if e.get("id")}
+    assert kiso and all(item[0] in kiso_ids for item in kiso)
+    holding = [n for n, item in enumerate(kiso) if "宛名番号で" in item[2]]
+    assert holding and not any("宛名番号で" in item[2] for item in mine)
+    shard = site / "search" / "g" / f"{search.shard_of('宛名', meta['shards'])}.js"
+    pairs = _decode(_call(shard)[1]["宛名"])
+    assert set(holding) <= {local for page_number, local in pairs if page_number == 3}
 
 
 def test_postings_encoding_round_trips() -> None:
@@ -330,6 +438,38 @@ def test_postings_encoding_round_trips() -> None:
     expected = [(0, 0), (0, 2), (0, 3), (40, 0)] + [(1000, i) for i in range(80) if i % 4 in (0, 2, 3)]
     assert pairs == expected
     assert search.vlq(0) == "A" and search.vlq(31) == "f" and search.vlq(32) == "gB"
+
+
+def test_splicing_a_page_into_postings_gives_the_merged_ones() -> None:
+    """Replacing, adding or removing one page's part in place gives what merging every page's
+    postings afresh gives (the incremental site's index is the full one)."""
+    texts = ["委託先の管理", "委託", "再委託先", "なし", "管理の委託", "先に"]
+    pages = [[search.Item(0, f"r{i}", "", t) for i, t in enumerate(texts[k:] + texts[:k])] for k in range(6)]
+    pages += [pages[2] * 50]  # item numbers past one VLQ digit
+
+    def merged(page_items: list[list[search.Item]]) -> dict[str, str]:
+        postings = search.Postings()
+        for number, items in enumerate(page_items):
+            postings.add(number * 37, search.page_postings(items))  # page numbers past one digit
+        return {g: b.decode() for g, b in postings.grams.items()}
+
+    old = merged(pages)
+    for changed in range(len(pages)):
+        for new_items in ([], [search.Item(0, "x", "", "委託なし")], pages[(changed + 1) % len(pages)]):
+            new_pages = list(pages)
+            new_pages[changed] = new_items
+            expected = merged(new_pages)
+            before, after = search.page_postings(pages[changed]), search.page_postings(new_items)
+            spliced = dict(old)
+            for gram in before.keys() | after.keys():
+                posting = search.splice(spliced.get(gram, ""), changed * 37, after.get(gram))
+                if posting:
+                    spliced[gram] = posting
+                else:
+                    del spliced[gram]
+            assert spliced == expected, (changed, new_items[:1])
+    shard = search.shard_file(3, old)
+    assert search.read_shard(shard, 3) == old
 
 
 # ---------------------------------------------------------------------------
@@ -485,6 +625,32 @@ def test_search_ignores_width_and_finds_nothing_politely(site: Path) -> None:
 
 
 @pytest.mark.slow
+def test_a_reader_finds_the_paired_kiso_by_filter_link_and_search(site: Path) -> None:
+    kiso_pages = [names.href(EXAMPLE_NAME + KISO, "index.html"), names.href(COPY + KISO, "index.html")]
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto((site / "index.html").as_uri())
+        assert page.is_visible("#kind-filter")  # two forms on the site
+        page.select_option("#kind-filter", "基礎項目評価書")
+        shown = page.eval_on_selector_all(
+            "tbody tr:not([hidden]) th a", "links => links.map(a => a.getAttribute('href'))"
+        )
+        assert shown == kiso_pages  # by number: 15, 99
+        page.click(f"tbody a[href='{kiso_pages[0]}']")
+        assert _file(page.url) == site / (EXAMPLE_NAME + KISO) / "index.html"
+        page.click("nav.toc >> text=この事務の重点項目評価書")
+        assert _file(page.url) == site / EXAMPLE_NAME / "index.html"
+        page.click("nav.toc >> text=この事務の基礎項目評価書")
+        assert _file(page.url) == site / (EXAMPLE_NAME + KISO) / "index.html"
+        # what only the 基礎's own file says is found, on the 基礎 pages
+        results = _search(page, "宛名番号で")
+        assert results and {_file(r["href"].partition("#")[0]).parent.name for r in results} == {
+            EXAMPLE_NAME + KISO,
+            COPY + KISO,
+        }
+
+
+@pytest.mark.slow
 def test_pages_work_without_javascript(site: Path) -> None:
     with chromium() as browser:
         context = browser.new_context(java_script_enabled=False)
@@ -545,6 +711,11 @@ def test_site_of_the_examples(tmp_path: Path, axe_script: str) -> None:
     links = {a.get("href") for a in _tree(site / "index.html").iter("a")}
     for name in examples:
         assert f"./{name}/index.html" in links and (site / name / "index.html").is_file()
+        paired = (SOURCES / name / "8_基礎項目.yaml").is_file()  # every document has its page
+        assert (names.href(name + KISO, "index.html") in links) == paired
+        assert (site / (name + KISO) / "index.html").is_file() == paired
+        related = _tree(site / name / "index.html").findall(".//p[@class='related']")
+        assert len(related) == paired
     with chromium() as browser:
         page = browser.new_page()
         requests: list[str] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import itertools
 import math
 import os
 import re
@@ -33,7 +34,17 @@ from generator.layout.ir import (
 )
 from generator.writers import writer
 from generator.writers import xlsx as xw
-from generator.writers.xlsx_metrics import MAX_ROW_PT, SHEET_ROW_PT, lines_height, wrap
+from generator.writers import xlsx_metrics as xm
+from generator.writers.xlsx_metrics import (
+    BAND_LINES,
+    BREAK_OFFSET_PT,
+    MAX_ROW_PT,
+    PRINT_PITCH_PT,
+    ROW_PADDING_PT,
+    SHEET_ROW_PT,
+    lines_height,
+    wrap,
+)
 from tests.ir_sample import FORM, sample_document
 from tests.office import pdf_pages, pdf_text, to_pdf
 
@@ -272,10 +283,6 @@ S1_STACKS = {
         "[ ] 住民基本台帳ネットワークシステム　[ ○ ] 既存住民基本台帳システム",
         "[ ○ ] その他 （ 中間サーバーコネクタ ）",
     ),
-    "主な記録項目　※": (
-        "・識別情報\n[ ○ ] 個人番号　[ ] 個人番号対応符号",
-        "・業務関係情報\n[ ] 国税関係情報　[ ] その他 （  ）",
-    ),
 }
 
 
@@ -308,6 +315,39 @@ def test_rightmost_cell_stacks_a_unit_per_row(book) -> None:
     assert find(ws, "[ 10万人以上30万人未満 ]").row == find(ws, "③対象人数").row
 
 
+def test_check_boxes_stand_in_columns_with_a_pull_down(book, sample_bytes) -> None:
+    """主な記録項目 as the form prints it: each caption a row, the boxes under it in columns, a
+    box to a cell, the columns open between them; a box without a （ ） field offers ticked and
+    not ticked in a pull-down."""
+    ws = book["Ⅰ 基本情報"]
+    caption = find(ws, "・識別情報")
+    first, second = find(ws, "[ ○ ] 個人番号"), find(ws, "[ ] 個人番号対応符号")
+    assert first.row == second.row == caption.row + 1
+    left, right = merged_range_of(ws, first), merged_range_of(ws, second)
+    assert left.min_col == caption.column and right.min_col == left.max_col + 1 and right.max_col == 24
+    assert find(ws, "・業務関係情報").row == first.row + 1
+    other = find(ws, "[ ] その他 （  ）")
+    assert other.row == find(ws, "[ ] 国税関係情報").row == first.row + 2
+    label = merged_range_of(ws, find(ws, "主な記録項目　※"))
+    assert (label.min_row, label.max_row) == (caption.row, other.row)
+    written = raw_borders(sample_bytes, 2)
+    letter = openpyxl.utils.get_column_letter
+    # (left, right, top, bottom): the box's outer edges only
+    assert written[f"{letter(left.max_col)}{first.row}"][1] is None
+    assert written[f"{letter(right.min_col)}{first.row}"][0] is None
+    assert written[f"{letter(left.min_col)}{first.row}"][0] == "thin"
+    assert written[f"{letter(24)}{first.row}"][1] == "thin"
+    offered: dict[str, list[str]] = {}
+    lists = book[xw.CHOICE_SHEET]
+    for dv in ws.data_validations.dataValidation:
+        column = dv.formula1.split("!")[1].split(":")[0].replace("$", "").rstrip("0123456789")
+        for ref in str(dv.sqref).split():
+            offered[ref] = [c.value for c in lists[column] if c.value]
+    assert offered[first.coordinate] == ["[ ○ ] 個人番号", "[ ] 個人番号"]
+    assert offered[second.coordinate] == ["[ ○ ] 個人番号対応符号", "[ ] 個人番号対応符号"]
+    assert other.coordinate not in offered  # its （ ） text is the city's to write
+
+
 def test_paragraph_block_is_a_row_per_paragraph(book) -> None:
     ws = book["表紙"]
     first, second = find(ws, "・ Ⅰ　基本情報"), find(ws, "Ⅱ　特定個人情報ファイルの概要")
@@ -329,8 +369,13 @@ def test_table_cells_have_thin_borders_and_stacks_print_as_one_box(book, sample_
         for row in rows:
             open_sides[row] = (left, row != rows[0], row != rows[-1])
     thin = "thin"
+    # the check boxes in columns: test_check_boxes_stand_in_columns_with_a_pull_down
+    grid = find(ws, "・識別情報")
+    grid_rows = range(grid.row, find(ws, "[ ] その他 （  ）").row + 1)
     for row in range(table_top, ws.max_row + 1):
         for col in range(1, 25):
+            if row in grid_rows and col >= grid.column:
+                continue
             coordinate = f"{openpyxl.utils.get_column_letter(col)}{row}"
             left, open_top, open_bottom = open_sides.get(row, (25, False, False))
             expected = (thin,) * 4
@@ -609,6 +654,16 @@ def test_wrap_fills_lines_to_the_capacity() -> None:
     assert wrap("あ" * 9 + "」。う", width, 9) == ["あ" * 8, "あ」。う"]
 
 
+def test_line_counts_are_wraps_lines_and_kept_only_for_texts_of_bounded_size() -> None:
+    width = 10 * 9 + 6
+    texts = ["あ" * 11, "a" * 17, "あ" * 10 + "。い", "一\n\n二", "", "あ" * (xm._COUNTED_TEXT_MAX + 1)]
+    for text in texts:
+        assert xm.line_count(text, width, 9) == len(wrap(text, width, 9))
+        assert xm.line_count(text, width, 9) == len(wrap(text, width, 9))  # the second time cached
+    assert ("あ" * 11, width, 9) in xm._COUNTS
+    assert ("あ" * (xm._COUNTED_TEXT_MAX + 1), width, 9) not in xm._COUNTS
+
+
 def check_heights(ws) -> None:
     """Every cell's rows are at least as tall as its estimated text."""
     widths = [ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width for c in range(1, 25)]
@@ -655,7 +710,11 @@ def test_long_cell_with_a_cell_to_its_right_is_one_cell_over_several_rows(tmp_pa
     )
     need = lines_height(len(wrap(LONG, width * xw.UNIT_PT, 9)), 9)
     assert need > MAX_ROW_PT and sum(heights) >= need
-    assert len(rows) == math.ceil(need / SHEET_ROW_PT)  # as few rows as will do
+    # cut in bands of BAND_LINES printed lines, where a page may end between two lines
+    assert len(rows) == math.ceil((need - ROW_PADDING_PT) / (PRINT_PITCH_PT * BAND_LINES))
+    ends = list(itertools.accumulate(heights))[:-1]
+    for k, end in enumerate(ends, 1):
+        assert end == pytest.approx(BREAK_OFFSET_PT + PRINT_PITCH_PT * BAND_LINES * k, abs=0.03), k
     assert cell.alignment.vertical == "top" and cell.alignment.wrap_text
     # the label to the left and the cell to the right span the same sheet rows
     for text in (LONG_LABEL, LONG_RIGHT):

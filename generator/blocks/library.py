@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from ..diagnostics import Location, Reporter, in_rule_scope
 from ..reader import suggest
 from ..shipped import SHIPPED_BLOCKS
 from ..sources import CITY_BLOCKS, SUFFIXES
-from ..yamlsource import YMap, YNode, YScalar, YSeq, load
+from ..yamlsource import SourceFileError, YMap, YNode, YScalar, YSeq, load, read_source
 from . import render
 
 SHIPPED = SHIPPED_BLOCKS
@@ -156,13 +157,32 @@ def load_library(
     return library
 
 
+# Block files read before in this process, by their content: a build worker renders many
+# assessments, which use mostly the same blocks; each file is parsed and checked once, its
+# problems reported again to every reporter that asks for it.
+_READ: dict[tuple[str, str, bool, str, bytes], tuple[Block | None, Reporter]] = {}
+_READ_MAX = 4_000  # files (the shipped library: about 100)
+
+
 @in_rule_scope("B")  # 共通記載ブロック (README「検査」)
 def load_block(block_id: str, path: Path, city: bool, reporter: Reporter) -> Block | None:
     """One block file, every problem reported at its line; None when it cannot be used."""
-    local = Reporter()
-    block = _BlockReader(block_id, path, city, local).read()
-    reporter.extend(local)
-    return None if local.errors else block
+    try:
+        data = read_source(path)
+    except SourceFileError:
+        data = None  # reported by the reader below, which reads it again
+    key = (block_id, str(path), city, os.getcwd(), data) if data is not None else None
+    found = _READ.get(key) if key is not None else None
+    if found is None:
+        local = Reporter()
+        block = _BlockReader(block_id, path, city, local).read(data)
+        found = (None if local.errors else block, local)
+        if key is not None:
+            if len(_READ) >= _READ_MAX:
+                _READ.clear()
+            _READ[key] = found
+    reporter.extend(found[1])
+    return found[0]
 
 
 class _BlockReader:
@@ -176,8 +196,8 @@ class _BlockReader:
     def error(self, loc: Location, message: str) -> None:
         self.reporter.error(loc, self.where, message)
 
-    def read(self) -> Block | None:
-        root = load(self.path, self.reporter)
+    def read(self, data: bytes | None = None) -> Block | None:
+        root = load(self.path, self.reporter, data=data)
         if root is None:
             return None
         if not isinstance(root, YMap):

@@ -6,6 +6,7 @@ The same data answers 「which assessments depend on block@version」 for increm
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +50,12 @@ def block_refs(assessment: Assessment) -> Iterator[BlockRef]:
 
 def is_history(ref: BlockRef) -> bool:
     """A reference in （別添２） records the text as it stood on a change date: it stays pinned."""
-    return Path(ref.loc.file).stem in changes_files()
+    return _stem(ref.loc.file) in changes_files()
+
+
+@functools.lru_cache(maxsize=1024)  # asked for every reference, of a folder's few files
+def _stem(file: str) -> str:
+    return Path(file).stem
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,26 @@
 """``hyoka site``: the publishable site for the city's website, in one folder.
 
-``out/site/index.html`` lists the assessments (from the city profile and each cover); each
-assessment has ``out/site/<name>/index.html`` (the HTML writer's page with a table of contents,
-search and the site's header) and its DOCX, XLSX and, when built and current, PDF beside it,
-taken from the build folder after an incremental ``hyoka build`` there. The search index
-(``search/``), stylesheet and scripts sit at the root.
+``out/site/index.html`` lists the documents (from the city profile and each cover); every
+document a folder yields (its 重点 and the paired 基礎, ``generator.documents``) has its page,
+``out/site/<name>/index.html`` or ``<name>-基礎/index.html`` (the HTML writer's page with a table
+of contents, search, the site's header and a link to the pair's other page) and its DOCX, XLSX
+and, when built and current, PDF beside it, taken from the build folder after an incremental
+``hyoka build`` there. The search index (``search/``), stylesheet and scripts sit at the root.
 
-Incremental: a page's inputs (its sources, blocks and downloads as the build manifest records
-them, the HTML templates, the generator, the city profile and the site's own code) are hashed
-into one key; a page whose key is the one recorded last time (``.hyoka-site.json``) is not
-rendered again, and a run where no key changed writes nothing. Pages are rendered in a process
-pool (``-j``); each worker writes its page and search texts itself and keeps the page's search
-postings in the build folder (``<build>/<name>/.hyoka-site-search.txt``), so the search index is
-merged from those files one page at a time and memory does not grow with the pages' text.
+Incremental: a page's key is made of the stamp of its DOCX in the build's file index (every
+source and block file it was built from, by content; ``generator.commands.build``), its
+downloads' hashes, and what every page depends on (the HTML templates, the generator, the city
+profile, the site's own code); a page whose key is the one recorded last time
+(``.hyoka-site.json``) is not rendered again, and a run where no key changed writes nothing. The
+keys are checked from the file index alone: a run with nothing to do reads no file whose stat is
+unchanged and imports neither the templates nor the reader.
+
+Pages are rendered in a process pool (``-j``), a folder's stale pages by one task that reads
+its sources once (not checking them again: the build did); a page whose HTML the build made and
+that is current is taken as it is. Each worker writes its page and search texts itself and keeps
+the page's search postings in the build folder (``<build>/<name>/.hyoka-site-search<suffix>.txt``);
+the parent merges those into the search index one page at a time, in page order, while later
+pages render, so memory does not grow with the pages' text.
 
 The new site is written into a temp folder and swapped in whole (``generator.site.publish``).
 """
@@ -26,33 +34,48 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import manifest
-from ..buildgraph import GENERATOR, TEMPLATES, generator_fingerprint, template_hashes
+from ..buildgraph import GENERATOR, TEMPLATES, Graph
 from ..diagnostics import Reporter, UsageError
+from ..fileindex import FileIndex
 from ..progress import progress
-from ..site import names, profile, search
-from ..site.index import DEFAULT_KIND, Listed, index_page
-from ..site.pages import Download
-from ..site.theme import STATIC, static_file
+from ..site import names, profile
 from ..sources import assessment_folders
 from . import build
 
+if TYPE_CHECKING:  # the no-op path imports neither the templates (jinja2) nor the layout
+    from ..site.index import Listed
+    from ..site.pages import Download
+
 DOWNLOADS = (("docx", "DOCX"), ("xlsx", "XLSX"), ("pdf", "PDF"))
 RECORD = ".hyoka-site.json"  # what this command wrote last time, and from which inputs
-CACHE = ".hyoka-site-search.txt"  # a page's search postings, in its build folder
-SCHEMA = 2
+CACHE_STEM = ".hyoka-site-search"  # + the document's suffix + .txt: its search postings, in its build folder
+SCHEMA = 4
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One document's page to render."""
+
+    suffix: str  # the document in its folder (generator.documents): "" or 「-基礎」
+    name: str  # on the site
+    inputs: str  # the page's key
+    cache: Path
+    downloads: tuple[Download, ...]  # hrefs relative to the page
+    partner: tuple[str, str] | None  # the pair's other document: (its suffix, its name on the site)
+    html: Path | None = None  # the build's current HTML page, used as it is
 
 
 @dataclass(frozen=True)
 class PageTask:
+    """A folder's pages to render (its sources are read once for all of them)."""
+
     folder: Path
-    name: str  # on the site
-    inputs: str  # the page's key
     stage: Path  # the new site's temp folder
-    cache: Path
     city: profile.Profile
-    downloads: tuple[Download, ...]  # hrefs relative to the page
+    jobs: tuple[PageJob, ...]
 
 
 @dataclass
@@ -73,48 +96,60 @@ def run(
     jobs: int | None = None,
 ) -> int:
     folders = assessment_folders(paths)
-    reporter = Reporter()
     profile_file = profile.find(folders, profile_path)
-    city = profile.read(profile_file, reporter)
-    reporter.print()
-    reporter.raise_if_errors()
-    assert city is not None
     _check_out(out, build_dir, folders, profile_file)
     say = (lambda text: None) if quiet else (lambda text: print(text, flush=True))
+    old = _load_record(out)
+    profile_sha = manifest.file_hash(profile_file)
+    # a profile read and found right before, unchanged since, need not be read again (a no-op
+    # imports no YAML reader); else it is read now, so that a mistake in it stops the run first
+    city = None if old and old.get("profile") == profile_sha else _read_profile(profile_file)
 
     # the downloads: current DOCX and XLSX in the build folder (a no-op when they are)
     build.run(folders, build_dir, ["docx", "xlsx"], quiet=True, jobs=jobs)
 
-    site_names = names.site_names(folders)
-    common = _common_key(profile_file)
-    old = _load_record(out)
+    index = FileIndex(build_dir)  # the build's: its stamps say what each output was built from
+    graph = Graph(index)
+    common = _common_key(profile_sha, graph)
     old_pages = {p.name: p for p in old.get("pages", [])} if old else {}
-    plans = [_plan(folder, site_names[folder], build_dir, common) for folder in folders]
+    outputs = _Outputs(build_dir, graph)
+    plans = _plans(folders, outputs, common)
+    index.save()
     site_key = _hash([common, *(f"{p.name}\0{p.inputs}" for p in plans)])
     if old and old.get("key") == site_key and _intact(out, old):
-        say(f"サイトは最新です（評価書 {len(folders)} 件）。書き出したファイルはありません。")
+        say(f"サイトは最新です（評価書 {len(plans)} 件）。書き出したファイルはありません。")
         return 0
-
+    city = city or _read_profile(profile_file)
+    from ..site.index import index_page
     from ..site.publish import Stage
+    from ..site.theme import static_file
 
     stage = Stage(out)
     try:
-        records, rendered = _pages(plans, old_pages, out, stage, city, jobs, quiet)
-        search_key = _hash([r.name + "\0" + r.inputs for r in records])
+        search_key = _hash([p.name + "\0" + p.inputs for p in plans])
+        merger = None
         if old and old.get("search") == search_key and (out / "search" / "meta.js").is_file():
             for path in sorted((out / "search").glob("[mg]*/**/*.js")) + [out / "search" / "meta.js"]:
                 stage.link(path, path.relative_to(out).as_posix())
             say("検索の索引は前回のままです。")
+        elif old and _Patch.applies(old, plans, out):
+            merger = _Patch(plans, old, out)  # the changed pages' postings spliced into the shards
         else:
-            _search_index(stage, records, plans)
-        listed = [_listed(r) for r in records]
+            merger = _Merger(plans)  # merges the pages' postings while later pages render
+        records, rendered = _pages(plans, outputs, old_pages, out, stage, city, jobs, quiet, merger)
+        search_size = old.get("search_size", 0) if old else 0
+        if merger is not None:
+            search_size = merger.write(stage)
+        listed = [_listed(n, r) for n, r in enumerate(records)]
         stage.write("index.html", index_page(city, listed))
-        for name in STATIC:
+        for name in names.STATIC:
             stage.write(name, static_file(name))
         record = {
             "schema": SCHEMA,
             "key": site_key,
+            "profile": profile_sha,
             "search": search_key,
+            "search_size": search_size,  # the postings' bytes (their number of shards follows)
             "pages": [vars(r) for r in records],
         }
         stage.write(RECORD, (json.dumps(record, ensure_ascii=False, indent=0) + "\n").encode("utf-8"))
@@ -141,16 +176,26 @@ def _hash(parts: list[str]) -> str:
     return digest.hexdigest()
 
 
-def _common_key(profile_file: Path) -> str:
+def _read_profile(path: Path) -> profile.Profile:
+    reporter = Reporter()
+    city = profile.read(path, reporter)
+    reporter.print()
+    reporter.raise_if_errors()
+    assert city is not None
+    return city
+
+
+def _common_key(profile_sha: str, graph: Graph) -> str:
     """What every page depends on: the site's code and templates, the HTML writer's inputs other
-    than the sources, the generator, the city profile."""
-    parts = [f"schema:{SCHEMA}", generator_fingerprint(), f"profile:{manifest.file_hash(profile_file)}"]
+    than the sources, the generator, the city profile (hashed through the build's file index:
+    a file whose stat is unchanged is not read)."""
+    parts = [f"schema:{SCHEMA}", graph.generator_fingerprint(), f"profile:{profile_sha}"]
     for path in sorted([*(GENERATOR / "site").glob("*.py"), GENERATOR / "commands" / "site.py"]):
-        parts.append(f"{path.name}:{manifest.file_hash(path)}")
+        parts.append(f"{path.name}:{graph.hash(path)}")
     for path in sorted((TEMPLATES / "site").iterdir()):
         if path.is_file():
-            parts.append(f"site/{path.name}:{manifest.file_hash(path)}")
-    parts.extend(f"{k}:{v}" for k, v in template_hashes("html"))
+            parts.append(f"site/{path.name}:{graph.hash(path)}")
+    parts.extend(f"{k}:{v}" for k, v in graph.template_hashes("html"))
     parts.append("env:" + os.environ.get("SOURCE_DATE_EPOCH", "").strip())
     return _hash(parts)
 
@@ -158,33 +203,122 @@ def _common_key(profile_file: Path) -> str:
 @dataclass(frozen=True)
 class Plan:
     folder: Path
-    name: str
+    suffix: str  # the document in its folder
+    name: str  # on the site
     inputs: str
     downloads: tuple[tuple[str, str, Path], ...]  # (kind, file name on the site, built file)
     cache: Path
+    partner: tuple[str, str] | None  # the pair's other document: (its suffix, its name on the site)
+    docx: build.Stamp | None = None  # the DOCX's record in the build's file index, if any
 
 
-def _plan(folder: Path, name: str, build_dir: Path, common: str) -> Plan:
-    """The page's key, from the build manifest the build just brought up to date (sources and
-    blocks as the DOCX was built from them), and its downloads."""
-    target = build_dir / folder.name
-    entries = manifest.load(target)
-    parts = [common, f"name:{name}"]
-    docx = entries.get(build.output_name(folder.name, "docx"))
-    if docx is None:  # the build just wrote it: a lost manifest only costs this page's render
-        parts.append("no-manifest:" + os.urandom(8).hex())
+def _plans(folders: list[Path], outputs: _Outputs, common: str) -> list[Plan]:
+    """Every document's page: a folder's 重点 and its paired 基礎 (``generator.documents``) each
+    have one, named on the site as their outputs are (「<folder>」, 「<folder>-基礎」)."""
+    from ..documents import suffixes
+
+    documents = [
+        (folder, suffix)
+        for folder in folders
+        for suffix in suffixes(folder)
+        # a paired file the folder's form does not take yields no document (the build said so)
+        if not suffix
+        or os.path.isfile(outputs.build_dir / folder.name / build.output_name(folder.name, "docx", suffix))
+    ]
+    site_names = names.site_names([folder.name + suffix for folder, suffix in documents])
+    mine: dict[Path, list[tuple[str, str]]] = {}
+    for (folder, suffix), name in zip(documents, site_names, strict=True):
+        mine.setdefault(folder, []).append((suffix, name))
+    plans = []
+    for folder, docs in mine.items():
+        for suffix, name in docs:
+            partner = next((d for d in docs if d[0] != suffix), None)
+            plans.append(_plan(folder, suffix, name, partner, outputs, common))
+    return plans
+
+
+class _Outputs:
+    """What the build says of its outputs: from the stamps in its file index (which the build
+    just checked), else from its manifests."""
+
+    def __init__(self, build_dir: Path, graph: Graph) -> None:
+        self.build_dir = build_dir
+        self.graph = graph
+        assert graph.index is not None
+        self.stamps: dict[str, build.Stamp] = graph.index.section(build.STAMPS)
+        self._manifests: dict[Path, dict[str, manifest.Entry]] = {}
+        self._stamper: build.Stamps | None = None
+
+    def stamp(self, path: Path) -> build.Stamp | None:
+        """The output's record when the file is the one it describes."""
+        record = self.stamps.get(os.path.abspath(path))
+        if record is None or self.graph.sha(os.path.abspath(path)) != record[0]:
+            return None
+        return record
+
+    def entries(self, folder: Path) -> dict[str, manifest.Entry]:
+        if folder not in self._manifests:
+            self._manifests[folder] = manifest.load(self.build_dir / folder.name)
+        return self._manifests[folder]
+
+    def built(self, folder: Path, fmt: str, path: Path, docx: build.Stamp | None) -> bool:
+        """Whether ``path`` is current by its stamp: one that holds for the sources the DOCX was
+        just checked against (the build of this run asked for DOCX and XLSX only)."""
+        record = self.stamp(path)
+        if record is None or docx is None or record[3] != docx[3]:
+            return False
+        self._stamper = self._stamper or build.Stamps(self.graph)
+        return self._stamper.stamp(fmt, folder, record[3], record[2]) == record[1]
+
+    def current_pdf(self, folder: Path, path: Path, docx: build.Stamp | None) -> bool:
+        """A PDF is offered only when one was built and is current (by its stamp, else by the
+        manifest)."""
+        if not os.path.isfile(path):
+            return False
+        return self.built(folder, "pdf", path, docx) or _current_pdf(
+            folder, path, self.entries(folder).get(path.name)
+        )
+
+
+def _plan(
+    folder: Path,
+    suffix: str,
+    name: str,
+    partner: tuple[str, str] | None,
+    outputs: _Outputs,
+    common: str,
+) -> Plan:
+    """The page's key and its downloads. The key: the stamp of the DOCX the build just brought
+    up to date (every source and block file it was made from, by content) and the downloads'
+    hashes; without stamps, the build manifest's inputs."""
+    target = outputs.build_dir / folder.name
+    parts = [common, f"name:{name}", f"partner:{partner}"]
+    docx_path = target / build.output_name(folder.name, "docx", suffix)
+    docx = outputs.stamp(docx_path)
+    if docx is not None:
+        parts.append(f"stamp:{docx[1]}")
     else:
-        parts.extend(f"{k}={v}" for k, v in sorted(docx.inputs.items()) if not k.startswith("template:"))
+        entry = outputs.entries(folder).get(docx_path.name)
+        if entry is None:  # the build just wrote it: a lost manifest only costs this page's render
+            parts.append("no-manifest:" + os.urandom(8).hex())
+        else:
+            parts.extend(f"{k}={v}" for k, v in sorted(entry.inputs.items()) if not k.startswith("template:"))
     downloads = []
     for fmt, kind in DOWNLOADS:
-        built = target / build.output_name(folder.name, fmt)
-        entry = entries.get(built.name)
-        if fmt == "pdf" and not _current_pdf(folder, built, entry):
+        built = target / build.output_name(folder.name, fmt, suffix)
+        if fmt == "pdf" and not outputs.current_pdf(folder, built, docx):
             continue
-        sha = entry.sha256 if entry is not None else manifest.file_hash(built)
-        parts.append(f"{fmt}:{sha}:{built.stat().st_size}")
+        parts.append(f"{fmt}:{outputs.graph.hash(os.path.abspath(built))}")
         downloads.append((kind, f"{name}.{fmt}", built))
-    return Plan(folder, name, _hash(parts), tuple(downloads), target / CACHE)
+    cache = target / f"{CACHE_STEM}{suffix}.txt"
+    return Plan(folder, suffix, name, _hash(parts), tuple(downloads), cache, partner, docx)
+
+
+def _built_html(plan: Plan, outputs: _Outputs) -> Path | None:
+    """The HTML writer's page of the document when the build made it and it is current (then it
+    is not rendered again); asked only of the pages to render."""
+    html = outputs.build_dir / plan.folder.name / build.output_name(plan.folder.name, "html", plan.suffix)
+    return html if os.path.isfile(html) and outputs.built(plan.folder, "html", html, plan.docx) else None
 
 
 def _current_pdf(folder: Path, path: Path, entry: manifest.Entry | None) -> bool:
@@ -237,14 +371,16 @@ def _page_files(record: PageRecord) -> Iterator[str]:
     yield f"{record.name}/index.html"
     for _, file_name, _ in record.downloads:
         yield f"{record.name}/{file_name}"
-    key = search.page_key(record.name)
+    key = names.page_key(record.name)
     for k in range(record.chunks):
         yield f"search/t/{key}-{k}.js"
 
 
 def _intact(out: Path, record: dict) -> bool:
-    return all((out / rel).is_file() for p in record["pages"] for rel in _page_files(p)) and all(
-        (out / name).is_file() for name in ("index.html", "search/meta.js", *STATIC)
+    base = str(out)
+    isfile = os.path.isfile
+    return all(isfile(os.path.join(base, rel)) for p in record["pages"] for rel in _page_files(p)) and all(
+        isfile(os.path.join(base, name)) for name in ("index.html", "search/meta.js", *names.STATIC)
     )
 
 
@@ -262,16 +398,22 @@ def _cache_current(plan: Plan) -> bool:
 
 def _pages(
     plans: list[Plan],
+    outputs: _Outputs,
     old_pages: dict[str, PageRecord],
     out: Path,
     stage,  # noqa: ANN001 - generator.site.publish.Stage, imported lazily
     city: profile.Profile,
     jobs: int | None,
     quiet: bool,
+    merger: _Merger | _Patch | None,
 ) -> tuple[list[PageRecord], int]:
-    """Every page in the new site: unchanged ones linked from the old site, others rendered."""
+    """Every page in the new site: unchanged ones linked from the old site, others rendered (a
+    folder's stale pages by one task, which reads its sources once); ``merger`` is handed each
+    page's postings as soon as it and those before it are done."""
+    from ..site.pages import Download
+
     records: dict[int, PageRecord] = {}
-    tasks: list[tuple[int, PageTask]] = []
+    stale: dict[Path, list[tuple[int, PageJob]]] = {}
     for number, plan in enumerate(plans):
         for _, file_name, built in plan.downloads:
             stage.link(built, f"{plan.name}/{file_name}")
@@ -287,17 +429,27 @@ def _pages(
         downloads = tuple(
             Download(kind, names.href(file_name), _size(built)) for kind, file_name, built in plan.downloads
         )
-        task = PageTask(plan.folder, plan.name, plan.inputs, stage.root, plan.cache, city, downloads)
-        tasks.append((number, task))
+        if merger is not None:
+            merger.stale(number, old)  # before the worker replaces the page's postings
+        html = _built_html(plan, outputs)
+        job = PageJob(plan.suffix, plan.name, plan.inputs, plan.cache, downloads, plan.partner, html)
+        stale.setdefault(plan.folder, []).append((number, job))
+    tasks = [PageTask(folder, stage.root, city, tuple(j for _, j in jobs)) for folder, jobs in stale.items()]
+    numbers = [[n for n, _ in jobs] for jobs in stale.values()]
+    offer = merger.offer if merger is not None else (lambda records: None)
+    offer(records)
     with progress(len(tasks), quiet) as shown:
-        for (number, task), result in zip(tasks, _rendered([t for _, t in tasks], jobs), strict=True):
-            result.downloads = [
-                [kind, file_name, d.size]
-                for (kind, file_name, _), d in zip(plans[number].downloads, task.downloads, strict=True)
-            ]
-            records[number] = result
+        for task, mine, results in zip(tasks, numbers, _rendered(tasks, jobs), strict=True):
+            for number, result in zip(mine, results, strict=True):
+                result.downloads = [list(d) for d in _listed_downloads(plans[number])]
+                records[number] = result
+            offer(records)
             shown.done(task.folder.name)
-    return [records[n] for n in range(len(plans))], len(tasks)
+    return [records[n] for n in range(len(plans))], sum(len(n) for n in numbers)
+
+
+def _listed_downloads(plan: Plan) -> list[tuple[str, str, str]]:
+    return [(kind, file_name, _size(built)) for kind, file_name, built in plan.downloads]
 
 
 def _size(path: Path) -> str:
@@ -306,67 +458,106 @@ def _size(path: Path) -> str:
     return human_size(path.stat().st_size)
 
 
-def _rendered(tasks: list[PageTask], jobs: int | None) -> Iterator[PageRecord]:
+def _rendered(tasks: list[PageTask], jobs: int | None) -> Iterator[list[PageRecord]]:
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(tasks) <= 1:
-        yield from map(render_page, tasks)
+        yield from map(render_pages, tasks)
         return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        yield from pool.map(render_page, tasks, chunksize=4)
+        yield from pool.map(render_pages, tasks, chunksize=4)
 
 
-def render_page(task: PageTask) -> PageRecord:
-    """Read, lay out and render one assessment's page and search texts into the stage (in a
-    worker process); its postings go to its cache file."""
-    from ..pipeline import layout, load_all
-    from ..site import pages
-    from ..writers import writer
+def render_pages(task: PageTask) -> list[PageRecord]:
+    """Read and lay out one folder's documents and render the pages asked for and their search
+    texts into the stage (in a worker process); the postings go to each page's cache file."""
+    from ..pipeline import layout
+
+    documents, blocks = _read(task.folder)
+    records = []
+    for job in task.jobs:
+        document = documents[job.suffix]
+        related = []
+        if job.partner is not None:
+            suffix, name = job.partner
+            # 「この事務の基礎項目評価書」: the pair's documents are about one 事務
+            related.append((f"この事務の{documents[suffix].form.kind}", names.href(name, "index.html", up=1)))
+        doc = layout(document.assessment, blocks)
+        records.append(_render_page(task, job, doc, document, related))
+    return records
+
+
+_LIBRARIES: dict[Path, object] = {}  # a worker's block libraries, by sources root: read once a process
+
+
+def _read(folder: Path):  # noqa: ANN202 - (documents by suffix, generator.blocks.resolve.Resolved)
+    """The folder's documents and their blocks, as the build read them; not checked again (the
+    build that just ran stopped on any error, and its findings are not the site's to repeat)."""
+    from ..blocks.library import load_library, sources_root
+    from ..blocks.resolve import resolve, resolve_assessment
+    from ..blocks.usage import block_refs
+    from ..documents import PAIRED_SUFFIX, Document, paired_file
+    from ..form.pairing import PAIRS_WITH, paired_assessment
+    from ..reader import read_assessment
 
     reporter = Reporter()
-    (loaded,) = load_all([task.folder], reporter, every_block=False)
-    if loaded.assessment is None or reporter.errors:  # build reported them and stopped already
+    assessment = read_assessment(folder, reporter)
+    if assessment is None or reporter.errors:  # changed since the build: report, as the build would
         reporter.print()
         reporter.raise_if_errors()
-    assert loaded.assessment is not None
-    doc = layout(loaded.assessment, loaded.blocks)
-    page = pages.page(doc, writer("html").render(doc), task.city, list(task.downloads), root="../")
-    _write(task.stage / task.name / "index.html", page)
+    assert assessment is not None
+    root = sources_root(folder)
+    if root not in _LIBRARIES:
+        _LIBRARIES[root] = load_library(root, Reporter(), lazy=True)
+    library = _LIBRARIES[root]
+    blocks = resolve_assessment(assessment, library, reporter)  # type: ignore[arg-type]
+    documents = {"": Document("", assessment.form, assessment)}
+    paired = paired_file(folder)
+    if paired is not None and assessment.form.kind in PAIRS_WITH:
+        kiso = paired_assessment(assessment, paired, reporter)
+        for ref in block_refs(kiso):  # what the 基礎's own file adds
+            if ref not in blocks.texts:
+                text = resolve(ref, library, reporter)  # type: ignore[arg-type]
+                if text is not None:
+                    blocks.texts[ref] = text
+        documents[PAIRED_SUFFIX] = Document(PAIRED_SUFFIX, kiso.form, kiso)
+    return documents, blocks
+
+
+def _render_page(task: PageTask, job: PageJob, doc, document, related) -> PageRecord:  # noqa: ANN001
+    from ..site import pages, search
+    from ..writers import writer
+
+    writer_page = job.html.read_bytes() if job.html is not None else writer("html").render(doc)
+    page = pages.page(doc, writer_page, task.city, list(job.downloads), "../", related)
+    _write(task.stage / job.name / "index.html", page)
 
     items = search.items(doc, 0)
-    key = search.page_key(task.name)
-    entry = search.Page(names.href(task.name, "index.html")[2:], doc.name, doc.organisation)
+    key = search.page_key(job.name)
+    entry = search.Page(names.href(job.name, "index.html")[2:], doc.name, doc.organisation)
     chunks = 0
     for file_name, data in search.text_files(key, entry, items):
         _write(task.stage / "search" / "t" / file_name, data)
         chunks += 1
     postings = search.page_postings(items)
-    lines = [task.inputs, *(f"{gram}\t{posting}" for gram, posting in postings.items())]
+    lines = [job.inputs, *(f"{gram}\t{posting}" for gram, posting in postings.items())]
     from ..output import write_atomic
 
-    write_atomic(task.cache, ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass"))
+    write_atomic(job.cache, ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass"))
 
-    published = loaded.assessment.cover.get("公表日")
+    published = document.assessment.cover.get("公表日")
     date = getattr(published, "date", None)
-    form = getattr(loaded.assessment, "form", None)
     listing = {
         "number": doc.number,
         "title": doc.name,
         "organisation": doc.organisation,
         "published": doc.published,
         "date": date.iso() if date is not None else "",
-        "kind": getattr(form, "kind", None) or _kind_from_title(doc.title),
+        "kind": document.form.kind,
         "items": len(items),
     }
-    return PageRecord(task.name, task.inputs, chunks, listing)
-
-
-def _kind_from_title(title: str) -> str:
-    """「特定個人情報保護評価書（基礎項目評価書）」→「基礎項目評価書」."""
-    if "（" in title and title.endswith("）"):
-        return title[title.rindex("（") + 1 : -1]
-    return DEFAULT_KIND
+    return PageRecord(job.name, job.inputs, chunks, listing)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -374,7 +565,10 @@ def _write(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def _listed(record: PageRecord) -> Listed:
+def _listed(number: int, record: PageRecord) -> Listed:
+    from ..site.index import DEFAULT_KIND, Listed
+    from ..site.pages import Download
+
     data = record.listing
     downloads = [
         Download(kind, names.href(record.name, file_name), size) for kind, file_name, size in record.downloads
@@ -388,6 +582,7 @@ def _listed(record: PageRecord) -> Listed:
         downloads,
         str(data.get("date", "")),
         str(data.get("kind", DEFAULT_KIND)),
+        number,
     )
 
 
@@ -395,19 +590,122 @@ def _listed(record: PageRecord) -> Listed:
 # The search index
 
 
-def _search_index(stage, records: list[PageRecord], plans: list[Plan]) -> None:  # noqa: ANN001
-    """Merge every page's postings (from its cache file, one page at a time) into the shards."""
-    postings = search.Postings()
-    for number, plan in enumerate(plans):
-        with plan.cache.open(encoding="utf-8", errors="surrogatepass") as fh:
-            if fh.readline().rstrip("\n") != plan.inputs:
-                raise RuntimeError(f"{plan.cache}: the page's search postings are not its current ones")
-            page: dict[str, str] = {}
-            for line in fh:
-                gram, _, posting = line.rstrip("\n").partition("\t")
-                page[gram] = posting
-        postings.add(number, page)
-    for number, data in postings.shards():
-        stage.write(f"search/g/{number}.js", data)
-    keys = [search.page_key(r.name) for r in records]
-    stage.write("search/meta.js", search.meta(postings.shard_count(), keys))
+class _Merger:
+    """The search index: every page's postings (from its cache file, one page at a time, in page
+    order) merged into the shards."""
+
+    def __init__(self, plans: list[Plan]) -> None:
+        from ..site import search
+
+        self.plans = plans
+        self.postings = search.Postings()
+        self.next = 0  # the first page not merged yet
+
+    def stale(self, number: int, old: PageRecord | None) -> None:
+        """Page ``number`` is rendered again (all are merged here anyway)."""
+
+    def offer(self, records: dict[int, PageRecord]) -> None:
+        """Merge the pages now known that follow the merged ones."""
+        while self.next in records:
+            self.postings.add(self.next, _postings(self.plans[self.next]))
+            self.next += 1
+
+    def write(self, stage) -> int:  # noqa: ANN001 - generator.site.publish.Stage
+        """Write the shards and meta.js; the postings' size."""
+        from ..site import search
+
+        assert self.next == len(self.plans), "every page's postings merged"
+        for number, data in self.postings.shards():
+            stage.write(f"search/g/{number}.js", data)
+        keys = [names.page_key(p.name) for p in self.plans]
+        stage.write("search/meta.js", search.meta(self.postings.shard_count(), keys))
+        return self.postings.size
+
+
+def _postings(plan: Plan, inputs: str | None = None) -> dict[str, str]:
+    """The page's postings from its cache file, which must be of ``inputs`` (the plan's)."""
+    with plan.cache.open(encoding="utf-8", errors="surrogatepass") as fh:
+        if fh.readline().rstrip("\n") != (inputs or plan.inputs):
+            raise RuntimeError(f"{plan.cache}: the page's search postings are not its current ones")
+        return dict(line.rstrip("\n").split("\t", 1) for line in fh)
+
+
+class _Patch:
+    """The search index of the last run with the re-rendered pages' postings replaced in place
+    (``search.splice``): only the shards holding a bigram whose posting changed are written,
+    the others linked. Same bytes as a full merge (the test compares them); a full merge when
+    the pages' numbers or the number of shards change, or an old posting is not at hand."""
+
+    def __init__(self, plans: list[Plan], old: dict, out: Path) -> None:
+        self.plans = plans
+        self.out = out
+        self.size = int(old["search_size"])
+        self.before: dict[int, dict[str, str]] = {}  # page → its postings in the old index
+        self.whole = False  # fall back to a full merge
+
+    @staticmethod
+    def applies(old: dict, plans: list[Plan], out: Path) -> bool:
+        """The old index numbers the same pages the same way, and is all there."""
+        if "search_size" not in old or [p.name for p in old["pages"]] != [p.name for p in plans]:
+            return False
+        from ..site import search
+
+        count = search.shard_count(int(old["search_size"]))
+        return (out / "search" / "meta.js").is_file() and all(
+            (out / "search" / "g" / f"{n}.js").is_file() for n in range(count)
+        )
+
+    def stale(self, number: int, old: PageRecord | None) -> None:
+        try:
+            assert old is not None
+            self.before[number] = _postings(self.plans[number], old.inputs)
+        except (OSError, RuntimeError, ValueError, AssertionError):
+            self.whole = True
+
+    def offer(self, records: dict[int, PageRecord]) -> None:
+        """Nothing to do until every page is done."""
+
+    def write(self, stage) -> int:  # noqa: ANN001 - generator.site.publish.Stage
+        from ..site import search
+
+        if self.whole:
+            return self._merge(stage)
+        changes: dict[str, dict[int, str | None]] = {}
+        for number, before in self.before.items():
+            after = _postings(self.plans[number])
+            for gram in before.keys() | after.keys():
+                if before.get(gram) != after.get(gram):
+                    changes.setdefault(gram, {})[number] = after.get(gram)
+        count = search.shard_count(self.size)
+        shards: dict[int, list[str]] = {}
+        for gram in changes:
+            shards.setdefault(search.shard_of(gram, count), []).append(gram)
+        size = self.size
+        written: dict[int, dict[str, str]] = {}
+        for number, grams in shards.items():
+            body = search.read_shard((self.out / "search" / "g" / f"{number}.js").read_bytes(), number)
+            for gram in grams:
+                posting = old_posting = body.get(gram, "")
+                for page, local in sorted(changes[gram].items()):
+                    posting = search.splice(posting, page, local)
+                size += len(posting) - len(old_posting)
+                if posting:
+                    body[gram] = posting
+                else:
+                    body.pop(gram, None)
+            written[number] = body
+        if search.shard_count(size) != count:  # the bigrams spread over other shards now
+            return self._merge(stage)
+        for number in range(count):
+            rel = f"search/g/{number}.js"
+            if number in written:
+                stage.write(rel, search.shard_file(number, written[number]))
+            else:
+                stage.link(self.out / rel, rel)
+        stage.link(self.out / "search" / "meta.js", "search/meta.js")  # same pages, same shards
+        return size
+
+    def _merge(self, stage) -> int:  # noqa: ANN001 - generator.site.publish.Stage
+        merger = _Merger(self.plans)
+        merger.offer(dict.fromkeys(range(len(self.plans))))  # type: ignore[arg-type]
+        return merger.write(stage)

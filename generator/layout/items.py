@@ -25,6 +25,7 @@ title: 「Ⅱ 特定個人情報ファイルの概要 （がん検診台帳フ�
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -81,6 +82,7 @@ def flow_plain(flow: ir.Flow) -> str:
 _SPACES = re.compile(r"[ \u3000]+")  # compiled once: called for every printed item
 
 
+@functools.lru_cache(maxsize=8192)  # the same form labels, for every printed item and its parents
 def clean_label(label: str) -> str:
     """A printed label for a path: without ※, with single half-width spaces."""
     return _SPACES.sub(" ", label.replace("※", "")).strip()

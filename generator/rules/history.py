@@ -78,8 +78,9 @@ def latest_row(a: Assessment, form: object, report: Reporter) -> None:
             continue
         # a row that quotes the item with a few characters changed is a slip (サーバ/サーバー);
         # a row that summarises the change (「・…を追加」) is not a quotation and is left alone
-        ratio = difflib.SequenceMatcher(None, was, now, autojunk=False).ratio()
-        if ratio < 0.9:
+        # quick_ratio() bounds ratio() from above in linear time: most rows are left at it
+        matcher = difflib.SequenceMatcher(None, was, now, autojunk=False)
+        if matcher.quick_ratio() < 0.9 or matcher.ratio() < 0.9:
             continue
         report.warning(
             row.after.loc,

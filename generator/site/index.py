@@ -26,6 +26,7 @@ class Listed:
     downloads: list[Download]
     date: str = ""  # 公表日 as ISO 8601, for sorting
     kind: str = DEFAULT_KIND  # 様式: 重点項目評価書, 基礎項目評価書
+    order: int = 0  # the document's place among the site's (folder order; a 重点 before its 基礎)
 
 
 def number_value(number: str) -> int:
@@ -33,9 +34,10 @@ def number_value(number: str) -> int:
     return int(digits) if digits and len(digits) < 16 else 1 << 60
 
 
-def sort_key(entry: Listed) -> tuple[int, str, str]:
-    """By 評価書番号 as a number, then by page (several cities may share a number)."""
-    return (number_value(entry.number), entry.organisation, entry.href)
+def sort_key(entry: Listed) -> tuple[int, str, int, str]:
+    """By 評価書番号 as a number, then by 評価実施機関 (several cities may share a number), then
+    in folder order (a 重点 and its paired 基礎 share theirs: the 重点 first)."""
+    return (number_value(entry.number), entry.organisation, entry.order, entry.href)
 
 
 def index_page(profile: Profile, entries: list[Listed]) -> bytes:

@@ -9,10 +9,11 @@ its own on the site; control characters are removed from every text put on a pag
 
 from __future__ import annotations
 
+import hashlib
 import re
 import urllib.parse
-from pathlib import Path
 
+STATIC = ("site.css", "search.js", "list.js")  # copied to the site's root as they are (theme)
 # the names the site writes at its root (compared case-insensitively: hosts often are)
 RESERVED = frozenset({"index.html", "site.css", "search.js", "list.js", "search", ".hyoka-site.json"})
 
@@ -33,13 +34,13 @@ def href(*segments: str, up: int = 0) -> str:
     return prefix + "/".join(urllib.parse.quote(s, safe="") for s in segments)
 
 
-def site_names(folders: list[Path]) -> dict[Path, str]:
-    """Each assessment folder's name on the site: its own name when that is safe and unique
-    (ignoring case), else a variant of it (「_index.html」, 「_a_b」, 「_a_b-2」)."""
+def site_names(wanted: list[str]) -> list[str]:
+    """Each document's name on the site (``wanted``: its output name, 「<folder>」 or
+    「<folder>-基礎」, in document order): that name when it is safe and unique (ignoring case),
+    else a variant of it (「_index.html」, 「_a_b」, 「_a_b-2」)."""
     taken = set(RESERVED)
-    names: dict[Path, str] = {}
-    for folder in folders:
-        name = folder.name
+    names: list[str] = []
+    for name in wanted:
         safe = _UNSAFE_NAME.sub("_", name)
         if safe != name or safe.casefold() in taken or safe.startswith(".") or not safe.strip():
             safe = "_" + safe
@@ -48,5 +49,11 @@ def site_names(folders: list[Path]) -> dict[Path, str]:
             n += 1
             candidate = f"{safe}-{n}"
         taken.add(candidate.casefold())
-        names[folder] = candidate
+        names.append(candidate)
     return names
+
+
+def page_key(site_name: str) -> str:
+    """The page's name in the search index (search/t/): stable across runs, safe whatever the
+    folder's name."""
+    return hashlib.sha256(site_name.encode("utf-8", "surrogatepass")).hexdigest()[:12]

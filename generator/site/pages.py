@@ -7,6 +7,7 @@ table of contents right after <body>, and the footer and the search script befor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..layout import ir
@@ -43,9 +44,15 @@ def _insert(page: str, marker: str, text: str, *, after: bool) -> str:
 
 
 def page(
-    doc: ir.Document, writer_page: bytes, profile: Profile, downloads: list[Download], root: str
+    doc: ir.Document,
+    writer_page: bytes,
+    profile: Profile,
+    downloads: list[Download],
+    root: str,
+    related: Sequence[tuple[str, str]] = (),
 ) -> bytes:
-    """``root``: the site root relative to the page (``../``)."""
+    """``root``: the site root relative to the page (``../``); ``related``: (link text, href)
+    of the pages of the same 事務 (a 重点's paired 基礎 and back)."""
     toc = table_of_contents(doc)
     text = writer_page.decode("utf-8")
     for part_id, _ in toc:
@@ -56,6 +63,8 @@ def page(
     chrome = environment().get_template("chrome.html.j2").module
     skip_to = doc.parts[0].id if doc.parts else "main"
     text = _insert(text, "</head>", str(chrome.head(root)), after=False)
-    text = _insert(text, "<body>\n", str(chrome.top(profile, root, toc, downloads, skip_to)), after=True)
+    text = _insert(
+        text, "<body>\n", str(chrome.top(profile, root, toc, downloads, skip_to, related)), after=True
+    )
     text = _insert(text, "</body>", str(chrome.footer(profile, root)), after=False)
     return clean(text).encode("utf-8")

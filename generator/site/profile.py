@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Location, Reporter, UsageError, display_path, in_rule_scope
-from ..reader import suggest
-from ..yamlsource import YMap, YScalar, load
 
 FILE_NAME = "city.yaml"
 REQUIRED = ("団体名", "サイト名", "連絡先")
@@ -42,6 +40,9 @@ def find(folders: list[Path], given: Path | None) -> Path:
 
 @in_rule_scope("S")  # 様式との照合 (README「検査」)
 def read(path: Path, reporter: Reporter) -> Profile | None:
+    from ..reader import suggest  # not imported by a no-op run, which reads no profile
+    from ..yamlsource import YMap, YScalar, load
+
     root = load(path, reporter)
     if root is None:
         return None

@@ -15,7 +15,6 @@ printed ＜選択肢＞ lists and unchecked boxes are the form's, in every asses
 
 from __future__ import annotations
 
-import hashlib
 import json
 import unicodedata
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 
 from ..layout import ir
 from .names import clean
+from .names import page_key as page_key  # a page's name in search/t/
 
 GLOBAL = "HYOKA_SEARCH"  # search.js defines it; the index files call it (file:// pages cannot fetch JSON)
 
@@ -152,11 +152,14 @@ def items(doc: ir.Document, page: int) -> list[Item]:
 # search/t/<key>-<k>.js a page's items k·CHUNK … k·CHUNK+CHUNK-1: its title and their texts
 #
 # A query reads meta.js, one shard per distinct bigram and the text files of the results it
-# shows, whatever the number of pages. A posting is, for each page holding the bigram, the page
-# number (as the gap from the previous one) and the page's item numbers (count, then gaps), every
-# number in base-64 VLQ (5 bits a character, the upper half of the alphabet marks "more follows").
+# shows, whatever the number of pages. A posting is, for each page holding the bigram, in page
+# order and separated by 「.」, the page number and the page's item numbers (count, then gaps),
+# every number in base-64 VLQ (5 bits a character, the upper half of the alphabet marks "more
+# follows"). A page's part stands alone (its number is not a gap from the page before), so a
+# changed page's parts are replaced in place (``splice``) without decoding the others.
 
 CHUNK = 32  # items per text file
+SEP = "."  # between the pages' parts of a posting (not a VLQ character)
 SHARD_BYTES = 12_000  # the postings aimed at per shard file
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
@@ -216,25 +219,26 @@ class Postings:
 
     def __init__(self) -> None:
         self.grams: dict[str, bytearray] = {}
-        self.last: dict[str, int] = {}
-        self.size = 0
+        self.size = 0  # the postings' bytes, separators included
 
     def add(self, page: int, postings: dict[str, str]) -> None:
-        grams, last = self.grams, self.last
+        grams = self.grams
+        head = _vlq_fast(page)
+        size = 0
         for gram, local in postings.items():
+            piece = (head + local).encode("ascii")
             buf = grams.get(gram)
             if buf is None:
-                buf = grams[gram] = bytearray()
-            piece = (vlq(page - last.get(gram, -1) - 1) + local).encode("ascii")
-            buf += piece
-            self.size += len(piece)
-            last[gram] = page
+                grams[gram] = bytearray(piece)
+            else:
+                buf += b"."
+                buf += piece
+                size += 1
+            size += len(piece)
+        self.size += size
 
     def shard_count(self) -> int:
-        count = 1
-        while count * SHARD_BYTES < self.size:
-            count *= 2
-        return count
+        return shard_count(self.size)
 
     def shards(self) -> Iterator[tuple[int, bytes]]:
         """(shard number, file bytes) for every shard, empty ones too (search.js asks for any)."""
@@ -243,13 +247,62 @@ class Postings:
         for gram in self.grams:
             members[shard_of(gram, count)].append(gram)
         for number, grams in enumerate(members):
-            body = {g: self.grams[g].decode("ascii") for g in sorted(grams)}
-            yield number, _call("grams", number, body)
+            yield number, shard_file(number, {g: self.grams[g].decode("ascii") for g in grams})
 
 
-def page_key(site_name: str) -> str:
-    """The page's name in search/t/: stable across runs, safe whatever the folder's name."""
-    return hashlib.sha256(site_name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+def shard_count(size: int) -> int:
+    """Shards for postings of ``size`` bytes: a power of two, about SHARD_BYTES each."""
+    count = 1
+    while count * SHARD_BYTES < size:
+        count *= 2
+    return count
+
+
+def _head(part: str) -> int:
+    """The page number a posting's part starts with."""
+    number, shift = 0, 0
+    for char in part:
+        v = ALPHABET.index(char)
+        if v < 32:
+            return number + (v << shift)
+        number += (v - 32) << shift
+        shift += 5
+    raise ValueError(f"a posting's part without its page number: {part!r}")
+
+
+def splice(posting: str, page: int, local: str | None) -> str:
+    """``posting`` with page ``page``'s part made ``local`` (its item numbers, as
+    ``page_postings`` gives them), or removed (None): the others are found by their page
+    numbers alone (a binary search), not decoded."""
+    parts = posting.split(SEP) if posting else []
+    lo, hi = 0, len(parts)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _head(parts[mid]) < page:
+            lo = mid + 1
+        else:
+            hi = mid
+    found = lo < len(parts) and _head(parts[lo]) == page
+    if local is None:
+        if found:
+            del parts[lo]
+    elif found:
+        parts[lo] = vlq(page) + local
+    else:
+        parts.insert(lo, vlq(page) + local)
+    return SEP.join(parts)
+
+
+def read_shard(data: bytes, number: int) -> dict[str, str]:
+    """The postings in a shard file's bytes (as ``shards`` wrote them)."""
+    prefix = f"{GLOBAL}.grams({json.dumps(number)},".encode()
+    if not data.startswith(prefix) or not data.endswith(b");\n"):
+        raise ValueError(f"search/g/{number}.js is not a shard file")
+    return json.loads(data[len(prefix) : -3])
+
+
+def shard_file(number: int, grams: dict[str, str]) -> bytes:
+    return _call("grams", number, {g: grams[g] for g in sorted(grams)})
 
 
 def text_files(key: str, page: Page, page_items: list[Item]) -> Iterator[tuple[str, bytes]]:
@@ -264,7 +317,7 @@ def text_files(key: str, page: Page, page_items: list[Item]) -> Iterator[tuple[s
 
 
 def meta(shards: int, keys: list[str]) -> bytes:
-    return _call("meta", 0, {"v": 1, "shards": shards, "chunk": CHUNK, "pages": keys})
+    return _call("meta", 0, {"v": 2, "shards": shards, "chunk": CHUNK, "pages": keys})
 
 
 def _call(method: str, name: int | str, body: object) -> bytes:

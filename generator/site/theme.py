@@ -10,9 +10,9 @@ from markupsafe import Markup
 
 from ..buildgraph import TEMPLATES
 from ..templating import html_environment
+from .names import STATIC as STATIC  # copied to the site's root as they are
 
 FOLDER = TEMPLATES / "site"
-STATIC = ("site.css", "search.js", "list.js")  # copied to the site's root as they are
 
 
 def _lines(text: str) -> Markup:

@@ -164,6 +164,9 @@ LEVEL_INDENT = 360  # twips per list nesting level (two characters at 9 pt)
 # the complement of the legal ranges: that class takes 7 ms to compile.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BREAKS = re.compile(r"(\n|\t)")
+# what makes a text more than one plain w:t: a line break or tab (w:br, w:tab) or a character to
+# clean away; most texts of a document have none
+_NOT_PLAIN = re.compile("[\x00-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def escape(text: str) -> str:
@@ -177,6 +180,9 @@ def clean(text: str) -> str:
 
 def run_xml(text: str, bold: bool = False) -> str:
     """One w:r; a newline becomes w:br and a tab w:tab, so no text is lost to whitespace rules."""
+    rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if bold else ""
+    if text and not _NOT_PLAIN.search(text):  # the short way, the same XML
+        return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
     text = clean(text)
     if not text:
         return ""
@@ -188,7 +194,6 @@ def run_xml(text: str, bold: bool = False) -> str:
             parts.append("<w:tab/>")
         elif piece:
             parts.append(f'<w:t xml:space="preserve">{escape(piece)}</w:t>')
-    rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if bold else ""
     return f"<w:r>{rpr}{''.join(parts)}</w:r>"
 
 

@@ -19,11 +19,11 @@ The layout is plain data (``SheetLayout``); ``xlsx_xml`` writes it out, each she
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Literal
 
 from generator.layout.ir import (
     Cell,
@@ -47,11 +47,13 @@ from generator.writers import fonts
 from generator.writers import xlsx_xml as sml
 from generator.writers.xlsx_metrics import (
     MAX_ROW_PT,
+    ROW_PADDING_PT,
     UNIT_PT,
+    band_heights,
+    line_count,
     lines_height,
     sheet_rows_for,
     stacked_height,
-    wrap,
 )
 from generator.writers.zipfix import zip_entries
 
@@ -126,6 +128,7 @@ ROLE_LOOKS = {
 HEADING_LOOKS = {1: "title", 2: "h2"}
 
 
+@functools.cache  # asked for every range and every piece of text: a few keys, frozen looks
 def look_of(key: str) -> Look:
     """A look by key; ``label+stacked`` is the label look set vertically."""
     base, _, variant = key.partition("+")
@@ -149,7 +152,7 @@ def flow_lines(flow: Flow) -> str:
 
 
 def fits_line(text: str, width_pt: float | None) -> bool:
-    return width_pt is None or len(wrap(text, width_pt, BODY_PT)) == 1
+    return width_pt is None or line_count(text, width_pt, BODY_PT) == 1
 
 
 def option_lines(numbered: list[str], columns: int, width_pt: float | None) -> list[str]:
@@ -222,6 +225,53 @@ def cell_text(cell: Cell) -> str:
     return "\n".join(cell_units(cell))
 
 
+MIN_CHECK_COLUMN_PT = 8 * BODY_PT  # a check-box column narrower than 8 characters is too narrow
+
+
+Grid = tuple[list[str], list[tuple[CheckItem, ...]], int]
+
+
+def check_grid(cell: Cell, width_pt: float) -> Grid | None:
+    """A check-box cell as the form prints it, its boxes in columns: its stacked units (captions
+    and text a row each, a row of boxes a unit), the boxes of each unit (none for a caption) and
+    the number of columns. As many columns as the form has, fewer where a box would wrap in its
+    column (it would take more lines than the boxes flowing as text); None for a cell whose boxes
+    fit no two columns (they flow as text, ``content_units``)."""
+    grids = [c for c in cell.content if isinstance(c, CheckGrid)]
+    most = min(min((g.columns for g in grids), default=1), int(width_pt // MIN_CHECK_COLUMN_PT))
+    for columns in range(most, 1, -1):
+        grid = _grid_units(cell, width_pt, columns)
+        # the last box of a row takes what the row leaves: it may wrap there
+        if grid and all(
+            fits_line(check_line(box), width_pt / columns) for row in grid[1] for box in row[:-1]
+        ):
+            return grid
+    return None
+
+
+def _grid_units(cell: Cell, width_pt: float, columns: int) -> Grid | None:
+    units: list[str] = []
+    items: list[tuple[CheckItem, ...]] = []
+    for content in cell.content:
+        if not isinstance(content, CheckGrid):
+            for unit in content_units(content, width_pt):
+                units.append(sml.clean(unit))
+                items.append(())
+            continue
+        for row in content.rows():
+            for caption in (i for i in row if isinstance(i, CheckCaption)):
+                units.append(sml.clean(caption.text))
+                items.append(())
+            boxes = tuple(i for i in row if isinstance(i, CheckItem))
+            for start in range(0, len(boxes), columns):
+                chunk = boxes[start : start + columns]
+                units.append(sml.clean(FULL_SPACE.join(check_line(i) for i in chunk)))
+                items.append(chunk)
+    if len("".join(units)) > CELL_LIMIT or not any(items):
+        return None
+    return units, items, columns
+
+
 # ---------------------------------------------------------------------------
 # Sheet names and the column grid
 
@@ -271,15 +321,24 @@ def grid_spans(widths: tuple[int, ...], grid: int) -> list[int]:
 # Sheet layout: blocks placed as ranges on sheet rows, before any XML is written
 
 
-Edges = Literal["box", "top", "middle", "bottom"]
+Edges = str
 # The borders of each edge kind (left, right, top, bottom): the rows of a stacked cell print as
-# one box, open between them.
-EDGE_SIDES: dict[Edges, tuple[bool, bool, bool, bool]] = {
+# one box, open between them. A kind with a suffix (「top-l」, 「middle-」, 「bottom-r」) is a
+# column of a row of check boxes: it has the left (l) and right (r) borders the suffix names.
+EDGE_SIDES: dict[str, tuple[bool, bool, bool, bool]] = {
     "box": (True, True, True, True),
     "top": (True, True, True, False),
     "middle": (True, True, False, False),
     "bottom": (True, True, False, True),
 }
+
+
+def edge_sides(edges: Edges) -> tuple[bool, bool, bool, bool]:
+    base, dash, sides = edges.partition("-")
+    left, right, top, bottom = EDGE_SIDES[base]
+    if dash:
+        left, right = "l" in sides, "r" in sides
+    return left, right, top, bottom
 
 
 @dataclass(slots=True)
@@ -294,6 +353,8 @@ class Slot:
     units: list[str]
     look: str
     stacked: bool = False
+    boxes: list[tuple[CheckItem, ...]] = field(default_factory=list)  # per unit, in columns
+    columns: int = 1  # of the check boxes
 
     @property
     def text(self) -> str:
@@ -319,12 +380,16 @@ class SheetLayout:
         self.columns = columns
         self.column_units = GRID_UNITS / columns
         self.ranges: list[Range] = []
-        self.fixed: dict[int, float] = {}  # rows of a set height (gaps)
+        self.fixed: dict[int, float] = {}  # rows of a set height (gaps, bands)
+        # the band rows of tall rows (see place), each with the row's first sheet row: a page may
+        # end after them, between two printed lines of every top-aligned cell of the row
+        self.bands: dict[int, int] = {}
         self.next_row = 1
         self.title_rows: tuple[int, int] | None = None
         # what a page break may not cut: (first row, last row, kept with the next block)
         self.blocks: list[tuple[int, int, bool]] = []
-        # choice cells (sheet row, column, options): a pull-down in Excel, as the official workbook has
+        # choice cells and check boxes (sheet row, column, the values offered as printed): a
+        # pull-down in Excel, as the official workbook has
         self.choices: list[tuple[int, int, tuple[str, ...]]] = []
 
     # -- blocks
@@ -372,7 +437,7 @@ class SheetLayout:
             )
             for cell in row.cells:
                 if options and any(isinstance(x, ChoiceValue) for x in cell.content):
-                    choice_slots.append((len(slots), options))
+                    choice_slots.append((len(slots), tuple(choice_value(o) for o in options)))
                 while c in taken[r]:
                     c += 1
                 last = c + cell.colspan - 1
@@ -384,13 +449,19 @@ class SheetLayout:
                 look = ROLE_LOOKS[cell.role] + ("+stacked" if cell.vertical else "")
                 width = (starts[last + 1] - starts[c]) * self.column_units * UNIT_PT
                 units = cell_units(cell, width)
+                grid = check_grid(cell, width) if rows == 1 and last == len(spans) - 1 else None
+                if grid is not None:
+                    units = grid[0]
                 # Only the rightmost cell of a row is stacked: read row by row (text extraction,
                 # a city copying cells), the pieces of a cell with another to its right would
                 # interleave with that cell's. Such a cell stays one range over all the rows,
                 # unless it is longer than a cell may hold.
                 stacked = rows == 1 and last == len(spans) - 1 and not cell.vertical and len(units) > 1
-                stacked = stacked or sum(len(u) + 1 for u in units) > CELL_LIMIT
-                slots.append(Slot(r, rows, starts[c], starts[last + 1] - 1, units, look, stacked))
+                stacked = stacked or sum(len(u) + 1 for u in units) > CELL_LIMIT or grid is not None
+                slot = Slot(r, rows, starts[c], starts[last + 1] - 1, units, look, stacked)
+                if grid is not None:
+                    slot.boxes, slot.columns = grid[1], grid[2]
+                slots.append(slot)
                 c = last + 1
         row_starts = self.place(slots, count)
         for index, options in choice_slots:
@@ -412,15 +483,27 @@ class SheetLayout:
         and no printed line is cut in two. Each unit's row has its own padding (ROW_PADDING_PT):
         the small gap that sets paragraphs apart where one cell had none.
 
-        Any other cell taller than Excel's largest row, and a single unit that tall, is ONE range
-        merged over as many sheet rows as it needs, its text whole. (Cutting the text into a cell
-        per sheet row gave a city copying the cell a fragment.) LibreOffice prints a merged cell
-        over a page break by continuing its text on the next page; the line at the break can
-        print split across the two pages."""
+        A row with any other cell taller than a page's share is cut into bands (``banded_rows``):
+        its cells are one range each over the bands, their text whole (cutting the text into a
+        cell per sheet row gave a city copying the cell a fragment), and LibreOffice, printing a
+        merged cell over a page break, goes on with its text on the next page; the bands end
+        between two printed lines. A cell over several logical rows, and a single unit, taller
+        than Excel's largest row is one range merged over as many sheet rows as it needs."""
+        whole = [self.need(slot.text, slot) for slot in slots]
+        banded = self.banded_rows(slots, whole)
+        for slot in slots:
+            if slot.row in banded:
+                slot.stacked = False  # one range over the bands, its text whole
+                slot.boxes = []
         # a stacked slot's pieces are its units; any other slot is one piece, its whole text
         pieces = [slot.units if slot.stacked else [slot.text] for slot in slots]
-        needs = [[self.need(text, slot) for text in texts] for slot, texts in zip(slots, pieces, strict=True)]
+        needs = [
+            [self.unit_need(slot, i) for i in range(len(texts))] if slot.stacked else [need]
+            for slot, texts, need in zip(slots, pieces, whole, strict=True)
+        ]
         sheet_rows = [1] * count
+        for r, bands in banded.items():
+            sheet_rows[r] = len(bands) + 1
         for slot, piece_needs in zip(slots, needs, strict=True):
             if slot.stacked:
                 stack = sum(sheet_rows_for(n) for n in piece_needs)
@@ -430,7 +513,7 @@ class SheetLayout:
         for slot, need in sorted(merged, key=lambda pair: pair[0].rows):
             span = range(slot.row, slot.row + slot.rows)
             missing = sheet_rows_for(need) - sum(sheet_rows[r] for r in span)
-            if missing > 0:
+            if missing > 0 and not (slot.rows == 1 and slot.row in banded):
                 sheet_rows[span[-1]] += missing
         starts = [self.next_row]
         for n in sheet_rows:
@@ -442,30 +525,94 @@ class SheetLayout:
                 # the last piece takes any rows that a taller cell to the left added
                 end = bottom if i == last else top + sheet_rows_for(need) - 1
                 edges: Edges = "box"
-                if slot.stacked:
+                if slot.stacked and last:
                     edges = "top" if i == 0 else "bottom" if i == last else "middle"
-                self.ranges.append(Range(top, slot.left, end, slot.right, text, slot.look, need, edges))
+                boxes = slot.boxes[i] if slot.stacked and slot.boxes else ()
+                if boxes:
+                    self.place_boxes(slot, boxes, top, end, need, edges)
+                else:
+                    self.ranges.append(Range(top, slot.left, end, slot.right, text, slot.look, need, edges))
                 top = end + 1
+        for r, bands in banded.items():
+            for i, height in enumerate(bands):
+                self.fixed[starts[r] + i] = height
+                self.bands[starts[r] + i] = starts[r]
         self.next_row = starts[-1]
         return starts
+
+    def box_columns(self, slot: Slot, count: int) -> list[tuple[int, int]]:
+        """The sheet columns (first, last) of ``count`` check boxes side by side in the slot, each
+        in its column, the last taking what the row leaves."""
+        spans = grid_spans((1,) * slot.columns, slot.right - slot.left + 1)
+        lefts = [slot.left + sum(spans[:k]) for k in range(slot.columns)]
+        return [(lefts[k], lefts[k + 1] - 1 if k + 1 < count else slot.right) for k in range(count)]
+
+    def unit_need(self, slot: Slot, index: int) -> float:
+        boxes = slot.boxes[index] if slot.boxes else ()
+        if not boxes:
+            return self.need(slot.units[index], slot)
+        size = look_of(slot.look).size
+        return max(
+            lines_height(line_count(check_line(box), self.span_pt(left, right), size), size)
+            for box, (left, right) in zip(boxes, self.box_columns(slot, len(boxes)), strict=True)
+        )
+
+    def place_boxes(
+        self, slot: Slot, boxes: tuple[CheckItem, ...], top: int, end: int, need: float, edges: Edges
+    ) -> None:
+        """A row of check boxes, each in its column; a pull-down offers a box ticked or not
+        (not for one with a （ ） field or a count: its text is the city's)."""
+        columns = self.box_columns(slot, len(boxes))
+        for k, (box, (left, right)) in enumerate(zip(boxes, columns, strict=True)):
+            sides = ("l" if k == 0 else "") + ("r" if k == len(boxes) - 1 else "")
+            text = check_line(box)
+            self.ranges.append(Range(top, left, end, right, text, slot.look, need, f"{edges}-{sides}"))
+            if box.detail is None and box.count is None:
+                states = (check_line(replace(box, checked=True)), check_line(replace(box, checked=False)))
+                self.choices.append((top, left, states))
+
+    def banded_rows(self, slots: list[Slot], needs: list[float]) -> dict[int, list[float]]:
+        """The logical rows cut into bands (``band_heights``), with the heights of their bands: a
+        row with a cell taller than a page's share (SPLIT_FRACTION) that would otherwise be one
+        sheet row (or one range merged over several), moved whole to the next page when it does
+        not fit. Its cells are one range each over the bands, their text whole; a page ends after
+        a band, between two printed lines, as Writer splits a table row. A row stacked for its
+        rightmost cell alone keeps its stack (pages end between paragraphs); one holding a cell
+        too long for one cell stays stacked."""
+        tall = {
+            slot.row
+            for slot, need in zip(slots, needs, strict=True)
+            if slot.rows == 1 and not slot.stacked and need > PAGE_BODY_PT * SPLIT_FRACTION
+        }
+        tall -= {s.row for s in slots if s.stacked and sum(len(u) + 1 for u in s.units) > CELL_LIMIT}
+        heights: dict[int, float] = {}
+        for slot, need in zip(slots, needs, strict=True):
+            if slot.row in tall and slot.rows == 1:
+                heights[slot.row] = max(heights.get(slot.row, 0.0), need)
+        return {r: band_heights(need) for r, need in heights.items()}
 
     def need(self, text: str, slot: Slot) -> float:
         """The height in points ``text`` needs in the slot's cell."""
         look = look_of(slot.look)
         if look.stacked:
             return stacked_height(text, look.size)
-        return lines_height(len(wrap(text, self.width_pt(slot), look.size)), look.size)
+        return lines_height(line_count(text, self.width_pt(slot), look.size), look.size)
 
     def width_pt(self, slot: Slot) -> float:
-        return (slot.right - slot.left + 1) * self.column_units * UNIT_PT
+        return self.span_pt(slot.left, slot.right)
+
+    def span_pt(self, left: int, right: int) -> float:
+        return (right - left + 1) * self.column_units * UNIT_PT
 
     # -- pages
 
     def page_breaks(self, heights: dict[int, float]) -> list[int]:
         """The rows after which a printed page ends: as many blocks as fit on a page, a heading,
-        a group row or a table header never the last on it, a block taller than a page broken
-        between its sheet rows (its paragraphs). LibreOffice would break wherever the page is
+        a group row or a table header never the last on it, a block taller than a page's share
+        broken between its sheet rows (paragraphs of a stack, bands of a tall row) where no cell's
+        printed lines are cut (``unsafe_breaks``). LibreOffice would break wherever the page is
         full; the writer knows which rows belong together."""
+        unsafe = self.unsafe_breaks(heights)
         titles = 0.0
         breaks: list[int] = []
         used = 0.0
@@ -479,13 +626,8 @@ class SheetLayout:
             elif (
                 last > first and height > PAGE_BODY_PT * SPLIT_FRACTION and used + heights[first] <= capacity
             ):
-                # a long cell of several paragraphs fills the page and goes on on the next
-                for r in range(first, last + 1):
-                    if used + heights[r] > capacity:
-                        breaks.append(r - 1)
-                        used = 0.0
-                        capacity = PAGE_BODY_PT - titles
-                    used += heights[r]
+                # a long cell fills the page and goes on on the next
+                used = self.fill(range(first, last + 1), heights, used, capacity, titles, breaks, unsafe)
                 page_first = i
             else:
                 start = i
@@ -500,15 +642,66 @@ class SheetLayout:
                 if used + height <= capacity:
                     used += height
                 else:  # taller than a page: break between its rows
-                    for r in range(first, last + 1):
-                        if used + heights[r] > capacity and used > 0:
-                            breaks.append(r - 1)
-                            used = 0.0
-                        used += heights[r]
+                    used = self.fill(range(first, last + 1), heights, used, capacity, titles, breaks, unsafe)
                     page_first = i
             if self.title_rows and self.title_rows[1] <= last and not titles:
                 titles = sum(heights[r] for r in range(self.title_rows[0], self.title_rows[1] + 1))
         return [b for b in breaks if b >= 1]
+
+    @staticmethod
+    def fill(
+        rows: range,
+        heights: dict[int, float],
+        used: float,
+        capacity: float,
+        titles: float,
+        breaks: list[int],
+        unsafe: set[int],
+    ) -> float:
+        """Put ``rows`` (one block) on pages from ``used`` on, each page ending after the last row
+        that fits and may end a page (else, with no such row on it, where the page is full);
+        returns the height used on the last page."""
+        safe, carried = rows.start - 1, 0.0  # the last row a page may end after; what follows it
+        for r in rows:
+            if used + heights[r] > capacity and used > 0:
+                if carried < used and carried + heights[r] <= PAGE_BODY_PT - titles:
+                    breaks.append(safe)
+                    used = carried
+                else:
+                    breaks.append(r - 1)
+                    used = carried = 0.0
+                capacity = PAGE_BODY_PT - titles
+            used += heights[r]
+            carried += heights[r]
+            if r not in unsafe:
+                safe, carried = r, 0.0
+        return used
+
+    def unsafe_breaks(self, heights: dict[int, float]) -> set[int]:
+        """Sheet rows after which a page may not end: a range over the boundary prints lines of
+        its text across it. A band boundary falls between the lines of the row's top-aligned
+        body text; elsewhere the text's extent (top-aligned from the range's top, else centred)
+        is what a boundary must miss."""
+        tops: dict[int, float] = {}
+        y = 0.0
+        for r in range(1, self.next_row + 1):
+            tops[r] = y
+            y += heights.get(r, 0.0)
+        unsafe: set[int] = set()
+        for rng in self.ranges:
+            if rng.bottom == rng.top or not rng.text:
+                continue
+            look = look_of(rng.look)
+            top, height = tops[rng.top], tops[rng.bottom + 1] - tops[rng.top]
+            text = rng.need - ROW_PADDING_PT
+            lo, hi = (0.0, text) if look.vertical == "top" else ((height - text) / 2, (height + text) / 2)
+            aligned = look.vertical == "top" and look.size == BODY_PT and not look.stacked
+            for r in range(rng.top, rng.bottom):
+                if aligned and self.bands.get(r) == rng.top:
+                    continue
+                if lo < tops[r + 1] - top < hi:
+                    unsafe.add(r)
+        return unsafe
 
     # -- heights
 
@@ -522,7 +715,7 @@ class SheetLayout:
             rows = range(rng.top, rng.bottom + 1)
             deficit = rng.need - sum(heights[r] for r in rows)
             while deficit > 0.01:
-                open_rows = [r for r in rows if heights[r] < MAX_ROW_PT]
+                open_rows = [r for r in rows if heights[r] < MAX_ROW_PT and r not in self.fixed]
                 if not open_rows:
                     break  # not reached: place() gives every range enough rows of MAX_ROW_PT
                 share = deficit / len(open_rows)
@@ -566,7 +759,7 @@ class Formats:
                     vertical=look.vertical,
                     wrap=not look.stacked,  # LibreOffice sets wrapped stacked text flush left
                     rotation=255 if look.stacked else 0,
-                    borders=EDGE_SIDES[edges] if look.boxed else (False, False, False, False),
+                    borders=edge_sides(edges) if look.boxed else (False, False, False, False),
                 )
             )
         return found
@@ -626,7 +819,7 @@ class ChoiceLists:
 
     def sheet(self, strings: sml.SharedStrings, style: int) -> sml.SheetEntry:
         ranges = [
-            sml.Placed(r, column, r, column, choice_value(option), style, False)
+            sml.Placed(r, column, r, column, option, style, False)
             for options, column in self.columns.items()
             for r, option in enumerate(options, 1)
         ]

@@ -22,18 +22,25 @@ CELL_INSET_PT = 6.0  # left + right padding inside a cell
 # Line pitch / font size, measured in LibreOffice 7.4: IPAexMincho 9 pt prints a line every 9.0 pt.
 # Pages of the three examples (XLSX route / DOCX route): 1.3 and Excel's 6 pt unit gave 42 / 121 /
 # 64 against 22 / 76 / 37 (rows far taller than their text); 1.1 gave 31 / 98 / 53; 1.0 with
-# LibreOffice's unit gives 26 / 80 / 43.
+# LibreOffice's unit gave 26 / 80 / 43; tall rows cut into bands (band_heights) and rows 2.25 pt over
+# their lines (ROW_PADDING_PT) give 24 / 80 / 38.
 LINE_FACTOR = 1.0
-ROW_PADDING_PT = 3.0  # top + bottom padding of a row
+# Top + bottom padding of a row: LibreOffice's last line of n ends 1.0 + 8.986 n pt below the
+# cell's top, its descenders (g, p, y) 0.7 pt lower (measured, see PRINT_PITCH_PT); n lines at
+# 9 pt + 2.25 leave them 0.5 pt, and a whole pixel step (0.75 pt) less than 3 per row.
+ROW_PADDING_PT = 2.25
 MAX_ROW_PT = 409.0  # Excel's largest row height
 # A cell taller than MAX_ROW_PT is merged over ceil(need / SHEET_ROW_PT) sheet rows: as few as
 # will do, with room left under MAX_ROW_PT for rounding heights up to whole pixels.
 SHEET_ROW_PT = 400.0
 NARROW_EM = 0.6  # Latin letters and digits, a little wider than half an em for proportional fonts
 
-# A run of printable ASCII wraps as a word; a run of spaces hangs at a line's end; anything else
+# A run of printable ASCII wraps as a word, and LibreOffice breaks no line next to it either: the
+# character on each side goes with it, and runs joined by one character are one word (measured:
+# it printed 「…システム／は、ID/パスワード…」 and 「…NIST／800-88、ISO/IEC27001等…」, one line
+# more than breaking beside the runs gave). A run of spaces hangs at a line's end; anything else
 # (kana, kanji, full-width punctuation) may break before any character.
-_TOKEN = re.compile(r"[!-~]+| +|.", re.S)
+_TOKEN = re.compile(r"[^\s!-~]?(?:[!-~]+[^\s!-~]?)+| +|.", re.S)
 _EM: dict[str, float] = {}
 
 
@@ -109,6 +116,27 @@ def wrap(text: str, width_pt: float, size_pt: float) -> list[str]:
     return lines
 
 
+# line counts of texts met before: (text, width, size) → count; bounded in entries and text length
+_COUNTS: dict[tuple[str, float, float], int] = {}
+_COUNTS_MAX = 20_000
+_COUNTED_TEXT_MAX = 4_000  # characters: no few huge cells fill the memory
+
+
+def line_count(text: str, width_pt: float, size_pt: float) -> int:
+    """How many lines ``wrap`` breaks ``text`` into. Cached: a document asks for the same text in
+    the same width again and again (an options line tried whole, then in its cell; a 基礎 repeating
+    its 重点's cells; the same block text in every assessment a build worker renders)."""
+    key = (text, width_pt, size_pt)
+    count = _COUNTS.get(key)
+    if count is None:
+        count = len(wrap(text, width_pt, size_pt))
+        if len(text) <= _COUNTED_TEXT_MAX:
+            if len(_COUNTS) >= _COUNTS_MAX:
+                _COUNTS.clear()
+            _COUNTS[key] = count
+    return count
+
+
 def line_pt(size_pt: float) -> float:
     return size_pt * LINE_FACTOR
 
@@ -116,6 +144,32 @@ def line_pt(size_pt: float) -> float:
 def lines_height(count: int, size_pt: float) -> float:
     """Row height in points for ``count`` lines of text."""
     return count * line_pt(size_pt) + ROW_PADDING_PT
+
+
+# Where LibreOffice prints the lines of a top-aligned 9 pt cell (IPAexMincho at 9 pt, measured in
+# its PDF): the first line's em box begins 1.0 pt below the cell's top and a line follows every
+# 3.17 mm (8.986 pt, LibreOffice's 1/100 mm steps), whatever the row heights. A page break 1.3 pt
+# below that line grid falls between two lines: under the descenders of the line above (g, p, y),
+# above the ink of the line below.
+PRINT_PITCH_PT = 3.17 / 25.4 * 72
+BREAK_OFFSET_PT = 1.3
+BAND_LINES = 4  # lines of a band: a tall row is cut in sheet rows this tall, where pages may end
+
+
+def band_heights(need_pt: float) -> list[float]:
+    """The sheet rows a row needing ``need_pt`` is cut into, each ending between two printed lines
+    of its 9 pt text, all but the last (which takes the rest): to the 1/20 pt (twip) LibreOffice
+    keeps, each boundary placed from the row's top so that no error adds up."""
+    heights: list[float] = []
+    done = 0.0
+    k = 1
+    while True:
+        boundary = round((BREAK_OFFSET_PT + PRINT_PITCH_PT * BAND_LINES * k) * 20) / 20
+        if boundary >= need_pt - ROW_PADDING_PT:
+            return heights
+        heights.append(round(boundary - done, 2))
+        done = boundary
+        k += 1
 
 
 def sheet_rows_for(need_pt: float) -> int:

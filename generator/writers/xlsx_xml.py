@@ -238,6 +238,7 @@ def worksheet_xml(
     letters = [""] + [column_letter(c) for c in range(1, columns + 1)]
     runs: dict[int, list[tuple[int, str]]] = {}
     merges: list[str] = []
+    blank_runs: dict[tuple[int, int, int], str] = {}
     for rng in ranges:
         top, left, bottom, right, s = rng.top, rng.left, rng.bottom, rng.right, rng.style
         if bottom != top or right != left:
@@ -245,8 +246,12 @@ def worksheet_xml(
         first = f'<c r="{letters[left]}{top}" s="{s}"'
         first += f' t="s"><v>{strings.ref(rng.text)}</v></c>' if rng.text else "/>"
         if rng.every_cell:
-            # the blank cells of one row, "#" standing for the row number
-            blanks = "".join(f'<c r="{letters[c]}#" s="{s}"/>' for c in range(left + 1, right + 1))
+            # the blank cells of one row, "#" standing for the row number (the same few column
+            # ranges and styles recur on every row of a table: each made once per sheet)
+            blanks = blank_runs.get((left, right, s))
+            if blanks is None:
+                blanks = "".join(f'<c r="{letters[c]}#" s="{s}"/>' for c in range(left + 1, right + 1))
+                blank_runs[left, right, s] = blanks
             runs.setdefault(top, []).append((left, first + blanks.replace("#", str(top))))
             if bottom > top:
                 blanks = f'<c r="{letters[left]}#" s="{s}"/>' + blanks

@@ -99,6 +99,7 @@
     var shift = 0;
     for (var i = 0; i < text.length; i++) {
       var v = DIGIT[text.charAt(i)];
+      if (v === undefined) continue; // "." between the pages' parts: the counts delimit them too
       if (v >= 32) {
         n += (v - 32) * Math.pow(2, shift);
         shift += 5;
@@ -111,16 +112,15 @@
     return numbers;
   }
 
-  // item ids holding the bigram, ascending: per page, the gap from the previous page, the
-  // number of items and their numbers as gaps
+  // item ids holding the bigram, ascending: per page, the page number, the number of items and
+  // their numbers as gaps
   function posting(gram) {
     var encoded = shards[shardOf(gram)][gram];
     if (!encoded) return [];
     var numbers = decode(encoded);
     var ids = [];
-    var page = -1;
     for (var i = 0; i < numbers.length; ) {
-      page += numbers[i++] + 1;
+      var page = numbers[i++];
       var count = numbers[i++];
       var local = 0;
       for (var k = 0; k < count; k++) {
