@@ -234,6 +234,7 @@ def _plans(folders: list[Path], outputs: _Outputs, common: str) -> list[Plan]:
         for suffix, name in docs:
             partner = next((d for d in docs if d[0] != suffix), None)
             plans.append(_plan(folder, suffix, name, partner, outputs, common))
+        outputs.index.release(folder)  # one folder's piece at a time
     return plans
 
 
@@ -245,13 +246,14 @@ class _Outputs:
         self.build_dir = build_dir
         self.graph = graph
         assert graph.index is not None
-        self.stamps: dict[str, build.Stamp] = graph.index.section(build.STAMPS)
+        self.index = graph.index
         self._manifests: dict[Path, dict[str, manifest.Entry]] = {}
         self._stamper: build.Stamps | None = None
 
-    def stamp(self, path: Path) -> build.Stamp | None:
+    def stamp(self, folder: Path, path: Path) -> build.Stamp | None:
         """The output's record when the file is the one it describes."""
-        record = self.stamps.get(os.path.abspath(path))
+        self.index.focus(folder)  # the folder's records are in its piece of the index
+        record = self.index.section(build.STAMPS).get(os.path.abspath(path))
         if record is None or self.graph.sha(os.path.abspath(path)) != record[0]:
             return None
         return record
@@ -264,7 +266,7 @@ class _Outputs:
     def built(self, folder: Path, fmt: str, path: Path, docx: build.Stamp | None) -> bool:
         """Whether ``path`` is current by its stamp: one that holds for the sources the DOCX was
         just checked against (the build of this run asked for DOCX and XLSX only)."""
-        record = self.stamp(path)
+        record = self.stamp(folder, path)
         if record is None or docx is None or record[3] != docx[3]:
             return False
         self._stamper = self._stamper or build.Stamps(self.graph)
@@ -294,7 +296,7 @@ def _plan(
     target = outputs.build_dir / folder.name
     parts = [common, f"name:{name}", f"partner:{partner}"]
     docx_path = target / build.output_name(folder.name, "docx", suffix)
-    docx = outputs.stamp(docx_path)
+    docx = outputs.stamp(folder, docx_path)
     if docx is not None:
         parts.append(f"stamp:{docx[1]}")
     else:
