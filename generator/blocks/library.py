@@ -161,7 +161,7 @@ def load_library(
 # assessments, which use mostly the same blocks; each file is parsed and checked once, its
 # problems reported again to every reporter that asks for it.
 _READ: dict[tuple[str, str, bool, str, bytes], tuple[Block | None, Reporter]] = {}
-_READ_MAX = 4_000  # files (the shipped library: about 100)
+_READ_MAX = 256  # files (the shipped library: about 100)
 
 
 @in_rule_scope("B")  # 共通記載ブロック (README「検査」)

@@ -118,7 +118,7 @@ def wrap(text: str, width_pt: float, size_pt: float) -> list[str]:
 
 # line counts of texts met before: (text, width, size) → count; bounded in entries and text length
 _COUNTS: dict[tuple[str, float, float], int] = {}
-_COUNTS_MAX = 20_000
+_COUNTS_MAX = 2_000
 _COUNTED_TEXT_MAX = 4_000  # characters: no few huge cells fill the memory
 
 
