@@ -203,14 +203,23 @@ class FileIndex:
             piece.files[path] = entry
             piece.changed[path] = entry
 
-    # -- the commands' records (in the piece in focus)
+    def trusted_stat(self, path: str) -> tuple[int, int, int, int] | None:
+        """The stat (size, mtime_ns, ctime_ns, inode) the entry of ``path`` was hashed at, when the
+        entry is trusted (not racily clean): a command may then take that stat for the hash."""
+        entry = self._of(path).files.get(path)
+        if entry is None or not entry[5]:
+            return None
+        return entry[:4]
 
-    def section(self, name: str) -> dict:
-        return (self._piece or self.shared).sections.setdefault(name, {})
+    # -- the commands' records (in the piece in focus; ``shared``: in the shared piece)
 
-    def put(self, name: str, key: str, value: object) -> None:
+    def section(self, name: str, shared: bool = False) -> dict:
+        piece = self.shared if shared else (self._piece or self.shared)
+        return piece.sections.setdefault(name, {})
+
+    def put(self, name: str, key: str, value: object, shared: bool = False) -> None:
         """Set (or with None delete) a record; kept on ``save``."""
-        piece = self._piece or self.shared
+        piece = self.shared if shared else (self._piece or self.shared)
         section = piece.sections.setdefault(name, {})
         value = _interned(value)
         if value is None:
@@ -241,5 +250,7 @@ def _interned(value: object) -> object:
     if isinstance(value, str):
         return sys.intern(value)
     if isinstance(value, tuple):
-        return tuple(_interned(v) for v in value)
+        items = tuple(_interned(v) for v in value)
+        # the same tuple when nothing changed: a tuple shared by records is then written once
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
     return value

@@ -210,11 +210,17 @@ versions:
 """
 
 
-def test_editing_a_block_rebuilds_exactly_the_assessments_using_that_version(tmp_path: Path) -> None:
-    proj = project(tmp_path, "newest", "pinned", "other")
+def memo_block(proj: Path) -> Path:
+    """The city block ``test/memo`` (``BLOCK``) in the project's sources."""
     block = proj / "sources" / "blocks" / "test" / "memo.yaml"
     block.parent.mkdir(parents=True)
     block.write_text(BLOCK, encoding="utf-8")
+    return block
+
+
+def test_editing_a_block_rebuilds_exactly_the_assessments_using_that_version(tmp_path: Path) -> None:
+    proj = project(tmp_path, "newest", "pinned", "other")
+    block = memo_block(proj)
     set_remarks(proj / "sources" / "newest", [{"block": "test/memo"}])  # follows the newest version
     set_remarks(proj / "sources" / "pinned", [{"block": "test/memo", "version": "2024-01"}])
     ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
@@ -243,9 +249,7 @@ def test_editing_a_block_rebuilds_exactly_the_assessments_using_that_version(tmp
 
 def test_new_newest_block_version_rebuilds_its_followers_only(tmp_path: Path) -> None:
     proj = project(tmp_path, "newest", "pinned")
-    block = proj / "sources" / "blocks" / "test" / "memo.yaml"
-    block.parent.mkdir(parents=True)
-    block.write_text(BLOCK, encoding="utf-8")
+    block = memo_block(proj)
     set_remarks(proj / "sources" / "newest", [{"block": "test/memo"}])
     set_remarks(proj / "sources" / "pinned", [{"block": "test/memo", "version": "2025-01"}])
     ok(hyoka(proj, "build", "sources", "--out", "out", "--format", "html"))
@@ -479,9 +483,7 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
 
 def test_deps_rules_name_exactly_each_folders_inputs(tmp_path: Path) -> None:
     proj = project(tmp_path, "a", "c")
-    block = proj / "sources" / "blocks" / "test" / "memo.yaml"
-    block.parent.mkdir(parents=True)
-    block.write_text(BLOCK, encoding="utf-8")
+    memo_block(proj)
     set_remarks(proj / "sources" / "a", [{"block": "test/memo"}])
     result = ok(hyoka(proj, "deps", "sources", "--out", "out", "--format", FAST))
     rules = _rules(result.stdout)
@@ -511,9 +513,7 @@ def test_deps_writes_only_the_rules_that_change(tmp_path: Path) -> None:
     """With --output each folder's rules go to its own file, written again only when they change;
     a folder whose YAML is unchanged is not read again."""
     proj = project(tmp_path, "a", "c")
-    block = proj / "sources" / "blocks" / "test" / "memo.yaml"
-    block.parent.mkdir(parents=True)
-    block.write_text(BLOCK, encoding="utf-8")
+    memo_block(proj)
     deps = ("deps", "sources", "--out", "out", "--format", FAST, "--output", "out/deps.mk")
     ok(hyoka(proj, *deps))
     top = (proj / "out/deps.mk").read_text(encoding="utf-8")
@@ -619,9 +619,7 @@ def test_make_with_deps_rebuilds_exactly_what_changed(tmp_path: Path) -> None:
 
     # a block file edited: only its users are built again, without hyoka deps
     set_remarks(proj / "sources" / "a", [{"block": "test/memo"}])
-    block = proj / "sources" / "blocks" / "test" / "memo.yaml"
-    block.parent.mkdir(parents=True)
-    block.write_text(BLOCK, encoding="utf-8")
+    block = memo_block(proj)
     assert _make(proj).returncode == 0
     edit(block, "新しい版の文言です。", "新しい版の文言を直しました。")
     fourth = _make(proj)
@@ -650,3 +648,79 @@ def test_project_makefile_does_nothing_after_make_build(tmp_path: Path) -> None:
     print(f"make after make build: {elapsed:.3f} s")
     assert noop.returncode == 0, noop.stdout + noop.stderr
     assert "Nothing to be done for 'all'" in noop.stdout, noop.stdout
+
+
+# ---------------------------------------------------------------------------
+# The folder checks: a no-op build's first look at a folder (commands/build.py ``_holds``)
+
+
+def settle(proj: Path) -> dict:
+    """Make every source and output older than the file index's racy window, build (the index
+    then trusts their stats and records each folder's check) and return the checks."""
+    old = time.time() - 60
+    for root in (proj / "sources", proj / "out"):
+        for p in root.rglob("*"):
+            if p.is_file():
+                os.utime(p, (old, old))
+    result = ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    assert not written(result), result.describe()
+    import marshal
+
+    return marshal.loads((proj / "out" / ".hyoka-index").read_bytes())["sections"].get("folders", {})
+
+
+def test_folder_check_sees_every_change(tmp_path: Path) -> None:
+    proj = project(tmp_path, "a", "b")
+    block = memo_block(proj)
+    set_remarks(proj / "sources" / "a", [{"block": "test/memo"}])
+    set_remarks(proj / "sources" / "b", "あああ")
+    ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+
+    def same_size_same_mtime(path: Path, old: bytes, new: bytes) -> None:
+        st = path.stat()
+        data = path.read_bytes()
+        assert len(old) == len(new) and data.count(old) == 1
+        path.write_bytes(data.replace(old, new))
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # only the change time tells
+
+    css = proj / "templates" / "html" / "style.css"
+    builder = proj / "generator" / "layout" / "builder.py"
+    cases = [
+        (
+            lambda: same_size_same_mtime(cover(proj / "sources" / "b"), "あああ".encode(), "いいい".encode()),
+            {"b/b.html", "b/b.docx"},
+        ),
+        (
+            lambda: shutil.copy(EXAMPLE / "8_基礎項目.yaml", proj / "sources" / "a"),  # a new YAML file
+            {"a/a.html", "a/a.docx", "a/a-基礎.html", "a/a-基礎.docx"},
+        ),
+        (lambda: (proj / "out" / "a" / "a.docx").unlink(), {"a/a.docx"}),
+        (lambda: same_size_same_mtime(proj / "out" / "b" / "b.html", b"<html", b"<HTML"), {"b/b.html"}),
+        (
+            lambda: edit(block, "新しい版の文言です。", "新しい版の文言を直しました。"),
+            {"a/a.html", "a/a.docx", "a/a-基礎.html", "a/a-基礎.docx"},  # the pair's blocks are one list
+        ),
+        (
+            lambda: css.write_text(css.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8"),
+            {"a/a.html", "a/a-基礎.html", "b/b.html"},
+        ),
+        (
+            lambda: builder.write_text(
+                builder.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8"
+            ),
+            {"a/a.html", "a/a.docx", "a/a-基礎.html", "a/a-基礎.docx", "b/b.html", "b/b.docx"},
+        ),
+    ]
+    for change, expected in cases:
+        checks = settle(proj)
+        assert {Path(k.split("\0")[0]).name for k in checks} == {"a", "b"}  # the checks are in play
+        change()
+        result = ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+        assert written(result) == expected, result.describe()
+
+    # a removed YAML file: the folder's sources and documents change
+    assert len(settle(proj)) == 2
+    (proj / "sources" / "a" / "8_基礎項目.yaml").unlink()
+    result = ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
+    assert written(result) == {"a/a.html", "a/a.docx"}, result.describe()
+    assert "2 ファイルは最新" in result.stdout  # b's: its check holds

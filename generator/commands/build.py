@@ -31,13 +31,14 @@ from ..epoch import source_date_epoch
 from ..fileindex import FileIndex
 from ..output import inside, output_dir
 from ..progress import progress
-from ..sources import assessment_folders
+from ..sources import SUFFIXES, assessment_folders
 from ..writers import WRITERS
 
 ALL_FORMATS = ("html", "docx", "xlsx")
 KNOWN = (*WRITERS, "pdf")
 STAMPS = "outputs"  # the file index's section: output path → Stamp
 DOCUMENTS = "documents"  # the file index's section: folder → (sources digest, document suffixes)
+CHECKS = "folders"  # the shared piece's section: folder and formats → Check
 
 
 def parse_formats(spec: str) -> list[str]:
@@ -179,6 +180,7 @@ class Stamps:
         self._block_lists: dict[tuple[Path, tuple[str, ...]], str | None] = {}
         self._blocks: dict[tuple[Path, str], str | None] = {}  # (root, id) → "id=file:hash"
         self._root: tuple[Path | None, Path | None] = (None, None)  # the last folder's
+        self.shared: dict[tuple, tuple] = {}  # see _check
 
     def sources_digest(self, sources: dict[str, str]) -> str:
         return _digest(f"{k}={v}" for k, v in sources.items())
@@ -193,25 +195,37 @@ class Stamps:
     ) -> str | None:
         """None when a block's file is gone. ``block_shas``: id → (file, hash) as a worker read
         them (the stamp of what was built); else the files as they are now."""
+        if block_shas is None:
+            context = self.context(fmt, folder, block_ids)
+            if context is None:
+                return None
+            return _digest([context[0], sources_digest, context[1]])
+        root = self._root_of(folder)
+        parts = []
+        for block_id in block_ids:
+            read, sha = block_shas[block_id]
+            parts.append(f"{block_id}={read}:{sha}" if read == self.graph.locate(block_id, root) else None)
+        if None in parts:
+            return None
+        return _digest([self._format(fmt), sources_digest, _digest(parts)])  # type: ignore[arg-type]
+
+    def context(self, fmt: str, folder: Path, block_ids: tuple[str, ...]) -> tuple[str, str] | None:
+        """What an output's stamp holds besides its folder's sources, as it is now: the format's
+        digest (templates, generator, ``SOURCE_DATE_EPOCH``) and its block files' (None when a
+        block's file is gone). Both are computed once per run and shared by the folders."""
+        key = (self._root_of(folder), block_ids)
+        if key not in self._block_lists:
+            parts = [self._block(key[0], i) for i in block_ids]
+            self._block_lists[key] = None if None in parts else _digest(parts)  # type: ignore[arg-type]
+        blocks = self._block_lists[key]
+        return None if blocks is None else (self._format(fmt), blocks)
+
+    def _root_of(self, folder: Path) -> Path:
         if self._root[0] != folder:
             self._root = (folder, self.graph.root_of(folder))
-        root: Path = self._root[1]  # type: ignore[assignment]
-        if block_shas is None:
-            key = (root, block_ids)
-            if key not in self._block_lists:
-                parts = [self._block(root, i) for i in block_ids]
-                self._block_lists[key] = None if None in parts else _digest(parts)  # type: ignore[arg-type]
-            blocks = self._block_lists[key]
-        else:
-            parts = []
-            for block_id in block_ids:
-                read, sha = block_shas[block_id]
-                parts.append(
-                    f"{block_id}={read}:{sha}" if read == self.graph.locate(block_id, root) else None
-                )
-            blocks = None if None in parts else _digest(parts)  # type: ignore[arg-type]
-        if blocks is None:
-            return None
+        return self._root[1]  # type: ignore[return-value]
+
+    def _format(self, fmt: str) -> str:
         if fmt not in self._formats:
             graph = self.graph
             env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -223,7 +237,7 @@ class Stamps:
                     *(f"{k}={v}" for k, v in graph.template_hashes(fmt)),
                 ]
             )
-        return _digest([self._formats[fmt], sources_digest, blocks])
+        return self._formats[fmt]
 
     def _block(self, root: Path, block_id: str) -> str | None:
         key = (root, block_id)
@@ -254,12 +268,20 @@ def plan(
     index = graph.index
     assert index is not None
     result = Plan(workers=workers)
+    kind = ",".join(formats)
+    checks: dict[str, Check] = index.section(CHECKS, shared=True)
     for folder in folders:
-        index.focus(folder)
-        records: dict[str, Stamp] = index.section(STAMPS)
         target = out / folder.name  # checked by output_dir before anything is written there
         base = os.path.abspath(target)
-        sources = graph.source_inputs(folder, source_names(folder))
+        key = f"{os.path.abspath(folder)}\0{kind}"
+        check = None if force else checks.get(key)
+        if check is not None and _holds(check, folder, base, stamps):
+            result.current += len(check[1])
+            continue
+        index.focus(folder)
+        records: dict[str, Stamp] = index.section(STAMPS)
+        names = source_names(folder)
+        sources = graph.source_inputs(folder, names)
         digest = stamps.sources_digest(sources)
         stale = []
         documents = _documents(folder, digest, index)
@@ -279,10 +301,91 @@ def plan(
             _check_manifest(folder, target, stale, sources, force, say, graph, stamps, result)
             if folder in result.sources:  # a task
                 result.documents[folder] = documents
+        if folder not in result.sources:
+            fresh = _check(folder, base, names, documents, formats, records, stamps)
+            if fresh != check:
+                index.put(CHECKS, key, fresh, shared=True)
         # a stale folder's piece is saved when its outputs are published: a failed build leaves
         # out/ as it was
         index.release(folder, save=folder not in result.sources)
     return result
+
+
+# The shared piece's record of a folder whose outputs were all current (one per list of formats),
+# checked before anything else: its YAML files' names and stats, and per output its name, stat,
+# format and the stamp's parts besides the sources (``Stamps.context``) — stats only of entries
+# the file index trusts, so that the same stats mean the same hashes, hence the same stamps.
+Check = tuple[tuple[tuple, ...], tuple[tuple, ...]]
+
+
+def _yaml_stats(folder: Path) -> tuple[tuple, ...] | None:
+    """Each YAML file's (name, size, mtime_ns, ctime_ns, inode), as ``source_names`` lists them."""
+    try:
+        with os.scandir(folder) as entries:
+            found = []
+            for e in entries:
+                if e.name.endswith(SUFFIXES) and not e.name.startswith(".") and e.is_file():
+                    st = e.stat()
+                    found.append((e.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    except OSError:
+        return None
+    found.sort()
+    return tuple(found)
+
+
+def _holds(check: Check, folder: Path, base: str, stamps: Stamps) -> bool:
+    """Whether nothing the folder's outputs were checked against has changed since (any doubt:
+    no, and the full check runs)."""
+    if _yaml_stats(folder) != check[0]:
+        return False
+    for name, fmt, stat, block_ids, context in check[1]:
+        try:
+            st = os.stat(os.path.join(base, name))
+        except OSError:
+            return False
+        if (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) != stat:
+            return False
+        if stamps.context(fmt, folder, block_ids) != context:
+            return False
+    return True
+
+
+def _check(
+    folder: Path,
+    base: str,
+    names: list[str],
+    documents: tuple[str, ...],
+    formats: list[str],
+    records: dict[str, Stamp],
+    stamps: Stamps,
+) -> Check | None:
+    """The folder's record for ``_holds``, when its outputs were all found current and every
+    stat in it is one the file index trusts (else None: the full check runs next time)."""
+    index = stamps.graph.index
+    assert index is not None
+    yaml = []
+    for name in names:
+        stat = index.trusted_stat(os.path.join(str(folder), name))
+        if stat is None:
+            return None
+        yaml.append((sys.intern(name), *stat))
+    outputs = []
+    for suffix, fmt in ((s, f) for s in documents for f in formats):
+        name = output_name(folder.name, fmt, suffix)
+        path = os.path.join(base, name)
+        record = records.get(path)
+        stat = index.trusted_stat(path)
+        if record is None or stat is None:
+            return None
+        context = stamps.context(fmt, folder, record[2])
+        if context is None:
+            return None
+        # one object for the folders' equal lists and contexts: marshal writes each once
+        shared = stamps.shared
+        outputs.append(
+            (name, fmt, stat, shared.setdefault(record[2], record[2]), shared.setdefault(context, context))
+        )
+    return tuple(yaml), tuple(outputs)
 
 
 def _documents(folder: Path, digest: str, index: FileIndex) -> tuple[str, ...]:
