@@ -181,6 +181,7 @@ class Stamps:
         self._blocks: dict[tuple[Path, str], str | None] = {}  # (root, id) → "id=file:hash"
         self._root: tuple[Path | None, Path | None] = (None, None)  # the last folder's
         self.shared: dict[tuple, tuple] = {}  # see _check
+        self._contexts: dict[tuple[str, str], tuple[str, str]] = {}  # one object per context
 
     def sources_digest(self, sources: dict[str, str]) -> str:
         return _digest(f"{k}={v}" for k, v in sources.items())
@@ -207,25 +208,32 @@ class Stamps:
             parts.append(f"{block_id}={read}:{sha}" if read == self.graph.locate(block_id, root) else None)
         if None in parts:
             return None
-        return _digest([self._format(fmt), sources_digest, _digest(parts)])  # type: ignore[arg-type]
+        return _digest([self.format(fmt), sources_digest, _digest(parts)])  # type: ignore[arg-type]
 
     def context(self, fmt: str, folder: Path, block_ids: tuple[str, ...]) -> tuple[str, str] | None:
         """What an output's stamp holds besides its folder's sources, as it is now: the format's
         digest (templates, generator, ``SOURCE_DATE_EPOCH``) and its block files' (None when a
         block's file is gone). Both are computed once per run and shared by the folders."""
         key = (self._root_of(folder), block_ids)
-        if key not in self._block_lists:
+        try:
+            blocks = self._block_lists[key]
+        except KeyError:
             parts = [self._block(key[0], i) for i in block_ids]
-            self._block_lists[key] = None if None in parts else _digest(parts)  # type: ignore[arg-type]
-        blocks = self._block_lists[key]
-        return None if blocks is None else (self._format(fmt), blocks)
+            blocks = self._block_lists[key] = None if None in parts else _digest(parts)  # type: ignore[arg-type]
+        if blocks is None:
+            return None
+        try:
+            return self._contexts[fmt, blocks]
+        except KeyError:
+            context = self._contexts[fmt, blocks] = (self.format(fmt), blocks)
+            return context
 
     def _root_of(self, folder: Path) -> Path:
-        if self._root[0] != folder:
+        if self._root[0] is not folder:
             self._root = (folder, self.graph.root_of(folder))
         return self._root[1]  # type: ignore[return-value]
 
-    def _format(self, fmt: str) -> str:
+    def format(self, fmt: str) -> str:
         if fmt not in self._formats:
             graph = self.graph
             env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -338,14 +346,18 @@ def _holds(check: Check, folder: Path, base: str, stamps: Stamps) -> bool:
     no, and the full check runs)."""
     if _yaml_stats(folder) != check[0]:
         return False
+    base += os.sep
+    last = blocks = None
     for name, fmt, stat, block_ids, context in check[1]:
         try:
-            st = os.stat(os.path.join(base, name))
+            st = os.stat(base + name)
         except OSError:
             return False
         if (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) != stat:
             return False
-        if stamps.context(fmt, folder, block_ids) != context:
+        if block_ids is not last:  # a folder's outputs share one list (one object when loaded)
+            last, blocks = block_ids, stamps.context(fmt, folder, block_ids)
+        if blocks is None or context != (stamps.format(fmt), blocks[1]):
             return False
     return True
 
