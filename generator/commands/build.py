@@ -158,6 +158,7 @@ class Plan:
     sources: dict[Path, dict[str, str]] = field(default_factory=dict)  # a stale folder's YAML hashes
     documents: dict[Path, tuple[str, ...]] = field(default_factory=dict)  # its document suffixes
     current: int = 0  # outputs left as they are
+    held: dict[str, Stamp] = field(default_factory=dict)  # output path → its record, by a folder check
     workers: _Workers | None = None  # told each stale folder found
 
 
@@ -283,8 +284,10 @@ def plan(
         base = os.path.abspath(target)
         key = f"{os.path.abspath(folder)}\0{kind}"
         check = None if force else checks.get(key)
-        if check is not None and _holds(check, folder, base, stamps):
+        if check is not None and _valid_holds(check, folder, base, stamps):
             result.current += len(check[1])
+            for name, _, _, record, _ in check[1]:
+                result.held[base + os.sep + name] = record
             continue
         index.focus(folder)
         records: dict[str, Stamp] = index.section(STAMPS)
@@ -320,9 +323,10 @@ def plan(
 
 
 # The shared piece's record of a folder whose outputs were all current (one per list of formats),
-# checked before anything else: its YAML files' names and stats, and per output its name, stat,
-# format and the stamp's parts besides the sources (``Stamps.context``) — stats only of entries
-# the file index trusts, so that the same stats mean the same hashes, hence the same stamps.
+# checked before anything else: its YAML files' names and stats, and per output its name, format,
+# stat, record (``Stamp``) and the stamp's parts besides the sources (``Stamps.context``) — stats
+# only of entries the file index trusts, so that the same stats mean the same hashes, hence the
+# same stamps: while the check holds, so do the records (``hyoka site`` takes them from it).
 Check = tuple[tuple[tuple, ...], tuple[tuple, ...]]
 
 
@@ -341,6 +345,13 @@ def _yaml_stats(folder: Path) -> tuple[tuple, ...] | None:
     return tuple(found)
 
 
+def _valid_holds(check: Check, folder: Path, base: str, stamps: Stamps) -> bool:
+    try:
+        return _holds(check, folder, base, stamps)
+    except (TypeError, ValueError, IndexError):  # a record of another shape: the index is a cache
+        return False
+
+
 def _holds(check: Check, folder: Path, base: str, stamps: Stamps) -> bool:
     """Whether nothing the folder's outputs were checked against has changed since (any doubt:
     no, and the full check runs)."""
@@ -348,7 +359,8 @@ def _holds(check: Check, folder: Path, base: str, stamps: Stamps) -> bool:
         return False
     base += os.sep
     last = blocks = None
-    for name, fmt, stat, block_ids, context in check[1]:
+    for name, fmt, stat, record, context in check[1]:
+        block_ids = record[2]
         try:
             st = os.stat(base + name)
         except OSError:
@@ -394,9 +406,9 @@ def _check(
             return None
         # one object for the folders' equal lists and contexts: marshal writes each once
         shared = stamps.shared
-        outputs.append(
-            (name, fmt, stat, shared.setdefault(record[2], record[2]), shared.setdefault(context, context))
-        )
+        block_ids = shared.setdefault(record[2], record[2])
+        record = (record[0], record[1], block_ids, record[3])
+        outputs.append((name, fmt, stat, record, shared.setdefault(context, context)))
     return tuple(yaml), tuple(outputs)
 
 
@@ -472,17 +484,23 @@ def run(
     jobs: int | None = None,
     force: bool = False,
     rules: bool = False,
+    held: dict[str, Stamp] | None = None,
+    index: FileIndex | None = None,
 ) -> int:
     """``rules``: then write each folder's rules for make (``out/<name>/.hyoka-deps.mk``, see
-    ``commands/deps.py``) again from this build's records, as make's rule for the folder asks."""
+    ``commands/deps.py``) again from this build's records, as make's rule for the folder asks;
+    ``held``: filled with the records of the outputs whose folder checks held (``Plan.held``);
+    ``index``: the file index of ``out`` when the caller has it loaded already."""
     source_date_epoch()  # an unusable value fails here, before any work
     folders = assessment_folders(paths)
     _check_names(folders)
     say: Callable[[str], None] = (lambda text: None) if quiet else (lambda text: print(text, flush=True))
-    stamps = Stamps(Graph(FileIndex(out)))
+    stamps = Stamps(Graph(index or FileIndex(out)))
     workers = _Workers(jobs or os.cpu_count() or 1)
     try:
         todo = plan(folders, out, formats, force, say, stamps, workers)
+        if held is not None:
+            held.update(todo.held)
         written = _build(todo, out, quiet, workers, stamps) if todo.tasks else 0
     finally:
         workers.close()

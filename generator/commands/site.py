@@ -106,13 +106,14 @@ def run(
     city = None if old and old.get("profile") == profile_sha else _read_profile(profile_file)
 
     # the downloads: current DOCX and XLSX in the build folder (a no-op when they are)
-    build.run(folders, build_dir, ["docx", "xlsx"], quiet=True, jobs=jobs)
-
     index = FileIndex(build_dir)  # the build's: its stamps say what each output was built from
+    held: dict[str, build.Stamp] = {}  # the records of outputs the build's folder checks found current
+    build.run(folders, build_dir, ["docx", "xlsx"], quiet=True, jobs=jobs, held=held, index=index)
+
     graph = Graph(index)
     common = _common_key(profile_sha, graph)
     old_pages = {p.name: p for p in old.get("pages", [])} if old else {}
-    outputs = _Outputs(build_dir, graph)
+    outputs = _Outputs(build_dir, graph, held)
     plans = _plans(folders, outputs, common)
     index.save()
     site_key = _hash([common, *(f"{p.name}\0{p.inputs}" for p in plans)])
@@ -242,8 +243,9 @@ class _Outputs:
     """What the build says of its outputs: from the stamps in its file index (which the build
     just checked), else from its manifests."""
 
-    def __init__(self, build_dir: Path, graph: Graph) -> None:
+    def __init__(self, build_dir: Path, graph: Graph, held: dict[str, build.Stamp]) -> None:
         self.build_dir = build_dir
+        self.held = held
         self.graph = graph
         assert graph.index is not None
         self.index = graph.index
@@ -252,11 +254,19 @@ class _Outputs:
 
     def stamp(self, folder: Path, path: Path) -> build.Stamp | None:
         """The output's record when the file is the one it describes."""
+        record = self.held.get(os.path.abspath(path))
+        if record is not None:  # the build's check of its folder just held: no piece to load
+            return record
         self.index.focus(folder)  # the folder's records are in its piece of the index
         record = self.index.section(build.STAMPS).get(os.path.abspath(path))
         if record is None or self.graph.sha(os.path.abspath(path)) != record[0]:
             return None
         return record
+
+    def hash(self, path: Path) -> str:
+        key = os.path.abspath(path)
+        record = self.held.get(key)
+        return record[0] if record is not None else self.graph.hash(key)
 
     def entries(self, folder: Path) -> dict[str, manifest.Entry]:
         if folder not in self._manifests:
@@ -310,7 +320,7 @@ def _plan(
         built = target / build.output_name(folder.name, fmt, suffix)
         if fmt == "pdf" and not outputs.current_pdf(folder, built, docx):
             continue
-        parts.append(f"{fmt}:{outputs.graph.hash(os.path.abspath(built))}")
+        parts.append(f"{fmt}:{outputs.hash(built)}")
         downloads.append((kind, f"{name}.{fmt}", built))
     cache = target / f"{CACHE_STEM}{suffix}.txt"
     return Plan(folder, suffix, name, _hash(parts), tuple(downloads), cache, partner, docx)
@@ -339,11 +349,12 @@ def _current_pdf(folder: Path, path: Path, entry: manifest.Entry | None) -> bool
 def _check_out(out: Path, build_dir: Path, folders: list[Path], profile_file: Path) -> None:
     """The site replaces its folder whole: never one that holds anything else."""
     site = out.resolve()
+    parents: dict[Path, Path] = {}
     guarded = [
         build_dir.resolve(),
         profile_file.resolve(),
         Path.cwd().resolve(),
-        *(f.resolve() for f in folders),
+        *(_resolved(f, parents) for f in folders),
     ]
     for path in guarded:
         if path == site or site in path.parents:
@@ -356,6 +367,17 @@ def _check_out(out: Path, build_dir: Path, folders: list[Path], profile_file: Pa
             f"{out}: hyoka site が作ったのではないファイルがあります。サイトはフォルダごと置き換えるので、"
             "空のフォルダか、新しいフォルダを指定してください。"
         )
+
+
+def _resolved(folder: Path, parents: dict[Path, Path]) -> Path:
+    """``folder.resolve()``, the parent resolved once for its folders (a thousand folders'
+    paths resolved one by one cost a stat per part of each)."""
+    if folder.name in ("", ".", "..") or os.path.islink(folder):
+        return folder.resolve()
+    parent = parents.get(folder.parent)
+    if parent is None:
+        parent = parents[folder.parent] = folder.parent.resolve()
+    return parent / folder.name
 
 
 def _load_record(out: Path) -> dict | None:
