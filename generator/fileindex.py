@@ -188,6 +188,25 @@ class FileIndex:
             piece.now[path] = None
             return False
 
+    def relinked(self, folder: str) -> None:
+        """Files under ``folder`` (in the piece in focus) were linked or unlinked elsewhere by
+        this run (``hyoka site`` hard-links the outputs it publishes), which moves their change
+        times: each entry whose stat moved is hashed again now (a link cannot be told from an
+        edit that kept the modification time), so that the next run need not."""
+        piece = self._piece
+        if piece is None:
+            return
+        prefix = folder.rstrip(os.sep) + os.sep
+        for path, entry in list(piece.files.items()):
+            if not path.startswith(prefix):
+                continue
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            if _regular(st.st_mode) and entry[:4] != (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino):
+                self._remember(piece, path, st, _sha_of_file(path))
+
     def wrote(self, path: str, sha: str) -> None:
         """``path`` was just written with content hashing to ``sha``."""
         self._remember(self._of(path), path, os.stat(path), sha)

@@ -724,3 +724,38 @@ def test_folder_check_sees_every_change(tmp_path: Path) -> None:
     result = ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
     assert written(result) == {"a/a.html", "a/a.docx"}, result.describe()
     assert "2 ファイルは最新" in result.stdout  # b's: its check holds
+
+
+def test_relinked_takes_a_new_change_time_only_when_nothing_else_moved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``hyoka site`` hard-links the outputs it publishes; the index then hashes those whose stat
+    moved again (``FileIndex.relinked``), so the next run reads none, and a content change that
+    kept the modification time is not taken for a link."""
+    from generator import fileindex
+
+    out, folder = tmp_path / "out", tmp_path / "sources" / "a"
+    (out / "a").mkdir(parents=True)
+    folder.mkdir(parents=True)
+    linked, edited = out / "a" / "a.docx", out / "a" / "a.xlsx"
+    old = time.time() - 60
+    for path in (linked, edited):
+        path.write_bytes(b"one")
+        os.utime(path, (old, old))
+    index = fileindex.FileIndex(out)
+    index.focus(folder)
+    first = {path: index.sha(str(path)) for path in (linked, edited)}
+    index.release(folder)
+    os.link(linked, tmp_path / "published")  # its change time moves, nothing else
+    st = edited.stat()
+    edited.write_bytes(b"two")  # same size, the modification time put back
+    os.utime(edited, ns=(st.st_atime_ns, st.st_mtime_ns))
+    index.focus(folder)
+    index.relinked(str(out / "a"))
+    index.release(folder)
+
+    monkeypatch.setattr(fileindex, "_sha_of_file", lambda path: pytest.fail(f"{path} read again"))
+    again = fileindex.FileIndex(out)
+    again.focus(folder)
+    assert again.sha(str(linked)) == first[linked]
+    assert again.sha(str(edited)) == hashlib.sha256(b"two").hexdigest() != first[edited]

@@ -158,6 +158,11 @@ def run(
     except BaseException:
         stage.discard()
         raise
+    for folder in dict.fromkeys(p.folder for p in plans):  # the published links moved their change times
+        index.focus(folder)
+        index.relinked(os.path.abspath(build_dir / folder.name))
+        index.release(folder)
+    index.save()
     items = sum(int(r.listing.get("items", 0)) for r in records)
     say(
         f"サイト: {out / 'index.html'}（評価書 {len(records)} 件、作り直したページ {rendered} 件、"
