@@ -726,7 +726,7 @@ def test_folder_check_sees_every_change(tmp_path: Path) -> None:
     assert "2 ファイルは最新" in result.stdout  # b's: its check holds
 
 
-def test_relinked_takes_a_new_change_time_only_when_nothing_else_moved(
+def test_relinked_outputs_are_hashed_by_the_publishing_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``hyoka site`` hard-links the outputs it publishes; the index then hashes those whose stat
