@@ -124,8 +124,8 @@ _COUNTED_TEXT_MAX = 4_000  # characters: no few huge cells fill the memory
 
 def line_count(text: str, width_pt: float, size_pt: float) -> int:
     """How many lines ``wrap`` breaks ``text`` into. Cached: a document asks for the same text in
-    the same width again and again (an options line tried whole, then in its cell; a 基礎 repeating
-    its 重点's cells; the same block text in every assessment a build worker renders)."""
+    the same width again and again (an options line tried whole, then in its cell; a companion document
+    repeating cells of another; the same block text in every document a build worker renders)."""
     key = (text, width_pt, size_pt)
     count = _COUNTS.get(key)
     if count is None:
