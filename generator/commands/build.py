@@ -316,6 +316,8 @@ def plan(
             fresh = _check(folder, base, names, documents, formats, records, stamps)
             if fresh != check:
                 index.put(CHECKS, key, fresh, shared=True)
+        elif check is not None:  # a task: its record no longer describes it
+            index.put(CHECKS, key, None, shared=True)
         # a stale folder's piece is saved when its outputs are published: a failed build leaves
         # out/ as it was
         index.release(folder, save=folder not in result.sources)
@@ -496,7 +498,7 @@ def run(
     _check_names(folders)
     say: Callable[[str], None] = (lambda text: None) if quiet else (lambda text: print(text, flush=True))
     stamps = Stamps(Graph(index or FileIndex(out)))
-    workers = _Workers(jobs or os.cpu_count() or 1)
+    workers = _Workers(min(jobs or os.cpu_count() or 1, len(folders)))  # no idle workers forked
     try:
         todo = plan(folders, out, formats, force, say, stamps, workers)
         if held is not None:

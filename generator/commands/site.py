@@ -488,6 +488,7 @@ def _size(path: Path) -> str:
 
 
 def _rendered(tasks: list[PageTask], jobs: int | None) -> Iterator[list[PageRecord]]:
+    _LIBRARIES.clear()  # blocks read by an earlier run of this process (or inherited by a fork) may be stale
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(tasks) <= 1:
         yield from map(render_pages, tasks)
@@ -506,7 +507,12 @@ def render_pages(task: PageTask) -> list[PageRecord]:
     documents, blocks = _read(task.folder)
     records = []
     for job in task.jobs:
-        document = documents[job.suffix]
+        document = documents.get(job.suffix)
+        if document is None:  # a -基礎 output left by an earlier build whose folder no longer pairs
+            raise UsageError(
+                f"{task.folder}: 出力先に残っている「{job.name}」の元になる評価書がありません。"
+                "出力先を消してから hyoka build をやり直してください。"
+            )
         related = []
         if job.partner is not None:
             suffix, name = job.partner
@@ -573,7 +579,8 @@ def _render_page(task: PageTask, job: PageJob, doc, document, related) -> PageRe
     lines = [job.inputs, *(f"{gram}\t{posting}" for gram, posting in postings.items())]
     from ..output import write_atomic
 
-    write_atomic(job.cache, ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass"))
+    # a cache: lost after a crash it is made again (its first line says what it was made from)
+    write_atomic(job.cache, ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass"), sync=False)
 
     published = document.assessment.cover.get("公表日")
     date = getattr(published, "date", None)
