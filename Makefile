@@ -12,7 +12,7 @@ FORMATS ?= html,docx,xlsx
 # that deps.mk names (RCS, SCCS, %.c …), which costs more than everything else a no-op `make` does
 MAKEFLAGS += --no-builtin-rules
 .SUFFIXES:
-.PHONY: all build site test lint format check clean docs
+.PHONY: all build site test lint format check clean docs bytecode
 
 # The venv is (re)made when pyproject.toml changes; the stamp keeps `make` from reinstalling.
 $(VENV)/.installed: pyproject.toml
@@ -30,10 +30,12 @@ HYOKA := $(BIN)/hyoka
 DEPS  := $(OUT)/deps.mk
 
 # the rules are written after the build, from its records (no YAML is read twice)
-# bytecode written once here: where PYTHONDONTWRITEBYTECODE is set (CI images often set it), every
-# hyoka process would otherwise compile its ~100 modules again (0.4–0.7 s a process, measured)
-build: $(VENV)/.installed
-	$(BIN)/python -m compileall -q generator > /dev/null
+# bytecode written once before a build or the tests: where PYTHONDONTWRITEBYTECODE is set (CI images
+# often set it), every hyoka process would otherwise compile its ~100 modules again (0.4–0.7 s each)
+bytecode: $(VENV)/.installed
+	$(BIN)/python -m compileall -q generator
+
+build: bytecode
 	$(HYOKA) build $(SOURCES) --out $(OUT) --format $(FORMATS) --quiet
 	$(HYOKA) deps $(SOURCES) --out $(OUT) --format $(FORMATS) --output $(DEPS)
 
@@ -67,8 +69,7 @@ format: $(VENV)/.installed
 # Tests use LibreOffice, Chromium, poppler and Japanese fonts for real: install them first.
 test: $(VENV)/.installed
 	bash scripts/install-system-deps.sh
-	$(MAKE) --no-print-directory lint
-	$(BIN)/python -m compileall -q generator > /dev/null
+	$(MAKE) --no-print-directory lint bytecode
 	$(BIN)/pytest -q -ra
 
 # the key reference page, generated from the form definitions (a test checks it is current)

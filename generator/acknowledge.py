@@ -202,7 +202,7 @@ def _checked(ids: list[str], reason: str, loc: Location, problems: Reporter) -> 
             loc,
             ACK_FILE,
             f"確認済みにできる規則の ID ではありません: {'、'.join(bad) or '（なし）'}。"
-            "確認済みにできるのは C・R・G・T・E で始まる規則です（hyoka check の [ ] 内の ID）。",
+            f"確認済みにできるのは {'・'.join(ACKNOWLEDGEABLE)} で始まる規則です（hyoka check の [ ] 内の ID）。",
         )
         return None
     if not reason:

@@ -77,6 +77,7 @@ def get_form(kind: str | None = None, edition: str | None = None) -> FormDefinit
     )
 
 
+@cache  # asked for every block reference; the forms are fixed for the process
 def changes_files() -> frozenset[str]:
     """File stems of every form's change list (（別添２）): history, pinned on purpose, no content."""
     return frozenset(f.changes.file for f in all_forms())

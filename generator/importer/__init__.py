@@ -52,5 +52,10 @@ def _candidates(rows: list[Row]) -> list[FormDefinition]:
 
     forms = all_forms()
     by_mark = {fold(f.mark): f for f in forms}
-    marked = {id(f): f for row in rows for cell in row if (f := by_mark.get(fold(cell.text)))}
+    marked = {  # 「様式」 survives fold (NFKC): the other cells need no folding
+        id(f): f
+        for row in rows
+        for cell in row
+        if "様式" in cell.text and (f := by_mark.get(fold(cell.text)))
+    }
     return list(marked.values()) or list(forms)
