@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from unicodedata import east_asian_width
 
 from generator.layout.ir import (
@@ -153,7 +154,7 @@ CENTRE = '<w:jc w:val="center"/>'
 
 BLOCK_STYLE = {"body": BODY, "caption": CAPTION, "note": NOTE, "title": TITLE}
 
-_KEEP_NEXT = re.compile(r'<w:pPr><w:pStyle w:val="[A-Za-z]+"/>')
+KEEP_NEXT = "<w:keepNext/>"
 
 LEVEL_INDENT = 360  # twips per list nesting level (two characters at 9 pt)
 
@@ -178,6 +179,7 @@ def clean(text: str) -> str:
     return _ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+@lru_cache(maxsize=4096)  # a form repeats its labels, options and boxes in every document
 def run_xml(text: str, bold: bool = False) -> str:
     """One w:r; a newline becomes w:br and a tab w:tab, so no text is lost to whitespace rules."""
     rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if bold else ""
@@ -208,6 +210,7 @@ def tabs_xml(positions: list[int]) -> str:
     return "<w:tabs>" + "".join(f'<w:tab w:val="left" w:pos="{p}"/>' for p in positions) + "</w:tabs>"
 
 
+@lru_cache(maxsize=4096)  # the same options, markers and check items in every cell of a kind
 def _em_width(text: str) -> float:
     """Width in ems; ambiguous characters (①, ○, ※) count full, as ＭＳ 明朝 draws them."""
     return sum(1.0 if east_asian_width(ch) in "WFA" else 0.5 for ch in text)
@@ -216,9 +219,9 @@ def _em_width(text: str) -> float:
 def para_xml(para: Para, style: StyleSpec, *, lead: str = "", jc: str = "") -> str:
     """A flow paragraph: the marker, then a tab to a hanging indent so wrapped lines align.
 
-    ``lead`` holds pPr children that come before tabs in schema order (pageBreakBefore).
+    ``lead`` holds pPr children that come before tabs in schema order (keepNext, pageBreakBefore).
     """
-    runs = "".join(run_xml(r.text, r.strong) for r in para.runs)
+    runs = "".join([run_xml(r.text, r.strong) for r in para.runs])
     left = para.level * LEVEL_INDENT
     if not para.marker:
         ind = f'<w:ind w:left="{left}"/>' if left else ""
@@ -232,14 +235,6 @@ def para_xml(para: Para, style: StyleSpec, *, lead: str = "", jc: str = "") -> s
 
 # ---------------------------------------------------------------------------
 # Cells
-
-
-@dataclass(slots=True)
-class _CellText:
-    """The paragraphs of one cell and their plain text (to estimate the row's height)."""
-
-    xml: list[str]
-    lines: list[str]
 
 
 def _fit_columns(texts: list[str], width: int, columns: int, em: int) -> int:
@@ -261,12 +256,6 @@ def _column_tabs(width: int, columns: int) -> str:
     return tabs_xml([inner * k // columns for k in range(1, columns)])
 
 
-def _lines_runs(texts: list[str], columns: int) -> tuple[list[str], str]:
-    """Entries ``columns`` to a line, tab separated; the lines and their runs with w:br between."""
-    lines = ["\t".join(texts[i : i + columns]) for i in range(0, len(texts), columns)]
-    return lines, "<w:r><w:br/></w:r>".join(run_xml(line) for line in lines)
-
-
 NBSP = "\u00a0"
 
 
@@ -284,7 +273,9 @@ NO_BORDERS = "".join(
 )
 
 
-def _grid_table_xml(rows: list[list[tuple[str, bool]]], width: int, columns: int, style: StyleSpec) -> str:
+def _grid_table_xml(
+    rows: list[list[tuple[str, bool]]], width: int, columns: int, style: StyleSpec, keep: str
+) -> str:
     """Check boxes as the form prints them: a borderless table of ``columns`` equal columns inside
     the cell, an item wrapping within its column; a row of one entry (a caption, a wide item) spans
     them all."""
@@ -303,7 +294,7 @@ def _grid_table_xml(rows: list[list[tuple[str, bool]]], width: int, columns: int
         for i, (text, bold) in enumerate(entries):
             span = columns - len(entries) + 1 if i == len(entries) - 1 else 1
             grid_span = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
-            para = paragraph_xml(style, run_xml(text, bold=bold))
+            para = paragraph_xml(style, run_xml(text, bold=bold), keep)
             cells.append(
                 f'<w:tc><w:tcPr><w:tcW w:w="{col * span}" w:type="dxa"/>{grid_span}</w:tcPr>{para}</w:tc>'
             )
@@ -312,29 +303,32 @@ def _grid_table_xml(rows: list[list[tuple[str, bool]]], width: int, columns: int
     return "".join(out)
 
 
-def _content_xml(content: Content, role: CellRole, width: int, jc: str, out: _CellText) -> None:
+def _content_xml(
+    content: Content, role: CellRole, width: int, jc: str, keep: str, xml: list[str], lines: list[str]
+) -> None:
+    """Appends the content's paragraphs to ``xml`` and its plain text (to estimate the row's
+    height) to ``lines``; ``keep`` starts every paragraph's properties (keepNext)."""
     style = ROLE_STYLE[role]
     if isinstance(content, TextContent):
         for para in content.flow:
-            out.xml.append(para_xml(para, style, jc=jc))
-            out.lines.append(para.marker + " " + para.text)
+            xml.append(para_xml(para, style, lead=keep, jc=jc))
+            lines.append(para.marker + " " + para.text)
     elif isinstance(content, ChoiceValue):
         text = f"[ {content.value or '　'} ]{content.suffix}"
-        out.xml.append(paragraph_xml(style, run_xml(text), jc))
-        out.lines.append(text)
+        xml.append(paragraph_xml(style, run_xml(text), keep + jc))
+        lines.append(text)
     elif isinstance(content, Options):
-        out.xml.append(paragraph_xml(OPTIONS, run_xml(content.heading)))
-        out.lines.append(content.heading)
+        xml.append(paragraph_xml(OPTIONS, run_xml(content.heading), keep))
+        lines.append(content.heading)
         numbered = [_unbroken(o) for o in content.numbered()]
         columns = _fit_columns(numbered, width, content.columns, OPTIONS.size * 10)
-        tabs = _column_tabs(width, columns)
+        tabs = keep + _column_tabs(width, columns)
         for i in range(0, len(numbered), columns):
             line = "\t".join(numbered[i : i + columns])
-            out.xml.append(paragraph_xml(OPTIONS, run_xml(line), tabs))
-            out.lines.append(line)
+            xml.append(paragraph_xml(OPTIONS, run_xml(line), tabs))
+            lines.append(line)
     elif isinstance(content, CheckGrid):
         # as many columns as the form has, an item wrapping within its column; fewer where a
-        # column would be narrower than MIN_GRID_COLUMN_EMS
         # column would be narrower than MIN_GRID_COLUMN_EMS, or an item with a （ ） field would
         # wrap (Writer breaks its blanks apart and starts a line with the 「）」)
         em = style.size * 10
@@ -351,40 +345,40 @@ def _content_xml(content: Content, role: CellRole, width: int, jc: str, out: _Ce
             for item in grid_row:
                 if isinstance(item, CheckCaption):
                     rows.append([(item.text, True)])  # a caption heads its row of boxes
-                    out.lines.append(item.text)
+                    lines.append(item.text)
                 else:
                     entries.append((_unbroken(check_line(item)), False))
             # a row's items in the columns (a wide item alone spans them)
             for i in range(0, len(entries), columns):
                 rows.append(entries[i : i + columns])
-                out.lines.append("\t".join(text for text, _ in entries[i : i + columns]))
+                lines.append("\t".join(text for text, _ in entries[i : i + columns]))
         if columns == 1:
             for entries in rows:
-                out.xml.append(paragraph_xml(style, "".join(run_xml(t, bold=b) for t, b in entries)))
+                xml.append(paragraph_xml(style, "".join(run_xml(t, bold=b) for t, b in entries), keep))
         else:
-            out.xml.append(_grid_table_xml(rows, width, columns, style))
-            out.xml.append(paragraph_xml(SPACER, ""))  # a cell must end with a paragraph
+            xml.append(_grid_table_xml(rows, width, columns, style, keep))
+            xml.append(paragraph_xml(SPACER, "", keep))  # a cell must end with a paragraph
 
 
-def _cell_text(cell: Cell, width: int) -> _CellText:
-    out = _CellText([], [])
-    jc = CENTRE if cell.role in CENTRED_ROLES or cell.vertical else ""
-    for content in cell.content:
-        _content_xml(content, cell.role, width, jc, out)
-    if not out.xml:  # Word requires a paragraph in every cell
-        out.xml.append(paragraph_xml(ROLE_STYLE[cell.role], ""))
-    return out
-
-
-def _tc_xml(role: CellRole, width: int, span: int, merge: str, vertical: bool, paras: str) -> str:
+@cache  # a form has a few dozen distinct cell properties
+def _tc_start(role: CellRole, width: int, span: int, merge: str, vertical: bool) -> str:
     grid_span = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
     shade = SHADE if role in SHADED_ROLES else ""
     direction = '<w:textDirection w:val="tbRlV"/>' if vertical else ""
     valign = "center" if role in MIDDLE_ROLES or vertical else "top"
     return (
         f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid_span}{merge}{shade}{direction}'
-        f'<w:vAlign w:val="{valign}"/></w:tcPr>{paras}</w:tc>'
+        f'<w:vAlign w:val="{valign}"/></w:tcPr>'
     )
+
+
+def _lines_count(lines: list[str], per_line: int) -> int:
+    """Printed lines of the text, counting every character as full width (an upper bound)."""
+    count = 0
+    for line in lines:
+        for piece in line.split("\n"):
+            count += max(1, -(-len(piece) // per_line))
+    return count
 
 
 # ---------------------------------------------------------------------------
@@ -493,58 +487,74 @@ class BodyWriter:
 
     def row(self, row: Row, grid: list[int], spans: dict[int, _Span], header: bool) -> str:
         ncols = len(grid)
+        # a heading row is kept on the page of the row below: every paragraph keeps with the next
+        keep = KEEP_NEXT if header or row.kind in ("heading", "group") else ""
+        fits = True  # every cell's text within keep_limit (checked only where it decides)
+        check_fit = row.keep_together or header
         cells: list[str] = []
-        tallest = 0
         col = 0
-        pending = list(row.cells)
-        pending.reverse()
-        while pending or col in spans or any(c >= col for c in spans):
+        pending = row.cells
+        i = 0
+        while True:
             if col in spans:  # a cell from a row above continues here
                 span = spans[col]
                 width = sum(grid[col : col + span.colspan])
-                empty = paragraph_xml(ROLE_STYLE[span.role], "")
-                cells.append(_tc_xml(span.role, width, span.colspan, "<w:vMerge/>", span.vertical, empty))
+                empty = paragraph_xml(ROLE_STYLE[span.role], "", keep)
+                cells.append(_tc_start(span.role, width, span.colspan, "<w:vMerge/>", span.vertical))
+                cells.append(empty)
+                cells.append("</w:tc>")
                 span.remaining -= 1
                 if span.remaining == 0:
                     del spans[col]
                 col += span.colspan
                 continue
-            if pending:
-                cell = pending.pop()
-                next_span = min((c for c in spans if c > col), default=ncols)
+            if i < len(pending):
+                cell = pending[i]
+                i += 1
+                next_span = min((c for c in spans if c > col), default=ncols) if spans else ncols
                 colspan = max(1, min(cell.colspan, max(1, next_span - col)))
-            else:  # a gap before a spanning cell: fill it so the grid stays rectangular
+            elif any(
+                c > col for c in spans
+            ):  # a gap before a spanning cell: fill it so the grid stays rectangular
                 cell = Cell(())
                 colspan = min(c for c in spans if c > col) - col
+            else:
+                break
             width = sum(grid[col : col + colspan]) or grid[-1]
-            text = _cell_text(cell, width)
+            role = cell.role
+            jc = CENTRE if role in CENTRED_ROLES or cell.vertical else ""
             merge = ""
             if cell.rowspan > 1:
                 merge = '<w:vMerge w:val="restart"/>'
-                spans[col] = _Span(cell.rowspan - 1, colspan, cell.role, cell.vertical)
-            if not cell.vertical and cell.rowspan == 1:
-                tallest = max(tallest, self._height(text.lines, width, ROLE_STYLE[cell.role].size * 10))
-            cells.append(_tc_xml(cell.role, width, colspan, merge, cell.vertical, "".join(text.xml)))
+                spans[col] = _Span(cell.rowspan - 1, colspan, role, cell.vertical)
+            cells.append(_tc_start(role, width, colspan, merge, cell.vertical))
+            start = len(cells)
+            lines: list[str] = []
+            for content in cell.content:
+                _content_xml(content, role, width, jc, keep, cells, lines)
+            if len(cells) == start:  # Word requires a paragraph in every cell
+                cells.append(paragraph_xml(ROLE_STYLE[role], "", keep))
+            cells.append("</w:tc>")
+            if check_fit and fits and lines and not cell.vertical and cell.rowspan == 1:
+                fits = self._fits(lines, width, ROLE_STYLE[role].size * 10)
             col += colspan
         props = []
         if col < ncols:
             props.append(f'<w:gridAfter w:val="{ncols - col}"/>')
-        if (row.keep_together or header) and tallest <= self.keep_limit:
+        if check_fit and fits:
             props.append("<w:cantSplit/>")
         if header:
             props.append("<w:tblHeader/>")
-        if row.kind in ("heading", "group") or header:
-            # kept on the page of the row below: every paragraph of the row keeps with the next
-            cells = [_KEEP_NEXT.sub(r"\g<0><w:keepNext/>", c) for c in cells]
         trpr = f"<w:trPr>{''.join(props)}</w:trPr>" if props else ""
         return f"<w:tr>{trpr}{''.join(cells)}</w:tr>"
 
-    @staticmethod
-    def _height(lines: list[str], width: int, em: int) -> int:
-        """Twips the cell's text needs, counting every character as full width (an upper bound)."""
+    def _fits(self, lines: list[str], width: int, em: int) -> bool:
+        """Whether the cell's text needs at most ``keep_limit`` twips (see ``_lines_count``): most
+        cells are decided from their length alone, a bound on the count of lines."""
         per_line = max(1, (width - 2 * CELL_MARGIN) // em)
-        count = 0
-        for line in lines:
-            for piece in line.split("\n"):
-                count += max(1, -(-len(piece) // per_line))
-        return count * em * 13 // 10
+        text = "\n".join(lines)
+        pieces = text.count("\n") + 1
+        bound = (len(text) - pieces + 1) // per_line + pieces
+        if bound * em * 13 // 10 <= self.keep_limit:
+            return True
+        return _lines_count(lines, per_line) * em * 13 // 10 <= self.keep_limit
