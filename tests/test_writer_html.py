@@ -10,6 +10,7 @@ import zlib
 from pathlib import Path
 
 import lxml.html
+import markupsafe
 import pytest
 
 from generator.layout.ir import (
@@ -383,6 +384,11 @@ def test_every_text_field_is_escaped() -> None:
     assert tree.xpath("//section")[1].get("aria-label") == evil
     ids = tree.xpath("//@id")
     assert len(ids) == len(set(ids)) and all(" " not in i for i in ids)
+    # the rows written in Python escape as the templates' autoescape does
+    escaped = str(markupsafe.escape(evil))
+    assert f'<span class="choice">[ {escaped} ]</span>{escaped}' in out
+    assert f'<div class="check-caption">{escaped}</div>' in out
+    assert _text(tree.xpath("//span[@class='detail']")[0]) == evil
 
 
 def test_page_header_string_cannot_break_out_of_css() -> None:

@@ -1,9 +1,9 @@
 """HTML writer: one self-contained page per document (inline CSS, no scripts, no requests).
 
 The Jinja2 templates in ``templates/html`` lay the page out in one pass. Python prepares what a
-template cannot decide cheaply: unique ids, heading levels, ``<tbody>`` row groups, and each
-cell's start tag (th or td, scope, spans) and text flow, the two things every one of a
-document's thousand cells needs.
+template cannot decide cheaply: unique ids, heading levels, ``<tbody>`` row groups, and the rows
+of each table as markup (th or td, scope, spans, the cells' content): a document has a thousand
+cells, and a template spends a dozen calls and as many escapes on each.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from markupsafe import Markup
 from generator.layout.ir import (
     CheckCaption,
     CheckGrid,
+    CheckItem,
     ChoiceValue,
     Content,
     Document,
@@ -37,7 +38,7 @@ EXTENSION = ".html"
 TEMPLATES = SHIPPED_TEMPLATES / "html"
 
 _HEADER_ROLES = frozenset({"label", "sublabel", "group", "heading", "header"})
-_END_TAGS = {"th": Markup("</th>"), "td": Markup("</td>")}
+_END_TAGS = {"th": "</th>\n", "td": "</td>\n"}
 _ROW_SCOPES = {"label": "row", "sublabel": "row", "group": "row", "header": "col"}
 
 
@@ -45,17 +46,12 @@ _ROW_SCOPES = {"label": "row", "sublabel": "row", "group": "row", "header": "col
 # Views: the IR nodes plus what the template needs to know about their place
 
 
-# Plain tuples, unpacked in the template's loops: a document has thousands of cells.
-_CellView = tuple[Markup, tuple[Content, ...], Markup]  # start tag, content, end tag
-_RowView = tuple[Markup, list[_CellView]]  # <tr …>, cells
-
-
 @dataclass(frozen=True, slots=True)
 class _TableView:
     table: Table
     widths: tuple[str, ...]  # CSS percentages for <col>
-    head: tuple[_RowView, ...]
-    bodies: tuple[tuple[_RowView, ...], ...]  # one <tbody> each
+    head: Markup  # the rows of <thead>; empty when there is none
+    bodies: tuple[Markup, ...]  # the rows of each <tbody>
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +142,7 @@ def _row_groups(rows: tuple[Row, ...]) -> list[tuple[int, int]]:
 
 
 @cache
-def _start_tag(tag: str, role: str, vertical: bool, scope: str | None, colspan: int, rowspan: int) -> Markup:
+def _start_tag(tag: str, role: str, vertical: bool, scope: str | None, colspan: int, rowspan: int) -> str:
     """A cell's start tag, without id (a form has a few dozen distinct ones)."""
     attrs = f'<{tag} class="{role} vertical"' if vertical else f'<{tag} class="{role}"'
     if scope:
@@ -155,26 +151,25 @@ def _start_tag(tag: str, role: str, vertical: bool, scope: str | None, colspan: 
         attrs += f' colspan="{colspan}"'
     if rowspan > 1:
         attrs += f' rowspan="{rowspan}"'
-    return Markup(attrs + ">")
+    return attrs + ">"
 
 
 @cache
-def _row_tag(kind: str, keep_together: bool) -> Markup:
+def _row_tag(kind: str, keep_together: bool) -> str:
     classes = ([] if kind == "item" else [kind]) + ([] if keep_together else ["split"])
-    return Markup(f'<tr class="{" ".join(classes)}">' if classes else "<tr>")
+    return f'<tr class="{" ".join(classes)}">' if classes else "<tr>"
 
 
-def _with_id(start: Markup, anchor: str | None) -> Markup:
-    return Markup(f'{start[:-1]} id="{html.escape(anchor)}">') if anchor else start
+def _with_id(start: str, anchor: str | None) -> str:
+    return f'{start[:-1]} id="{html.escape(anchor)}">' if anchor else start
 
 
-def _row_view(row: Row, ids: _Ids, *, head: bool, group_rows: int) -> _RowView:
-    """``group_rows``: the rows of this row's <tbody> when the row opens it, else 0.
-
-    Start tags are built here rather than in the template: a template spends a dozen calls on
-    each tag's attributes, and a document has thousands of cells."""
+def _row_html(row: Row, ids: _Ids, out: list[str], *, head: bool, group_rows: int) -> None:
+    """Appends the row's markup to ``out``; ``group_rows``: the rows of this row's <tbody> when
+    the row opens it, else 0."""
+    start = _row_tag(row.kind, row.keep_together)
+    out.append((_with_id(start, ids.claim(row.anchor)) if row.anchor else start) + "\n")
     only_headers = all(c.role in _HEADER_ROLES for c in row.cells)
-    cells = []
     for cell in row.cells:
         role = cell.role
         if role not in _HEADER_ROLES:
@@ -189,24 +184,76 @@ def _row_view(row: Row, ids: _Ids, *, head: bool, group_rows: int) -> _RowView:
         else:
             tag, scope = "th", _ROW_SCOPES[role]
         start = _start_tag(tag, role, cell.vertical, scope, cell.colspan, cell.rowspan)
-        if cell.anchor:
-            start = _with_id(start, ids.claim(cell.anchor))
-        cells.append((start, cell.content, _END_TAGS[tag]))
-    start = _row_tag(row.kind, row.keep_together)
-    if row.anchor:
-        start = _with_id(start, ids.claim(row.anchor))
-    return start, cells
+        out.append((_with_id(start, ids.claim(cell.anchor)) if cell.anchor else start) + "\n")
+        for content in cell.content:
+            _content_html(content, out)
+        out.append(_END_TAGS[tag])
+    out.append("</tr>\n")
+
+
+def _content_html(c: Content, out: list[str]) -> None:
+    if isinstance(c, TextContent):
+        if c.flow:
+            out.append(_flow_str(c.flow) + "\n")
+    elif isinstance(c, ChoiceValue):
+        # the empty box keeps its width: non-breaking spaces
+        box = f"[ {_escape(c.value)} ]" if c.value else "[&nbsp;&nbsp;&nbsp;&nbsp;]"
+        out.append(f'<span class="choice">{box}</span>{_escape(c.suffix)}\n')
+    elif isinstance(c, Options):
+        out.append(
+            f'<div class="options">\n<div class="options-heading">{_escape(c.heading)}</div>\n'
+            f'<div class="options-grid" style="--cols:{c.columns}">\n'
+        )
+        out.extend(f"<div>{_escape(option)}</div>\n" for option in c.numbered())
+        out.append("</div>\n</div>\n")
+    elif isinstance(c, CheckGrid):
+        out.append(f'<div class="checks" style="--cols:{c.columns}">\n')
+        for line in c.rows():
+            out.append('<div class="check-row">\n')
+            for item in line:
+                if isinstance(item, CheckCaption):
+                    out.append(f'<div class="check-caption">{_escape(item.text)}</div>\n')
+                else:
+                    out.append(_check_html(item, item.label in c.wide))
+            out.append("</div>\n")
+        out.append("</div>\n")
+
+
+def _check_html(item: CheckItem, wide: bool) -> str:
+    # the ○ glyph carries the state; aria-label says it in words
+    box = (
+        '<span class="box" role="img" aria-label="選択">[ ○ ]</span>'
+        if item.checked
+        else '<span class="box" role="img" aria-label="未選択">[ ]</span>'
+    )
+    detail = f' （ <span class="detail">{_escape(item.detail)}</span> ）' if item.detail is not None else ""
+    count = f" {_escape(item.count)}" if item.count is not None else ""
+    return f'<div class="check{" wide" if wide else ""}">{box} {_escape(item.label)}{detail}{count}</div>\n'
+
+
+def _escape(text: str) -> str:
+    """As the templates' autoescape (markupsafe.escape) writes text, without a Markup object each."""
+    return (
+        text.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
+
+
+def _rows_html(rows: tuple[Row, ...], ids: _Ids, *, head: bool, group_start: int = -1) -> Markup:
+    out: list[str] = []
+    for k, row in enumerate(rows):
+        _row_html(row, ids, out, head=head, group_rows=len(rows) if k == group_start else 0)
+    return Markup("".join(out))
 
 
 def _table_view(table: Table, ids: _Ids) -> _TableView:
-    head = tuple(_row_view(r, ids, head=True, group_rows=0) for r in table.rows[: table.header_rows])
+    head = _rows_html(table.rows[: table.header_rows], ids, head=True)
     body = table.rows[table.header_rows :]
     bodies = tuple(
-        tuple(
-            _row_view(body[k], ids, head=False, group_rows=end - start if k == start else 0)
-            for k in range(start, end)
-        )
-        for start, end in _row_groups(body)
+        _rows_html(body[start:end], ids, head=False, group_start=0) for start, end in _row_groups(body)
     )
     return _TableView(table, _percentages(table.widths), head, bodies)
 
@@ -248,6 +295,10 @@ def _text_html(text: str) -> str:
 
 
 def _flow_html(flow: Flow) -> Markup:
+    return Markup(_flow_str(flow))
+
+
+def _flow_str(flow: Flow) -> str:
     """Paragraphs as <p>; a list item keeps its marker as text (no <ol>: numbers must survive)."""
     out = []
     for para in flow:
@@ -259,7 +310,7 @@ def _flow_html(flow: Flow) -> Markup:
             continue
         level = f' style="--level:{para.level}"' if para.level else ""
         out.append(f'<p class="li"{level}><span class="marker">{_text_html(para.marker)}</span> {runs}</p>')
-    return Markup("\n".join(out))
+    return "\n".join(out)
 
 
 def _css_string(text: str) -> Markup:
@@ -278,11 +329,6 @@ def _environment() -> jinja2.Environment:
         {
             "heading": lambda b: isinstance(b, _HeadingView),
             "table": lambda b: isinstance(b, _TableView),
-            "text": lambda c: isinstance(c, TextContent),
-            "choice": lambda c: isinstance(c, ChoiceValue),
-            "options": lambda c: isinstance(c, Options),
-            "checks": lambda c: isinstance(c, CheckGrid),
-            "caption": lambda c: isinstance(c, CheckCaption),
         }
     )
     env.globals["css"] = Markup((TEMPLATES / "style.css").read_text(encoding="utf-8"))
