@@ -37,6 +37,9 @@ class Builder:
         self.a = assessment
         self.form: FormDefinition = assessment.form
         self.block_text = block_text
+        # label cells by what they show: a form repeats its labels (each member of a repeated
+        # block, each file), and a cell is immutable, so one serves every row that prints it
+        self._labels: dict[tuple[str, ir.CellRole, int, bool], ir.Cell] = {}
 
     # -- text -------------------------------------------------------------
 
@@ -54,9 +57,12 @@ class Builder:
 
     # -- cells ------------------------------------------------------------
 
-    @staticmethod
-    def label(text: str, role: ir.CellRole = "label", colspan: int = 2, **kw) -> ir.Cell:
-        return ir.text_cell(text, role, colspan=colspan, **kw)
+    def label(self, text: str, role: ir.CellRole = "label", colspan: int = 2, star: bool = False) -> ir.Cell:
+        key = (text, role, colspan, star)
+        cell = self._labels.get(key)
+        if cell is None:
+            cell = self._labels[key] = ir.text_cell(text, role, colspan=colspan, star=star)
+        return cell
 
     def value_cells(self, item: s.Item, value: object, span: int, record: Record) -> list[ir.Cell]:
         """Cells for an item's value over ``span`` grid columns (the last one is the options box)."""
@@ -372,7 +378,7 @@ def _anchor_rows(part: ir.Part) -> ir.Part:
             rows = []
             for row in block.rows:
                 n += 1
-                rows.append(row if row.anchor else replace(row, anchor=f"{part.id}-r{n}"))
+                rows.append(row if row.anchor else row.anchored(f"{part.id}-r{n}"))
             block = replace(block, rows=tuple(rows))
         blocks.append(block)
     return replace(part, blocks=tuple(blocks))

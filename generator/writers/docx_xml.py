@@ -311,8 +311,13 @@ def _content_xml(
     style = ROLE_STYLE[role]
     if isinstance(content, TextContent):
         for para in content.flow:
-            xml.append(para_xml(para, style, lead=keep, jc=jc))
-            lines.append(para.marker + " " + para.text)
+            runs = para.runs
+            if len(runs) == 1 and not para.marker and not para.level:  # most paragraphs: as para_xml
+                xml.append(paragraph_xml(style, run_xml(runs[0].text, runs[0].strong), keep + jc))
+                lines.append(" " + runs[0].text)
+            else:
+                xml.append(para_xml(para, style, lead=keep, jc=jc))
+                lines.append(para.marker + " " + para.text)
     elif isinstance(content, ChoiceValue):
         text = f"[ {content.value or '　'} ]{content.suffix}"
         xml.append(paragraph_xml(style, run_xml(text), keep + jc))
