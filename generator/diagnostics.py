@@ -12,6 +12,7 @@ that rule's id without the rule saying so (``Reporter.rule_scope``).
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -193,10 +194,25 @@ class ToolMissingError(HyokaError):
 
 def display_path(path: Path) -> str:
     """A path as the user typed it: relative to the working directory when inside it."""
-    try:
+    folder, name = (path, "") if path.name in ("", ".", "..") else (path.parent, path.name)
+    inside = _folder_inside(os.getcwd(), folder)
+    if inside is not None:
+        return str(inside / name) if name else str(inside)
+    try:  # a folder outside the working directory, and so a file in it, may still be inside
         return str(_resolved(path).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+@functools.lru_cache(maxsize=512)
+def _folder_inside(cwd: str, folder: Path) -> Path | None:
+    """``folder`` resolved, relative to the working directory ``cwd``; None when not inside it.
+    Kept for the process: a build names every file it reads, most in a few folders, and each
+    resolve costs a look at every component of the path."""
+    try:
+        return folder.resolve().relative_to(Path(cwd).resolve())
+    except ValueError:
+        return None
 
 
 def _resolved(path: Path) -> Path:

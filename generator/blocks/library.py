@@ -115,18 +115,37 @@ def sources_root(assessment_folder: Path) -> Path:
 
 
 def block_files(root: Path) -> dict[str, Path]:
-    """Block files under ``root`` by id (path without suffix, 「/」 between folders)."""
+    """Block files under ``root`` by id (path without suffix, 「/」 between folders), in path
+    order; hidden files and folders are left out, a linked folder is not followed (as rglob)."""
     found: dict[str, Path] = {}
     if not root.is_dir():
         return found
-    for path in sorted(root.rglob("*")):
-        if path.suffix not in SUFFIXES or not path.is_file():
+    files: list[tuple[tuple[str, ...], Path]] = []
+    folders: list[tuple[tuple[str, ...], Path]] = [((), root)]
+    while folders:  # os.scandir: one call a folder, where rglob and is_file stat every entry
+        parts, folder = folders.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except PermissionError:
             continue
-        rel = path.relative_to(root).with_suffix("")
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        found[unicodedata.normalize("NFC", rel.as_posix())] = path
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(((*parts, name), folder / name))
+            elif name.endswith(SUFFIXES) and _is_file(entry):
+                files.append(((*parts, name), folder / name))
+    for parts, path in sorted(files):
+        stem = parts[-1][: parts[-1].rfind(".")]
+        found[unicodedata.normalize("NFC", "/".join((*parts[:-1], stem)))] = path
     return found
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    # a link's target as Path.is_file sees it: a dangling link or a loop is no file, not an error
+    return Path(entry.path).is_file() if entry.is_symlink() else entry.is_file(follow_symlinks=False)
 
 
 def load_library(
@@ -192,11 +211,14 @@ class _BlockReader:
         self.city = city
         self.reporter = reporter
         self.where = f"共通記載ブロック「{block_id}」"
+        self._data: bytes | None = None  # the file as read for parsing
+        self._lines: list[str] | None = None
 
     def error(self, loc: Location, message: str) -> None:
         self.reporter.error(loc, self.where, message)
 
     def read(self, data: bytes | None = None) -> Block | None:
+        self._data = data
         root = load(self.path, self.reporter, data=data)
         if root is None:
             return None
@@ -311,8 +333,15 @@ class _BlockReader:
 
     def _is_block_scalar(self, node: YNode) -> bool:
         try:
-            line = self.path.read_text(encoding="utf-8").splitlines()[node.loc.line - 1]
-        except (OSError, IndexError):
+            if self._lines is None:  # the bytes parsed (decoded already once), not a second read
+                text = (
+                    self._data.decode("utf-8")
+                    if self._data is not None
+                    else self.path.read_text(encoding="utf-8")
+                )
+                self._lines = text.splitlines()
+            line = self._lines[node.loc.line - 1]
+        except (OSError, IndexError, UnicodeDecodeError):
             return False
         return line[node.loc.column - 1 : node.loc.column].strip() in ("|", ">")
 
