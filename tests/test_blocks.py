@@ -156,6 +156,24 @@ def test_id_is_the_path_under_the_root_and_newest_is_the_latest_effective_date(t
     assert block.params == {"団体": "団体の呼び方"}
 
 
+def test_block_files_are_the_visible_yaml_files_in_path_order(tmp_path: Path) -> None:
+    for name in ("a/x.yaml", "a/.hidden/y.yaml", "a/.z.yaml", "a-c.yaml", "a-c/t.yml", "top.yaml", "c/r.yml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("title: x\n", encoding="utf-8")
+    (tmp_path / "d.yaml").mkdir()  # a folder, whatever its name
+    (tmp_path / "c/s.YAML").write_text("", encoding="utf-8")
+    (tmp_path / "linked").symlink_to(tmp_path / "c")  # a linked folder is not followed
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "top.yaml")  # a linked file is a file
+    (tmp_path / "dangling.yaml").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "loop1.yaml").symlink_to(tmp_path / "loop2.yaml")
+    (tmp_path / "loop2.yaml").symlink_to(tmp_path / "loop1.yaml")
+    found = lib.block_files(tmp_path)
+    # in the order of the paths' parts, as sorted(rglob) gives them: 「a/x」, the folder 「a-c」, 「a-c.yaml」
+    assert list(found) == ["a/x", "a-c/t", "a-c", "c/r", "link", "top"]
+    assert found["a-c/t"] == tmp_path / "a-c" / "t.yml"
+    assert lib.block_files(tmp_path / "missing") == {}
+
+
 def test_params_render_and_version_digest_is_the_text_hash(tmp_path: Path) -> None:
     library, _ = library_of(tmp_path, {"t": TWO_VERSIONS})
     block = library.get("t")
