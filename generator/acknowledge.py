@@ -108,10 +108,12 @@ def _comments(folder: Path, problems: Reporter) -> list[Ack]:
     found = []
     for path in _yaml_files(folder):
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            source = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue  # the reader reports the file
-        for n, text in enumerate(lines, 1):
+        if "hyoka:" not in source:  # most files: no line to look at
+            continue
+        for n, text in enumerate(source.splitlines(), 1):
             if "hyoka:" not in text:
                 continue
             m = _COMMENT.search(text)

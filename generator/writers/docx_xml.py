@@ -516,11 +516,12 @@ class BodyWriter:
             if i < len(pending):
                 cell = pending[i]
                 i += 1
-                next_span = min((c for c in spans if c > col), default=ncols) if spans else ncols
-                colspan = max(1, min(cell.colspan, max(1, next_span - col)))
-            elif any(
-                c > col for c in spans
-            ):  # a gap before a spanning cell: fill it so the grid stays rectangular
+                colspan = cell.colspan
+                if colspan != 1:  # up to the next spanning cell or the grid's end
+                    next_span = min((c for c in spans if c > col), default=ncols)
+                    colspan = max(1, min(colspan, max(1, next_span - col)))
+            elif any(c > col for c in spans):
+                # a gap before a spanning cell: fill it so the grid stays rectangular
                 cell = Cell(())
                 colspan = min(c for c in spans if c > col) - col
             else:
