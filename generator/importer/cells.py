@@ -178,11 +178,11 @@ def _pdf(path: Path) -> list[Row]:
         raise ImportInputError(f"「{path.name}」を PDF として読めませんでした（{exc}）。") from None
     # running heads and page numbers: the same line (numbers aside) outside the tables of most pages
     counts: dict[str, int] = {}
-    for page in pages:
-        for key in {k for _, _, k in page if k}:
+    for pieces in pages:
+        for key in {k for _, _, k in pieces if k}:
             counts[key] = counts.get(key, 0) + 1
     running = {k for k, n in counts.items() if len(pages) >= 3 and n * 2 >= len(pages)}
-    return [row for page in pages for _, rows, key in page if key not in running for row in rows]
+    return [row for pieces in pages for _, rows, key in pieces if key not in running for row in rows]
 
 
 def _table_pieces(page, table, p: int) -> list[tuple[float, list[Row], str]]:  # noqa: ANN001 - pdfplumber's
