@@ -35,10 +35,12 @@ def empty_caches() -> None:
 
     for module, name in ((library, "_READ"), (xlsx_metrics, "_COUNTS")):
         getattr(module, name, {}).clear()  # {}: a version before these caches (to compare)
+    from generator import diagnostics
     from generator.writers import docx_xml
 
-    for name in ("run_xml", "_em_width"):  # memos of the texts a form repeats
-        getattr(getattr(docx_xml, name), "cache_clear", lambda: None)()
+    # memos of the texts a form repeats, and of the folders resolved for messages
+    for module, name in ((docx_xml, "run_xml"), (docx_xml, "_em_width"), (diagnostics, "_folder_inside")):
+        getattr(getattr(module, name, None), "cache_clear", lambda: None)()
 
 
 def one_pass(folder: Path, times: dict[str, float], fresh: bool = False) -> None:
