@@ -143,6 +143,12 @@ def test_ids_are_unique_and_anchors_kept() -> None:
     assert tree.get_element_by_id("s1-1").tag == "tr"  # a row anchor
 
 
+def test_a_cell_claims_an_id_before_its_row() -> None:
+    row = Row((text_cell("a", "label", anchor="same"), text_cell("b", anchor="same")), anchor="same")
+    tree = _tree(_doc(Part("p", "P", "P", (Table((50, 50), (row,)),))))
+    assert [e.tag for e in tree.xpath("//*[@id='same']")] == ["th"]
+
+
 def test_later_level_1_headings_and_skipped_levels() -> None:
     doc = _doc(
         Part("a", "A", "A", (Heading("表題", 1, "a"), Heading("深い見出し", 3))),

@@ -167,8 +167,8 @@ def _with_id(start: str, anchor: str | None) -> str:
 def _row_html(row: Row, ids: _Ids, out: list[str], *, head: bool, group_rows: int) -> None:
     """Appends the row's markup to ``out``; ``group_rows``: the rows of this row's <tbody> when
     the row opens it, else 0."""
-    start = _row_tag(row.kind, row.keep_together)
-    out.append((_with_id(start, ids.claim(row.anchor)) if row.anchor else start) + "\n")
+    at = len(out)
+    out.append("")  # the <tr>: its id is claimed after its cells' (an id goes to the first claimant)
     only_headers = all(c.role in _HEADER_ROLES for c in row.cells)
     for cell in row.cells:
         role = cell.role
@@ -188,6 +188,8 @@ def _row_html(row: Row, ids: _Ids, out: list[str], *, head: bool, group_rows: in
         for content in cell.content:
             _content_html(content, out)
         out.append(_END_TAGS[tag])
+    start = _row_tag(row.kind, row.keep_together)
+    out[at] = (_with_id(start, ids.claim(row.anchor)) if row.anchor else start) + "\n"
     out.append("</tr>\n")
 
 
