@@ -22,10 +22,10 @@ is one without reason or with an unknown id (A02).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Location, Reporter, Severity, display_path
+from .records import dataclass, replace
 from .yamlsource import YMap, YScalar, YSeq, load
 
 ACK_FILE = "確認済み"  # stem of the list file; the reader skips it

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .records import dataclass
 from .shipped import SHIPPED_BLOCKS, TEMPLATES
 from .sources import CITY_BLOCKS, SUFFIXES
 

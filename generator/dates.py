@@ -15,7 +15,8 @@ import calendar
 import datetime
 import re
 import unicodedata
-from dataclasses import dataclass
+
+from .records import dataclass
 
 
 class DateError(ValueError):

@@ -15,11 +15,11 @@ import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
+from .records import dataclass, field
 from .terminal import escape, shorten
 
 F = TypeVar("F", bound=Callable[..., Any])

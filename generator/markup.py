@@ -40,10 +40,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from generator.layout.ir import Flow, Para, Run, flow_text
+
+from .records import dataclass
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import dates
@@ -36,6 +35,7 @@ from .model import (
     Text,
     TextPart,
 )
+from .records import dataclass
 from .sources import SUFFIXES, section_files
 from .textlimits import fits
 from .yamlsource import Budget, YMap, YNode, YScalar, YSeq, load, scalar_bool

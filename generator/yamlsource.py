@@ -14,13 +14,13 @@ import errno
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
 import yaml
 
 from .diagnostics import Location, Reporter, display_path, in_rule_scope
+from .records import dataclass, field
 
 # libyaml's safe loader composes ~15× faster than the pure-Python one, with the same marks.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

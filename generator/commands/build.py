@@ -22,7 +22,6 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..buildgraph import BlockFile, Graph, source_names
@@ -31,6 +30,7 @@ from ..epoch import source_date_epoch
 from ..fileindex import FileIndex
 from ..output import inside, output_dir
 from ..progress import progress
+from ..records import dataclass, field
 from ..sources import SUFFIXES, assessment_folders
 from ..writers import WRITERS
 

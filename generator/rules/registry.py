@@ -14,10 +14,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Reporter
+from ..records import dataclass
 
 if TYPE_CHECKING:
     from ..model import Assessment
