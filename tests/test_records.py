@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import pytest
 
+from generator import records
 from generator.records import FrozenInstanceError, dataclass, field, fields, is_record, replace
 
 
@@ -189,3 +190,54 @@ def test_a_held_stub_works_after_compiling():
     obj = Late.__new__(Late)
     init(obj, 5)
     assert obj.a == 5
+
+
+def test_compiled_methods_are_kept_for_the_next_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(records, "_codes", None)
+    monkeypatch.setattr(records, "_used", set())
+    monkeypatch.setattr(records, "_compiled", [])
+
+    @dataclass(frozen=True)
+    class Cached:
+        name: str
+        size: int = 3
+
+    assert Cached("a") == Cached("a", 3)  # compiles __init__ and __eq__
+    records._write_codes()
+    files = list((tmp_path / "hyoka" / "records").iterdir())
+    assert len(files) == 1 and files[0].name.startswith("methods-")
+
+    # a later run: the same sources found in the file, nothing compiled
+    monkeypatch.setattr(records, "_codes", None)
+    monkeypatch.setattr(records, "_compiled", [])
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(records, "compile", refuse, raising=False)
+
+    @dataclass(frozen=True)
+    class Cached2:
+        name: str
+        size: int = 3
+
+    assert Cached2("b").size == 3 and Cached2("b") == Cached2("b")
+    assert records._compiled == []
+
+
+def test_a_damaged_cache_file_is_compiled_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(records, "_codes", None)
+    monkeypatch.setattr(records, "_used", set())
+    monkeypatch.setattr(records, "_compiled", [])
+    path = records._codes_file()
+    assert path is not None
+    with open(path, "wb") as fh:
+        fh.write(b"\x00not marshal")
+
+    @dataclass
+    class Fresh:
+        a: int
+
+    assert Fresh(1).a == 1 and len(records._compiled) == 1
