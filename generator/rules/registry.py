@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 import importlib.machinery
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Reporter
@@ -72,7 +72,7 @@ def _load_rule_modules() -> None:
             importlib.import_module(f"{package}.{name}")
 
 
-def _module_names(path: list[str]) -> list[str]:
+def _module_names(path: Iterable[str]) -> list[str]:
     """The names ``pkgutil.iter_modules`` gives for a package's folders, sorted; read here because
     pkgutil imports ``inspect`` for it (9 ms of every build's start)."""
     suffixes = importlib.machinery.all_suffixes()
