@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -241,3 +242,19 @@ def test_a_damaged_cache_file_is_compiled_again(tmp_path, monkeypatch):
         a: int
 
     assert Fresh(1).a == 1 and len(records._compiled) == 1
+
+
+def test_no_generator_module_uses_dataclasses() -> None:
+    """generator.records stands for dataclasses everywhere: one module back on dataclasses brings
+    its import (inspect) and ~0.8 ms a class back to every run."""
+    root = Path(records.__file__).parent
+    users = [
+        str(path.relative_to(root))
+        for path in sorted(root.rglob("*.py"))
+        if path.name != "records.py"
+        and any(
+            line.startswith(("import dataclasses", "from dataclasses "))
+            for line in path.read_text(encoding="utf-8").splitlines()
+        )
+    ]
+    assert users == []
