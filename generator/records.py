@@ -144,7 +144,7 @@ def replace(obj: _T, /, **changes: Any) -> _T:
 
 def _is_classvar(annotation: Any) -> bool:
     if isinstance(annotation, str):  # from __future__ import annotations
-        return annotation.startswith(("ClassVar", "typing.ClassVar", "t.ClassVar"))
+        return annotation.replace(" ", "").split("[", 1)[0] in ("ClassVar", "typing.ClassVar", "t.ClassVar")
     typing = sys.modules.get("typing")
     return typing is not None and (
         annotation is typing.ClassVar or getattr(annotation, "__origin__", None) is typing.ClassVar

@@ -258,3 +258,17 @@ def test_no_generator_module_uses_dataclasses() -> None:
         )
     ]
     assert users == []
+
+
+def test_only_classvar_annotations_are_left_out() -> None:
+    @dataclass
+    class Kinds:
+        like: ClassVarish  # a type whose name merely starts so (annotations are strings here)
+        plain: ClassVar[int] = 1
+        bare: ClassVar = 2  # type: ignore[type-arg]
+
+    assert [f.name for f in fields(Kinds)] == ["like"]
+
+
+class ClassVarish:
+    pass
