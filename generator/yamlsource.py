@@ -100,14 +100,21 @@ def load(
     return load_text(text, shown, reporter, budget)
 
 
-def load_text(text: str, shown: str, reporter: Reporter, budget: Budget | None = None) -> YNode | None:
-    """Compose YAML text read from ``shown`` (the file name used in messages)."""
+def load_text(
+    text: str, shown: str, reporter: Reporter, budget: Budget | None = None, *, loader: type = SAFE_LOADER
+) -> YNode | None:
+    """Compose YAML text read from ``shown`` (the file name used in messages). ``loader``: libyaml's
+    where PyYAML has it; the pure-Python one gives the same tree and messages (tests run both)."""
+    # A leading BOM is not content; libyaml would skip a second one as an encoding mark and shift
+    # the columns of the first line, the Python parser would make it part of the first key.
+    text = text.removeprefix("\ufeff")
     try:
-        root = _compose(text, shown, reporter, budget or Budget())
+        root = _compose(text, shown, reporter, budget or Budget(), loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and any(
-            e in (exc.problem or "") for e in ("end of stream", "<stream end>")
+        if exc.context_mark is not None and (
+            any(e in (exc.problem or "") for e in ("end of stream", "<stream end>"))
+            or (exc.problem_mark is not None and exc.problem_mark.index >= len(text))  # libyaml's words
         ):
             mark = exc.context_mark  # an unclosed quote or bracket: point where it opens, not at the end
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -116,6 +123,17 @@ def load_text(text: str, shown: str, reporter: Reporter, budget: Budget | None =
             Location(shown, line, col),
             "",
             f"YAML の書き方に誤りがあります（{problem}）。字下げ、「:」の後の空白、引用符の閉じ忘れを確認してください。",
+        )
+        return None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (libyaml: at a byte offset)
+        if not isinstance(exc.character, int):  # a decoding error: a str is never decoded here
+            reporter.error(Location(shown, 1, 1), "", f"YAML として読めません（{exc}）。")
+            return None
+        line, col = _position(text, text.find(chr(exc.character)))
+        reporter.error(
+            Location(shown, line, col),
+            "",
+            f"YAML に書けない文字（制御文字 U+{exc.character:04X}）があります。消してください。",
         )
         return None
     except yaml.YAMLError as exc:
@@ -128,28 +146,54 @@ def load_text(text: str, shown: str, reporter: Reporter, budget: Budget | None =
     return root
 
 
-def _compose(text: str, shown: str, reporter: Reporter, budget: Budget) -> YNode | None:
+# the line breaks of YAML 1.1, which both parsers count in their marks
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of ``text[index]`` as the parsers' marks count them."""
+    line, start = 1, 0
+    for found in _BREAK.finditer(text, 0, max(index, 0)):
+        line, start = line + 1, found.end()
+    return line, max(index, 0) - start + 1
+
+
+def _compose(text: str, shown: str, reporter: Reporter, budget: Budget, loader: type) -> YNode | None:
     """The tree, its problems reported only once the parse ends: on a syntax error, that error
     alone is reported (as PyYAML's composer did); on a refusal, everything found up to it."""
     left = budget.nodes
     found = Reporter(current_rule=reporter.current_rule)
     try:
         try:
-            root = _Builder(text, shown, found, SAFE_LOADER, budget).build()
-        except yaml.MarkedYAMLError:
-            if len(text) > _REPARSE_LIMIT:
+            root = _Builder(text, shown, found, loader, budget).build()
+        except yaml.MarkedYAMLError as error:
+            if loader is yaml.SafeLoader or len(text) > _REPARSE_LIMIT:
                 raise
-            # libyaml reports some errors (unclosed brackets, deep flow nesting) at a later mark
-            # than the Python parser, or sooner than a limit here: errors are rare, so parse again
-            # with the Python parser for its more helpful position.
+            # libyaml words some errors less helpfully (「did not find expected key」 where the
+            # Python parser names what it found) and refuses a few the Python parser reads (an
+            # unknown directive, a surrogate escape, reported as a character then): errors are
+            # rare, so parse again with the Python parser for its message.
             budget.nodes = left
             found = Reporter(current_rule=reporter.current_rule)
-            root = _Builder(text, shown, found, yaml.SafeLoader, budget).build()
+            try:
+                root = _Builder(text, shown, found, yaml.SafeLoader, budget).build()
+            except yaml.MarkedYAMLError as again:
+                if _before(again, error):
+                    # the Python parser stops sooner on what libyaml reads (a tab between words,
+                    # after a value, before a comment): libyaml's error is the real one
+                    raise error from None
+                raise
     except _Refused:
         reporter.extend(found)
         raise
     reporter.extend(found)
     return root
+
+
+def _before(error: yaml.MarkedYAMLError, other: yaml.MarkedYAMLError) -> bool:
+    """Whether ``error`` was found at an earlier character than ``other``."""
+    mark, other_mark = error.problem_mark or error.context_mark, other.problem_mark or other.context_mark
+    return mark is not None and other_mark is not None and mark.index < other_mark.index
 
 
 # Tags the safe loader resolves plain values to. Any other tag (``!!python/object/apply:…``,
