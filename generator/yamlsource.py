@@ -204,6 +204,7 @@ _ALLOWED_TAGS = frozenset(
 )
 _NULL = _CORE + "null"
 _STR = _CORE + "str"
+_SEQ, _MAP = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
 # characters no output can hold: C0 controls but tab, line feed and carriage return (XML 1.0
 # refuses them), DEL and C1 controls, bidirectional overrides (they disguise what a page shows),
 # noncharacters U+FFFE/U+FFFF and lone surrogates (only a "\ud800" escape can make one)
@@ -280,6 +281,8 @@ class _Builder:
         get_event = parser.get_event
         shown = self.shown
         budget = self.budget
+        # a value can hold a character no output can hold only if the text has one or an escape
+        check_chars = "\\" in self.text or _UNPRINTABLE.search(self.text) is not None
         while True:
             event = get_event()
             kind = type(event)  # PyYAML's event classes are not subclassed
@@ -290,7 +293,7 @@ class _Builder:
                 if budget.nodes < 0 or self.nodes > MAX_NODES:
                     self._count(mark, 0)  # refuses, as counting one more node did
                 value = event.value
-                if bad := _UNPRINTABLE.search(value):
+                if check_chars and (bad := _UNPRINTABLE.search(value)):
                     self._unprintable(event, bad[0])
                 tag = event.tag
                 if tag is None or tag == "!":
@@ -306,19 +309,27 @@ class _Builder:
                     done, tag = self._finish(done, tag, event.anchor, 1)
             elif kind is _MAPPING_END or kind is _SEQUENCE_END:
                 closed = stack.pop()
-                done, tag = self._finish(closed.node, closed.tag, closed.anchor, self.nodes - closed.first)
+                done, tag = closed.node, closed.tag
+                if closed.anchor is not None or tag not in _ALLOWED_TAGS:
+                    done, tag = self._finish(done, tag, closed.anchor, self.nodes - closed.first)
             elif kind is _MAPPING_START or kind is _SEQUENCE_START:
-                self._count(event.start_mark)
+                mark = event.start_mark
+                self.nodes += 1
+                budget.nodes -= 1
+                if budget.nodes < 0 or self.nodes > MAX_NODES:
+                    self._count(mark, 0)
                 if len(stack) >= MAX_DEPTH:
                     self.refuse(
-                        event.start_mark,
+                        mark,
                         f"入れ子が深すぎます（{MAX_DEPTH} 段まで）。字下げやかっこの対応を確認してください。",
                     )
-                node_kind = yaml.SequenceNode if kind is _SEQUENCE_START else yaml.MappingNode
-                tag = self._tag(event.tag, node_kind, None, event.implicit)
-                loc = self._at(event.start_mark)
-                node: YSeq | YMap = YSeq(loc) if node_kind is yaml.SequenceNode else YMap(loc)
-                stack.append(_Open(node, tag, event.anchor, self.nodes - 1, node_kind is yaml.SequenceNode))
+                is_seq = kind is _SEQUENCE_START
+                tag = event.tag
+                if tag is None or tag == "!":  # what the resolver gives a collection (no path resolvers)
+                    tag = _SEQ if is_seq else _MAP
+                loc = Location(shown, mark.line + 1, mark.column + 1)
+                node: YSeq | YMap = YSeq(loc) if is_seq else YMap(loc)
+                stack.append(_Open(node, tag, event.anchor, self.nodes - 1, is_seq))
                 continue
             elif kind is _ALIAS:
                 done, tag = self._alias(event)
@@ -346,8 +357,15 @@ class _Builder:
                 parent.key, parent.key_tag = done, tag
             else:
                 key, parent.key = parent.key, None
-                if parent.key_tag != _REFUSED:  # a refused tag on the key is reported already
-                    self._entry(parent.node, key, done)  # type: ignore[arg-type]
+                if parent.key_tag == _REFUSED:  # a refused tag on the key is reported already
+                    continue
+                items = parent.node.items
+                if type(key) is YScalar:  # a new key of a usual length: taken here, else checked below
+                    name = key.text.strip()
+                    if name not in items and len(name) <= MAX_KEY and name != "<<":
+                        items[name] = (key.loc, done)  # type: ignore[index]
+                        continue
+                self._entry(parent.node, key, done)  # type: ignore[arg-type]
 
     def _unprintable(self, event: yaml.ScalarEvent, char: str) -> None:
         where = event.value.index(char) + 1
@@ -372,13 +390,6 @@ class _Builder:
                 mark,
                 f"項目や値が多すぎます（1 つのファイルに {MAX_NODES:,} 個まで。別名「*」で参照した部分も数えます）。",
             )
-
-    def _tag(self, tag: str | None, kind: type, value: str | None, implicit: object) -> str:
-        if tag is not None and tag != "!":
-            return tag
-        if kind is yaml.ScalarNode and not implicit[0]:  # type: ignore[index]  # quoted: a string
-            return _STR
-        return _RESOLVER.resolve(kind, value, implicit)
 
     def _finish(self, node: YNode, tag: str, anchor: str | None, size: int) -> tuple[YNode, str]:
         if tag not in _ALLOWED_TAGS:
