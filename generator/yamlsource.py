@@ -178,8 +178,8 @@ def _compose(text: str, shown: str, reporter: Reporter, budget: Budget, loader: 
             try:
                 root = _Builder(text, shown, found, yaml.SafeLoader, budget).build()
             except yaml.MarkedYAMLError as again:
-                if _before(again, error):
-                    # the Python parser stops sooner on what libyaml reads (a tab between words,
+                if not _same_place(again, error):
+                    # the Python parser stops elsewhere on what libyaml reads (a tab between words,
                     # after a value, before a comment): libyaml's error is the real one
                     raise error from None
                 raise
@@ -190,10 +190,13 @@ def _compose(text: str, shown: str, reporter: Reporter, budget: Budget, loader: 
     return root
 
 
-def _before(error: yaml.MarkedYAMLError, other: yaml.MarkedYAMLError) -> bool:
-    """Whether ``error`` was found at an earlier character than ``other``."""
-    mark, other_mark = error.problem_mark or error.context_mark, other.problem_mark or other.context_mark
-    return mark is not None and other_mark is not None and mark.index < other_mark.index
+def _same_place(error: yaml.MarkedYAMLError, libyamls: yaml.MarkedYAMLError) -> bool:
+    """Whether the Python parser's ``error`` is libyaml's found at the same place: the same
+    character, or further on the same line (libyaml points at the 「\\」 of a bad escape)."""
+    mark, other = error.problem_mark or error.context_mark, libyamls.problem_mark or libyamls.context_mark
+    if mark is None or other is None:
+        return False
+    return mark.index == other.index or (mark.line == other.line and mark.index > other.index)
 
 
 # Tags the safe loader resolves plain values to. Any other tag (``!!python/object/apply:…``,

@@ -228,6 +228,26 @@ def test_tabs_libyaml_reads_the_python_parser_refuses_where_they_are(case: str) 
     assert message.startswith(f"src.yaml:{line}:{column} エラー YAML の書き方に誤りがあります（"), message
 
 
+# libyaml refuses these where the Python parser reads on, to stop at a tab libyaml reads: the
+# re-parse for the Python parser's words must not report that tab
+PAST_A_TAB = {
+    "unknown directive": ("%FOO bar\n---\na: 1\t\n", " bar", "found unknown directive name"),
+    "surrogate escape": ('a: "\\ud800"\nb: 1\t\n', "d800", "invalid Unicode character escape"),
+    "a tab before the error on its line": ("b:\tc: d\n", ": d", "mapping values are not allowed"),
+}
+
+
+@pytest.mark.parametrize("case", list(PAST_A_TAB))
+def test_libyamls_error_is_reported_where_the_python_parser_stops_at_a_tab(case: str) -> None:
+    text, needle, problem = PAST_A_TAB[case]
+    assert C_LOADER is not None
+    tree, [message] = _read(text, C_LOADER)
+    line, column = _position(text, needle)
+    assert tree is None
+    assert message.startswith(f"src.yaml:{line}:{column} エラー YAML の書き方に誤りがあります（"), message
+    assert problem in message
+
+
 def test_an_error_past_the_reparse_limit_is_libyamls_at_its_place() -> None:
     body = "".join(f"k{i}: {'日本語の値' * 10}\n" for i in range(5_000))
     assert len(body) > yamlsource._REPARSE_LIMIT
