@@ -171,8 +171,8 @@ def _compose(text: str, shown: str, reporter: Reporter, budget: Budget, loader: 
                 raise
             # libyaml words some errors less helpfully (「did not find expected key」 where the
             # Python parser names what it found) and refuses a few the Python parser reads (an
-            # unknown directive, a surrogate escape, reported as a character then): errors are
-            # rare, so parse again with the Python parser for its message.
+            # unknown directive; a surrogate escape, which the check of characters then reports):
+            # errors are rare, so parse again with the Python parser for its message.
             budget.nodes = left
             found = Reporter(current_rule=reporter.current_rule)
             try:
