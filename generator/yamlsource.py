@@ -362,11 +362,11 @@ class _Builder:
                 key, parent.key = parent.key, None
                 if parent.key_tag == _REFUSED:  # a refused tag on the key is reported already
                     continue
-                items = parent.node.items
+                items: dict[str, tuple[Location, YNode]] = parent.node.items  # type: ignore[assignment]
                 if type(key) is YScalar:  # a new key of a usual length: taken here, else checked below
                     name = key.text.strip()
                     if name not in items and len(name) <= MAX_KEY and name != "<<":
-                        items[name] = (key.loc, done)  # type: ignore[index]
+                        items[name] = (key.loc, done)
                         continue
                 self._entry(parent.node, key, done)  # type: ignore[arg-type]
 
