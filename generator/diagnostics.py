@@ -12,6 +12,7 @@ that rule's id without the rule saying so (``Reporter.rule_scope``).
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -194,9 +195,16 @@ class ToolMissingError(HyokaError):
 def display_path(path: Path) -> str:
     """A path as the user typed it: relative to the working directory when inside it."""
     try:
-        return str(_resolved(path).relative_to(Path.cwd().resolve()))
+        return str(_resolved(path).relative_to(_resolved_cwd(os.getcwd())))
     except ValueError:
         return str(path)
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved_cwd(cwd: str) -> Path:
+    """The working folder resolved once per folder (every source file's name is shown relative
+    to it: resolving it each time was half the cost of a name)."""
+    return Path(cwd).resolve()
 
 
 def _resolved(path: Path) -> Path:
