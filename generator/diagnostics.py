@@ -16,11 +16,11 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
+from .records import dataclass, field
 from .terminal import escape, shorten
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -199,7 +199,7 @@ def display_path(path: Path) -> str:
     if inside is not None:
         return str(inside / name) if name else str(inside)
     try:  # a folder outside the working directory, and so a file in it, may still be inside
-        return str(_resolved(path).relative_to(Path.cwd().resolve()))
+        return str(_resolved(path).relative_to(_resolved_cwd(os.getcwd())))
     except ValueError:
         return str(path)
 
@@ -210,9 +210,16 @@ def _folder_inside(cwd: str, folder: Path) -> Path | None:
     Kept for the process: a build names every file it reads, most in a few folders, and each
     resolve costs a look at every component of the path."""
     try:
-        return folder.resolve().relative_to(Path(cwd).resolve())
+        return folder.resolve().relative_to(_resolved_cwd(cwd))
     except ValueError:
         return None
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved_cwd(cwd: str) -> Path:
+    """The working folder resolved once per folder (every source file's name is shown relative
+    to it: resolving it each time was half the cost of a name)."""
+    return Path(cwd).resolve()
 
 
 def _resolved(path: Path) -> Path:

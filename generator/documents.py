@@ -8,12 +8,12 @@ Outputs are ``out/<name>/<name><suffix>.<ext>``; build and site iterate document
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Reporter
 from .form.definition import FormDefinition
 from .model import Assessment
+from .records import dataclass
 
 PAIRED_SUFFIX = "-基礎"
 

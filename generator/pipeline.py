@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import acknowledge
@@ -14,6 +13,7 @@ from .documents import Document, documents
 from .layout import ir
 from .model import Assessment
 from .reader import read_assessment
+from .records import dataclass, field
 from .rules import run_rules
 from .textlimits import check_lengths
 

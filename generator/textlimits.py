@@ -4,11 +4,10 @@ succeeds: an item's text is printed in one Excel cell, which holds at most 32,76
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from . import records
 from .diagnostics import Location, Reporter
 from .model import Assessment, BlockRef, Checks, Record, Text
 
@@ -62,14 +61,7 @@ def _sizes(assessment: Assessment, resolved: Resolved) -> Iterator[tuple[Locatio
             stack.extend(node.values())
         elif isinstance(node, list | tuple):
             stack.extend(node)
-        elif not isinstance(node, str | Location):  # a place holds no text
-            names = _field_names(type(node))
-            if names:
-                stack.extend([getattr(node, name) for name in names])
-
-
-@functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    """The fields of a dataclass (a file's sections, a change row, an annex group …), else none;
-    looked up once a class: the walk meets thousands of values."""
-    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else ()
+        elif isinstance(node, str | Location):  # a place holds no text
+            continue
+        elif records.is_record(node) and not isinstance(node, type):
+            stack.extend([getattr(node, f.name) for f in records.fields(node)])

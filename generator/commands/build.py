@@ -20,10 +20,10 @@ import contextlib
 import hashlib
 import os
 import sys
-from collections import deque
+import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
+from queue import SimpleQueue
 
 from ..buildgraph import BlockFile, Graph, source_names
 from ..diagnostics import Diagnostic, Reporter, Severity, UsageError
@@ -31,6 +31,7 @@ from ..epoch import source_date_epoch
 from ..fileindex import FileIndex
 from ..output import inside, output_dir
 from ..progress import progress
+from ..records import dataclass, field
 from ..sources import SUFFIXES, assessment_folders
 from ..writers import WRITERS
 
@@ -575,27 +576,41 @@ def _build(todo: Plan, out: Path, quiet: bool, workers: _Workers, stamps: Stamps
 
 class _Syncer:
     """fsync of the workers' temp files in threads, overlapping the rendering (an fsync waits on
-    the disk, 5–20 ms a file here, and would otherwise hold a worker)."""
+    the disk, 5–20 ms a file here, and would otherwise hold a worker). Plain threads and a queue:
+    concurrent.futures would bring logging with it, 5 ms of every build's start."""
 
     def __init__(self) -> None:
-        self._threads = None
-        self._pending: deque = deque()
+        self._queue: SimpleQueue[str | None] | None = None
+        self._threads: list[threading.Thread] = []
+        self._errors: list[BaseException] = []  # raised in the building thread, the first one
 
     def add(self, temps: Iterator[str]) -> None:
         for temp in temps:
-            if self._threads is None:
-                from concurrent.futures import ThreadPoolExecutor
+            if self._queue is None:
+                self._queue = SimpleQueue()
+                self._threads = [threading.Thread(target=self._work, daemon=True) for _ in range(4)]
+                for thread in self._threads:
+                    thread.start()
+            self._queue.put(temp)
+        if self._errors:
+            raise self._errors[0]
 
-                self._threads = ThreadPoolExecutor(max_workers=4)
-            self._pending.append(self._threads.submit(_fsync, temp))
-        while self._pending and self._pending[0].done():  # held until done only (memory)
-            self._pending.popleft().result()
+    def _work(self) -> None:
+        assert self._queue is not None
+        while (path := self._queue.get()) is not None:
+            try:
+                _fsync(path)
+            except BaseException as exc:  # handed to the building thread
+                self._errors.append(exc)
 
     def wait(self) -> None:
-        if self._threads is not None:
-            for future in self._pending:
-                future.result()
-            self._threads.shutdown()
+        if self._queue is not None:
+            for _ in self._threads:
+                self._queue.put(None)
+            for thread in self._threads:
+                thread.join()
+        if self._errors:
+            raise self._errors[0]
 
 
 def _fsync(path: str) -> None:

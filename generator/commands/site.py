@@ -32,7 +32,6 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +40,7 @@ from ..buildgraph import GENERATOR, TEMPLATES, Graph
 from ..diagnostics import Reporter, UsageError
 from ..fileindex import FileIndex
 from ..progress import progress
+from ..records import dataclass, field
 from ..site import names, profile
 from ..sources import assessment_folders
 from . import build

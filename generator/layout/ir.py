@@ -12,8 +12,9 @@ contain ``\\n`` (a hard line break inside the paragraph). A list item is a parag
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal
+
+from ..records import dataclass, field
 
 # ---------------------------------------------------------------------------
 # Text
@@ -184,7 +185,7 @@ class Row:
     anchor: str | None = None
 
     def anchored(self, anchor: str) -> Row:
-        """The row with ``anchor`` (as dataclasses.replace, at a fraction of its cost: every row
+        """The row with ``anchor`` (as records.replace, at a fraction of its cost: every row
         of a document gets one)."""
         return Row(self.cells, self.kind, self.keep_together, anchor)
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ..layout import ir
+from ..records import dataclass
 from .names import clean
 from .names import page_key as page_key  # a page's name in search/t/
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from unicodedata import east_asian_width
 
@@ -32,6 +31,8 @@ from generator.layout.ir import (
     TextContent,
     check_line,
 )
+
+from ..records import dataclass
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

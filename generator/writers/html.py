@@ -9,7 +9,6 @@ cells, and a template spends a dozen calls and as many escapes on each.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from functools import cache
 
 import jinja2
@@ -33,6 +32,8 @@ from generator.layout.ir import (
 )
 from generator.shipped import TEMPLATES as SHIPPED_TEMPLATES
 from generator.templating import html_environment
+
+from ..records import dataclass
 
 EXTENSION = ".html"
 TEMPLATES = SHIPPED_TEMPLATES / "html"
