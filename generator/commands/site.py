@@ -158,10 +158,12 @@ def run(
     except BaseException:
         stage.discard()
         raise
+    moved = {}
     for folder in dict.fromkeys(p.folder for p in plans):  # the published links moved their change times
         index.focus(folder)
-        index.relinked(os.path.abspath(build_dir / folder.name))
+        moved.update(index.relinked(os.path.abspath(build_dir / folder.name)))
         index.release(folder)
+    build.relinked(index, build_dir, moved)
     index.save()
     items = sum(int(r.listing.get("items", 0)) for r in records)
     say(
