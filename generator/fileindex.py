@@ -117,6 +117,8 @@ class FileIndex:
         self.shared = _Piece(out / NAME)
         self._pieces: dict[str, _Piece] = {}
         self._piece: _Piece | None = None  # in focus
+        # entries hashed for a folder released unsaved: right whatever the command then does
+        self._kept: dict[str, dict[str, Entry]] = {}
         self._inside: tuple[str, ...] = ()  # path prefixes of the files that go to it
 
     # -- pieces
@@ -128,18 +130,26 @@ class FileIndex:
         piece = self._pieces.get(name)
         if piece is None:
             piece = self._pieces[name] = _Piece(self.out / name / NAME)
+            kept = self._kept.pop(name, None)
+            if kept:
+                piece.files.update(kept)
+                piece.changed.update(kept)
         self._piece = piece
         dirs = {str(folder), os.path.abspath(folder), str(self.out / name), os.path.abspath(self.out / name)}
         self._inside = tuple(d.rstrip(os.sep) + os.sep for d in dirs)
 
     def release(self, folder: Path, save: bool = True) -> None:
         """Save the folder's piece and drop it (a run holds one folder's entries at a time);
-        ``save=False``: drop this run's changes to it (it is saved later, or not at all)."""
+        ``save=False``: drop this run's changes to its records (it is saved later, or not at
+        all), but keep the files it hashed for its next ``focus`` (a stale folder's sources are
+        hashed when planning and saved when its outputs are published)."""
         piece = self._pieces.pop(folder.name, None)
         if piece is None:
             return
         if save:
             piece.save()
+        elif piece.changed:
+            self._kept[folder.name] = dict(piece.changed)
         if piece is self._piece:
             self._piece, self._inside = None, ()
 

@@ -795,3 +795,28 @@ def test_a_publishing_site_run_leaves_the_folder_checks_holding(tmp_path: Path) 
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns), (
         "the checks were made again"
     )
+
+
+def test_a_rebuilt_folder_s_sources_are_hashed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stale folder's sources are hashed while planning; those hashes are kept when its piece
+    of the index is saved on publishing, so that the next run does not read them again."""
+    from generator import fileindex
+    from generator.commands import build
+
+    folder = tmp_path / "sources" / "a"
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("8_基礎項目.yaml"))
+    shutil.copytree(SOURCES / "blocks", tmp_path / "sources" / "blocks")
+    out = tmp_path / "out"
+    assert build.run([folder], out, ["html"], quiet=True) == 0
+    edit(cover(folder), "評価書番号:", "評価書番号: 2 #")
+    old = time.time() - 60
+    for p in folder.iterdir():
+        os.utime(p, (old, old))  # the index trusts their stats from now on
+    read: list[str] = []
+    real = fileindex._sha_of_file
+    monkeypatch.setattr(fileindex, "_sha_of_file", lambda path: read.append(path) or real(path))
+    assert build.run([folder], out, ["html"], quiet=True) == 0
+    assert str(cover(folder)) in read  # changed: hashed, and the folder built again
+    read.clear()
+    assert build.run([folder], out, ["html"], quiet=True) == 0
+    assert not [p for p in read if p.startswith(f"{folder}{os.sep}")]
