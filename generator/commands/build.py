@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..buildgraph import BlockFile, Graph, source_names
-from ..diagnostics import Diagnostic, Reporter, Severity, UsageError
+from ..diagnostics import Diagnostic, Reporter, UsageError
 from ..epoch import source_date_epoch
 from ..fileindex import FileIndex, Stat, interned, settled
 from ..sources import assessment_folders
@@ -656,9 +656,7 @@ def _small(result: Rendered, task: Task, shared: dict) -> Rendered:
     (not the acknowledged ones), the task's folder, and the blocks used one object for every
     folder that uses the same ones (``shared``), so that memory hardly grows with the number of
     folders."""
-    result.diagnostics = [
-        d for d in result.diagnostics if d.severity >= Severity.WARNING and not d.acknowledged
-    ]
+    result.diagnostics = [d for d in result.diagnostics if d.shown()]
     result.folder = task.folder
     key = (tuple(result.block_inputs.items()), tuple(result.block_files))
     result.block_inputs, result.block_files = shared.setdefault(
