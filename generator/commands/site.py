@@ -532,10 +532,9 @@ def _read(folder: Path):  # noqa: ANN202 - (documents by suffix, generator.block
     """The folder's documents and their blocks, as the build read them; not checked again (the
     build that just ran stopped on any error, and its findings are not the site's to repeat)."""
     from ..blocks.library import load_library, sources_root
-    from ..blocks.resolve import resolve, resolve_assessment
-    from ..blocks.usage import block_refs
-    from ..documents import PAIRED_SUFFIX, Document, paired_file
-    from ..form.pairing import PAIRS_WITH, paired_assessment
+    from ..blocks.resolve import resolve_assessment
+    from ..documents import documents
+    from ..pipeline import resolve_further
     from ..reader import read_assessment
 
     reporter = Reporter()
@@ -549,17 +548,10 @@ def _read(folder: Path):  # noqa: ANN202 - (documents by suffix, generator.block
         _LIBRARIES[root] = load_library(root, Reporter(), lazy=True)
     library = _LIBRARIES[root]
     blocks = resolve_assessment(assessment, library, reporter)  # type: ignore[arg-type]
-    documents = {"": Document("", assessment.form, assessment)}
-    paired = paired_file(folder)
-    if paired is not None and assessment.form.kind in PAIRS_WITH:
-        kiso = paired_assessment(assessment, paired, reporter)
-        for ref in block_refs(kiso):  # what the 基礎's own file adds
-            if ref not in blocks.texts:
-                text = resolve(ref, library, reporter)  # type: ignore[arg-type]
-                if text is not None:
-                    blocks.texts[ref] = text
-        documents[PAIRED_SUFFIX] = Document(PAIRED_SUFFIX, kiso.form, kiso)
-    return documents, blocks
+    docs = documents(folder, assessment, check=False)
+    for further in docs[1:]:  # what the 基礎's own file adds
+        resolve_further(further.assessment, assessment, library, blocks, reporter, check=False)  # type: ignore[arg-type]
+    return {d.suffix: d for d in docs}, blocks
 
 
 def _render_page(task: PageTask, job: PageJob, doc, document, related) -> PageRecord:  # noqa: ANN001
