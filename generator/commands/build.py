@@ -157,6 +157,7 @@ class Plan:
     documents: dict[Path, tuple[str, ...]] = field(default_factory=dict)  # its document suffixes
     current: int = 0  # outputs left as they are
     held: dict[str, Stamp] = field(default_factory=dict)  # output path → its record, by a folder check
+    found: dict[Path, tuple[str, ...]] = field(default_factory=dict)  # every folder's document suffixes
     workers: _Workers | None = None  # told each stale folder found
 
 
@@ -276,7 +277,8 @@ def plan(
 ) -> Plan:
     """Which outputs are stale. Hashes files only (and through ``index`` reads none whose stat is
     unchanged): parses no source, imports no writer. ``held``: the folder checks keep the
-    outputs' records, and those of the folders whose checks hold are given (``Plan.held``)."""
+    outputs' records, and those of the folders whose checks hold are given (``Plan.held``), with
+    every folder's documents (``Plan.found``)."""
     stamps = stamps or Stamps(Graph(FileIndex(out)))
     graph = stamps.graph
     index = graph.index
@@ -294,6 +296,7 @@ def plan(
             result.current += len(check[1])
             if held:
                 result.held.update(_held(check, name, base))
+                result.found[folder] = tuple(dict.fromkeys(suffix for suffix, _, _, _ in check[1]))
             continue
         target = out / name  # checked by output_dir before anything is written there
         index.focus(folder)
@@ -304,6 +307,8 @@ def plan(
         digest = stamps.sources_digest(sources)
         stale = []
         documents = _documents(folder, digest, index)
+        if held:
+            result.found[folder] = documents
         for suffix, fmt in ((s, f) for s in documents for f in formats):
             path = os.path.join(base, output_name(folder.name, fmt, suffix))
             record = None if force else records.get(path)
@@ -549,11 +554,13 @@ def run(
     rules: bool = False,
     held: dict[str, Stamp] | None = None,
     index: FileIndex | None = None,
+    documents: dict[Path, tuple[str, ...]] | None = None,
 ) -> int:
     """``rules``: then write each folder's rules for make (``out/<name>/.hyoka-deps.mk``, see
     ``commands/deps.py``) again from this build's records, as make's rule for the folder asks;
     ``held``: filled with the records of the outputs whose folder checks held (``Plan.held``);
-    ``index``: the file index of ``out`` when the caller has it loaded already."""
+    ``index``: the file index of ``out`` when the caller has it loaded already; ``documents``
+    (with ``held``): filled with each folder's documents, their output-name suffixes."""
     source_date_epoch()  # an unusable value fails here, before any work
     folders = assessment_folders(paths)
     _check_names(folders)
@@ -564,6 +571,8 @@ def run(
         todo = plan(folders, out, formats, force, say, stamps, workers, held is not None)
         if held is not None:
             held.update(todo.held)
+        if documents is not None:
+            documents.update(todo.found)
         written = _build(todo, out, quiet, workers, stamps) if todo.tasks else 0
     finally:
         workers.close()
