@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 from .. import manifest
 from ..buildgraph import GENERATOR, TEMPLATES, Graph
 from ..diagnostics import Reporter, UsageError
-from ..fileindex import FileIndex
+from ..fileindex import FileIndex, Stat
 from ..progress import progress
 from ..site import names, profile
 from ..sources import assessment_folders
@@ -168,7 +168,7 @@ def run(
     except BaseException:
         stage.discard()
         raise
-    moved = {}
+    moved: dict[str, tuple[Stat, Stat]] = {}  # downloads whose stat moved, their content the same
     for folder in dict.fromkeys(p.folder for p in plans):  # the published links moved their change times
         index.focus(folder)
         moved.update(index.relinked(os.path.abspath(build_dir / folder.name)))
