@@ -55,6 +55,10 @@ class Diagnostic:
     rule: str = ""  # rule id (「R05」, 「S」, 「C01」); empty only for messages outside any check
     acknowledged: str = ""  # the author's reason when acknowledged (generator/acknowledge.py)
 
+    def shown(self, minimum: Severity = Severity.WARNING) -> bool:
+        """Whether a report shows it (and counts it): an acknowledged finding is only listed."""
+        return self.severity >= minimum and not self.acknowledged
+
     def format(self) -> str:
         label = f"「{self.label}」 " if self.label else ""
         rule = f"[{self.rule}] " if self.rule else ""
@@ -142,7 +146,7 @@ class Reporter:
     def print(self, stream: TextIO | None = None, minimum: Severity = Severity.WARNING) -> None:
         stream = stream or sys.stderr
         for d in self.sorted():
-            if d.severity >= minimum and not d.acknowledged:
+            if d.shown(minimum):
                 print(escape(shorten(d.format())), file=stream)
 
     def raise_if_errors(self) -> None:
