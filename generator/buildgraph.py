@@ -306,7 +306,7 @@ def current_block_inputs(
             continue
         path = graph.locate(block_id, root)
         sha = path and graph.sha(path)
-        if not sha:
+        if not path or not sha:
             return None
         now[block_id] = BlockFile(block_id, path, sha)
     changed = {i for i, f in now.items() if by_id.get(i) != f}

@@ -15,9 +15,14 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import yaml
+
+if TYPE_CHECKING:
+    from yaml._yaml import Mark as _CMark
+
+    _Mark = yaml.Mark | _CMark | None  # the Python parser's or libyaml's
 
 from .diagnostics import Location, Reporter, display_path, in_rule_scope
 from .records import dataclass, field
@@ -260,11 +265,14 @@ class _Builder:
         self.aliases = 0
         self.anchors: dict[str, tuple[YNode, str, int]] = {}  # name → node, tag, size
 
-    def refuse(self, mark: yaml.Mark, message: str) -> NoReturn:
+    # the parsers' events always carry marks (libyaml's or the Python parser's); the stubs allow None
+    def refuse(self, mark: _Mark, message: str) -> NoReturn:
         self.reporter.error(self._at(mark), "", message)
         raise _Refused
 
-    def _at(self, mark: yaml.Mark) -> Location:
+    def _at(self, mark: _Mark) -> Location:
+        if mark is None:
+            return Location(self.shown)
         return Location(self.shown, mark.line + 1, mark.column + 1)
 
     def build(self) -> YNode | None:
@@ -379,7 +387,7 @@ class _Builder:
             "HTML・DOCX・XLSX に書けないため、消してください（「\\」で始まるエスケープで書いていないかも確認してください）。",
         )
 
-    def _count(self, mark: yaml.Mark, size: int = 1) -> None:
+    def _count(self, mark: _Mark, size: int = 1) -> None:
         self.nodes += size
         self.budget.nodes -= size
         if self.budget.nodes < 0:

@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from queue import SimpleQueue
+from typing import TYPE_CHECKING
 
 from ..buildgraph import BlockFile, Graph, source_names
 from ..diagnostics import Diagnostic, Reporter, UsageError
@@ -32,6 +33,9 @@ from ..fileindex import FileIndex, Stat, interned, settled
 from ..records import dataclass, field
 from ..sources import assessment_folders
 from ..writers import WRITERS
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
 
 ALL_FORMATS = ("html", "docx", "xlsx")
 KNOWN = (*WRITERS, "pdf")
@@ -139,7 +143,7 @@ class _Workers:
     def __init__(self, jobs: int, spread: int = 1) -> None:
         self.jobs = jobs
         self.spread = spread  # processes for one folder's outputs, when the build has one folder
-        self.pool = None
+        self.pool: Pool | None = None
 
     def need(self, tasks: int) -> None:
         if self.pool is None and self.jobs > 1 and tasks > 1:

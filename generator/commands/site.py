@@ -138,7 +138,7 @@ def run(
     stage = Stage(out)
     try:
         search_key = _hash([p.name + "\0" + p.inputs for p in plans])
-        merger = None
+        merger: _Patch | _Merger | None = None
         if old and old.get("search") == search_key and (out / "search" / "meta.js").is_file():
             for path in sorted((out / "search").glob("[mg]*/**/*.js")) + [out / "search" / "meta.js"]:
                 stage.link(path, path.relative_to(out).as_posix())
@@ -175,7 +175,7 @@ def run(
         index.release(folder)
     build.relinked(index, build_dir, moved)
     index.save()
-    items = sum(int(r.listing.get("items", 0)) for r in records)
+    items = sum(n for r in records if isinstance(n := r.listing.get("items", 0), int))
     say(
         f"サイト: {out / 'index.html'}（評価書 {len(records)} 件、作り直したページ {rendered} 件、"
         f"検索の項目 {items} 件）"

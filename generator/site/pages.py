@@ -8,6 +8,7 @@ table of contents right after <body>, and the footer and the search script befor
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from ..layout import ir
 from ..records import dataclass
@@ -60,7 +61,7 @@ def page(
             raise ValueError(
                 f"the HTML writer's page has no section id {part_id!r} for the table of contents"
             )
-    chrome = environment().get_template("chrome.html.j2").module
+    chrome: Any = environment().get_template("chrome.html.j2").module  # its macros, by name
     skip_to = doc.parts[0].id if doc.parts else "main"
     text = _insert(text, "</head>", str(chrome.head(root)), after=False)
     text = _insert(

@@ -11,6 +11,7 @@ import contextlib
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 from generator.layout.ir import Document
 from generator.writers import docx_xml as wml
@@ -262,14 +263,17 @@ def _replace(style_element, tag: str, fragment: str) -> None:
 
 def _add_styles(document) -> None:
     from docx.enum.style import WD_STYLE_TYPE
-    from docx.styles.style import StyleFactory
+    from docx.styles.style import ParagraphStyle, StyleFactory
 
     styles = document.styles
     normal = styles["Normal"]
     for spec in wml.PARAGRAPH_STYLES:
         # as styles.add_style without its search through every style for the name (1–2 ms a style):
         # ours are new by construction
-        style = StyleFactory(styles.element.add_style_of_type(spec.name, WD_STYLE_TYPE.PARAGRAPH, False))
+        style = cast(
+            "ParagraphStyle",
+            StyleFactory(styles.element.add_style_of_type(spec.name, WD_STYLE_TYPE.PARAGRAPH, False)),
+        )
         style.style_id = spec.style_id
         style.base_style = normal
         style.quick_style = True

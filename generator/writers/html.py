@@ -67,7 +67,7 @@ class _PartView:
     part: Part
     id: str
     label_id: str | None  # the heading that names the <section>
-    blocks: tuple[_HeadingView | Paragraph | _TableView, ...]
+    blocks: tuple[_HeadingView | _TableView | Heading | Paragraph, ...]  # a Heading without a view: none
 
 
 class _Ids:
