@@ -61,6 +61,7 @@ check: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
+	$(BIN)/mypy
 
 format: $(VENV)/.installed
 	$(BIN)/ruff format generator tests bench
