@@ -489,18 +489,23 @@ class SheetLayout:
         merged cell over a page break, goes on with its text on the next page; the bands end
         between two printed lines. A cell over several logical rows, and a single unit, taller
         than Excel's largest row is one range merged over as many sheet rows as it needs."""
-        whole = [self.need(slot.text, slot) for slot in slots]
+        # a stacked slot's text is measured whole only where its row is banded (banded_rows)
+        whole = [None if slot.stacked else self.need(slot.text, slot) for slot in slots]
         banded = self.banded_rows(slots, whole)
-        for slot in slots:
+        # a stacked slot's pieces are its units; any other slot is one piece, its whole text
+        pieces: list[list[str]] = []
+        needs: list[list[float]] = []
+        for slot, need in zip(slots, whole, strict=True):
             if slot.row in banded:
                 slot.stacked = False  # one range over the bands, its text whole
                 slot.boxes = []
-        # a stacked slot's pieces are its units; any other slot is one piece, its whole text
-        pieces = [slot.units if slot.stacked else [slot.text] for slot in slots]
-        needs = [
-            [self.unit_need(slot, i) for i in range(len(texts))] if slot.stacked else [need]
-            for slot, texts, need in zip(slots, pieces, whole, strict=True)
-        ]
+            if slot.stacked:
+                pieces.append(slot.units)
+                needs.append([self.unit_need(slot, i) for i in range(len(slot.units))])
+            else:
+                text = slot.text
+                pieces.append([text])
+                needs.append([self.need(text, slot) if need is None else need])
         sheet_rows = [1] * count
         for r, bands in banded.items():
             sheet_rows[r] = len(bands) + 1
@@ -571,23 +576,33 @@ class SheetLayout:
                 states = (check_line(replace(box, checked=True)), check_line(replace(box, checked=False)))
                 self.choices.append((top, left, states))
 
-    def banded_rows(self, slots: list[Slot], needs: list[float]) -> dict[int, list[float]]:
+    def banded_rows(self, slots: list[Slot], whole: list[float | None]) -> dict[int, list[float]]:
         """The logical rows cut into bands (``band_heights``), with the heights of their bands: a
         row with a cell taller than a page's share (SPLIT_FRACTION) that would otherwise be one
         sheet row (or one range merged over several), moved whole to the next page when it does
         not fit. Its cells are one range each over the bands, their text whole; a page ends after
         a band, between two printed lines, as Writer splits a table row. A row stacked for its
         rightmost cell alone keeps its stack (pages end between paragraphs); one holding a cell
-        too long for one cell stays stacked."""
+        too long for one cell stays stacked. ``whole``: each slot's need for its whole text, None
+        for a stacked one, measured here (in place) where its row is banded."""
         tall = {
             slot.row
-            for slot, need in zip(slots, needs, strict=True)
-            if slot.rows == 1 and not slot.stacked and need > PAGE_BODY_PT * SPLIT_FRACTION
+            for slot, need in zip(slots, whole, strict=True)
+            if slot.rows == 1 and need is not None and need > PAGE_BODY_PT * SPLIT_FRACTION  # not stacked
         }
-        tall -= {s.row for s in slots if s.stacked and sum(len(u) + 1 for u in s.units) > CELL_LIMIT}
+        if not tall:
+            return {}
+        tall -= {
+            s.row
+            for s in slots
+            if s.stacked and s.row in tall and sum(len(u) + 1 for u in s.units) > CELL_LIMIT
+        }
         heights: dict[int, float] = {}
-        for slot, need in zip(slots, needs, strict=True):
+        for i, slot in enumerate(slots):
             if slot.row in tall and slot.rows == 1:
+                need = whole[i]
+                if need is None:
+                    need = whole[i] = self.need(slot.text, slot)
                 heights[slot.row] = max(heights.get(slot.row, 0.0), need)
         return {r: band_heights(need) for r, need in heights.items()}
 
