@@ -834,7 +834,7 @@ class ChoiceLists:
 
     def sheet(self, strings: sml.SharedStrings, style: int) -> sml.SheetEntry:
         ranges = [
-            sml.Placed(r, column, r, column, option, style, False)
+            (r, column, r, column, option, style, False)
             for options, column in self.columns.items()
             for r, option in enumerate(options, 1)
         ]
@@ -854,15 +854,16 @@ def sheet_entry(
     first: bool,
     validations: str = "",
 ) -> sml.SheetEntry:
-    ranges = [
-        sml.Placed(
+    index = formats.index
+    ranges: list[sml.Placed] = [
+        # every cell of a boxed range gets the border, or print shows it broken
+        (
             rng.top,
             rng.left,
             rng.bottom,
             rng.right,
             rng.text,
-            formats.index(rng.look, rng.edges),
-            # every cell of a boxed range gets the border, or print shows it broken
+            index(rng.look, rng.edges),
             look_of(rng.look).boxed,
         )
         for rng in layout.ranges

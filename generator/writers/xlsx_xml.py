@@ -197,19 +197,11 @@ class Styles:
 # Worksheets
 
 
-@dataclass(frozen=True, slots=True)
-class Placed:
-    """A range of cells (1-based, inclusive) with its text in the top-left cell. ``every_cell``
-    gives each cell of a merged range the format, as borders need: Excel and LibreOffice draw a
-    merged range's border from its cells' own."""
-
-    top: int
-    left: int
-    bottom: int
-    right: int
-    text: str
-    style: int
-    every_cell: bool
+# A range of cells (1-based, inclusive) with its text in the top-left cell: (top, left, bottom,
+# right, text, style, every_cell), a plain tuple (a sheet has thousands). ``every_cell`` gives
+# each cell of a merged range the format, as borders need: Excel and LibreOffice draw a merged
+# range's border from its cells' own.
+Placed = tuple[int, int, int, int, str, int, bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,32 +231,49 @@ def worksheet_xml(
     runs: dict[int, list[tuple[int, str]]] = {}
     merges: list[str] = []
     blank_runs: dict[tuple[int, int, int], str] = {}
-    for rng in ranges:
-        top, left, bottom, right, s = rng.top, rng.left, rng.bottom, rng.right, rng.style
+    ref = strings.ref
+    for top, left, bottom, right, text, s, every_cell in ranges:
+        column = letters[left]
         if bottom != top or right != left:
-            merges.append(f'<mergeCell ref="{letters[left]}{top}:{letters[right]}{bottom}"/>')
-        first = f'<c r="{letters[left]}{top}" s="{s}"'
-        first += f' t="s"><v>{strings.ref(rng.text)}</v></c>' if rng.text else "/>"
-        if rng.every_cell:
+            merges.append(f'<mergeCell ref="{column}{top}:{letters[right]}{bottom}"/>')
+        if text:
+            first = f'<c r="{column}{top}" s="{s}" t="s"><v>{ref(text)}</v></c>'
+        else:
+            first = f'<c r="{column}{top}" s="{s}"/>'
+        cells = runs.get(top)
+        if cells is None:
+            cells = runs[top] = []
+        if every_cell:
             # the blank cells of one row, "#" standing for the row number (the same few column
             # ranges and styles recur on every row of a table: each made once per sheet)
             blanks = blank_runs.get((left, right, s))
             if blanks is None:
                 blanks = "".join(f'<c r="{letters[c]}#" s="{s}"/>' for c in range(left + 1, right + 1))
                 blank_runs[left, right, s] = blanks
-            runs.setdefault(top, []).append((left, first + blanks.replace("#", str(top))))
+            cells.append((left, first + blanks.replace("#", str(top)) if blanks else first))
             if bottom > top:
-                blanks = f'<c r="{letters[left]}#" s="{s}"/>' + blanks
+                blanks = f'<c r="{column}#" s="{s}"/>' + blanks
                 for row in range(top + 1, bottom + 1):
-                    runs.setdefault(row, []).append((left, blanks.replace("#", str(row))))
+                    below = runs.get(row)
+                    if below is None:
+                        below = runs[row] = []
+                    below.append((left, blanks.replace("#", str(row))))
         else:
-            runs.setdefault(top, []).append((left, first))
+            cells.append((left, first))
     rows = []
+    row_attributes: dict[float, str] = {}  # a few heights recur on most rows
     for row in sorted(heights.keys() | runs.keys()):
         height = heights.get(row)
-        attrs = f' ht="{number(height)}" customHeight="1"' if height is not None else ""
-        cells = "".join(run for _, run in sorted(runs.get(row, ())))
-        rows.append(f'<row r="{row}"{attrs}>{cells}</row>')
+        attrs = "" if height is None else row_attributes.get(height, "")
+        if height is not None and not attrs:
+            attrs = row_attributes[height] = f' ht="{number(height)}" customHeight="1"'
+        cells = runs.get(row)
+        if cells is None:
+            rows.append(f'<row r="{row}"{attrs}></row>')
+            continue
+        if len(cells) > 1:
+            cells.sort()
+        rows.append(f'<row r="{row}"{attrs}>{"".join([run for _, run in cells])}</row>')
     last_row = max(max(heights, default=1), max(runs, default=1))
     merged = f'<mergeCells count="{len(merges)}">{"".join(merges)}</mergeCells>' if merges else ""
     left, right, top, bottom, header, footer = (number(m) for m in setup.margins)
