@@ -214,11 +214,15 @@ def content_units(content: Content, width_pt: float | None = None) -> list[str]:
 def cell_units(cell: Cell, width_pt: float | None = None) -> list[str]:
     """The cell's text in stackable pieces, never none (an empty cell is one empty piece), none
     longer than a cell may hold."""
-    # control characters cannot be stored in XML
-    units = [
-        piece for c in cell.content for u in content_units(c, width_pt) for piece in split_long(sml.clean(u))
-    ]
-    return [u for u in units if u] or [""]
+    units: list[str] = []
+    for content in cell.content:
+        for unit in content_units(content, width_pt):
+            unit = sml.clean(unit)  # control characters cannot be stored in XML
+            if len(unit) > CELL_LIMIT:
+                units.extend(piece for piece in split_long(unit) if piece)
+            elif unit:
+                units.append(unit)
+    return units or [""]
 
 
 def cell_text(cell: Cell) -> str:
@@ -238,6 +242,8 @@ def check_grid(cell: Cell, width_pt: float) -> Grid | None:
     column (it would take more lines than the boxes flowing as text); None for a cell whose boxes
     fit no two columns (they flow as text, ``content_units``)."""
     grids = [c for c in cell.content if isinstance(c, CheckGrid)]
+    if not grids:
+        return None
     most = min(min((g.columns for g in grids), default=1), int(width_pt // MIN_CHECK_COLUMN_PT))
     for columns in range(most, 1, -1):
         grid = _grid_units(cell, width_pt, columns)
@@ -448,16 +454,14 @@ class SheetLayout:
                     taken[rr].update(range(c, last + 1))
                 look = ROLE_LOOKS[cell.role] + ("+stacked" if cell.vertical else "")
                 width = (starts[last + 1] - starts[c]) * self.column_units * UNIT_PT
-                units = cell_units(cell, width)
                 grid = check_grid(cell, width) if rows == 1 and last == len(spans) - 1 else None
-                if grid is not None:
-                    units = grid[0]
+                units = cell_units(cell, width) if grid is None else grid[0]
                 # Only the rightmost cell of a row is stacked: read row by row (text extraction,
                 # a city copying cells), the pieces of a cell with another to its right would
                 # interleave with that cell's. Such a cell stays one range over all the rows,
                 # unless it is longer than a cell may hold.
                 stacked = rows == 1 and last == len(spans) - 1 and not cell.vertical and len(units) > 1
-                stacked = stacked or sum(len(u) + 1 for u in units) > CELL_LIMIT or grid is not None
+                stacked = stacked or grid is not None or sum(map(len, units)) + len(units) > CELL_LIMIT
                 slot = Slot(r, rows, starts[c], starts[last + 1] - 1, units, look, stacked)
                 if grid is not None:
                     slot.boxes, slot.columns = grid[1], grid[2]
@@ -545,12 +549,10 @@ class SheetLayout:
         self.next_row = starts[-1]
         return starts
 
-    def box_columns(self, slot: Slot, count: int) -> list[tuple[int, int]]:
+    def box_columns(self, slot: Slot, count: int) -> tuple[tuple[int, int], ...]:
         """The sheet columns (first, last) of ``count`` check boxes side by side in the slot, each
         in its column, the last taking what the row leaves."""
-        spans = grid_spans((1,) * slot.columns, slot.right - slot.left + 1)
-        lefts = [slot.left + sum(spans[:k]) for k in range(slot.columns)]
-        return [(lefts[k], lefts[k + 1] - 1 if k + 1 < count else slot.right) for k in range(count)]
+        return box_columns(slot.left, slot.right, slot.columns, count)
 
     def unit_need(self, slot: Slot, index: int) -> float:
         boxes = slot.boxes[index] if slot.boxes else ()
@@ -725,21 +727,48 @@ class SheetLayout:
         several rows spreading what its rows lack evenly (single rows first, so spans only add
         what is still missing)."""
         heights = dict.fromkeys(range(1, self.next_row), 0.0)
-        heights.update(self.fixed)
-        for rng in sorted(self.ranges, key=lambda r: (r.bottom - r.top, r.top, r.left)):
-            rows = range(rng.top, rng.bottom + 1)
-            deficit = rng.need - sum(heights[r] for r in rows)
-            while deficit > 0.01:
-                open_rows = [r for r in rows if heights[r] < MAX_ROW_PT and r not in self.fixed]
-                if not open_rows:
-                    break  # not reached: place() gives every range enough rows of MAX_ROW_PT
-                share = deficit / len(open_rows)
-                for r in open_rows:
-                    grow = min(share, MAX_ROW_PT - heights[r])
-                    heights[r] += grow
-                    deficit -= grow
+        fixed = self.fixed
+        heights.update(fixed)
+        # single rows first, by row and column; then spans by size, row and column
+        singles = sorted((r for r in self.ranges if r.bottom == r.top), key=lambda r: (r.top, r.left))
+        spans = sorted(
+            (r for r in self.ranges if r.bottom != r.top), key=lambda r: (r.bottom - r.top, r.top, r.left)
+        )
+        for rng in singles:
+            row = rng.top
+            height = heights[row]
+            deficit = rng.need - height
+            if deficit <= 0.01:
+                continue
+            if deficit <= MAX_ROW_PT - height and row not in fixed:  # grow() in its one step
+                heights[row] = height + deficit
+            else:
+                self.grow(rng, heights)
+        for rng in spans:
+            self.grow(rng, heights)
         floor = lines_height(1, BODY_PT)
-        return {r: h if r in self.fixed else quantise(max(h, floor)) for r, h in heights.items()}
+        return {r: h if r in fixed else quantise(max(h, floor)) for r, h in heights.items()}
+
+    def grow(self, rng: Range, heights: dict[int, float]) -> None:
+        """Spread what the range's rows lack of its need evenly over those below MAX_ROW_PT."""
+        rows = range(rng.top, rng.bottom + 1)
+        deficit = rng.need - sum(heights[r] for r in rows)
+        while deficit > 0.01:
+            open_rows = [r for r in rows if heights[r] < MAX_ROW_PT and r not in self.fixed]
+            if not open_rows:
+                break  # not reached: place() gives every range enough rows of MAX_ROW_PT
+            share = deficit / len(open_rows)
+            for r in open_rows:
+                grow = min(share, MAX_ROW_PT - heights[r])
+                heights[r] += grow
+                deficit -= grow
+
+
+@functools.cache  # the same few check-box rows on every sheet
+def box_columns(left: int, right: int, columns: int, count: int) -> tuple[tuple[int, int], ...]:
+    spans = grid_spans((1,) * columns, right - left + 1)
+    lefts = [left + sum(spans[:k]) for k in range(columns)]
+    return tuple((lefts[k], lefts[k + 1] - 1 if k + 1 < count else right) for k in range(count))
 
 
 def quantise(height: float) -> float:
