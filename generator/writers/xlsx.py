@@ -422,7 +422,14 @@ class SheetLayout:
     def add_line(self, text: str, look: str) -> None:
         pieces = split_long(sml.clean(text))
         first = self.next_row
-        self.place([Slot(0, 1, 1, self.columns, pieces, look, len(pieces) > 1)], 1)
+        slot = Slot(0, 1, 1, self.columns, pieces, look, len(pieces) > 1)
+        need = None if slot.stacked else self.need(pieces[0], slot)
+        if need is not None and need <= PAGE_BODY_PT * SPLIT_FRACTION:
+            # what place() makes of a line that is neither stacked nor banded: one range
+            self.next_row = first + sheet_rows_for(need)
+            self.ranges.append(Range(first, 1, self.next_row - 1, self.columns, pieces[0], look, need))
+        else:
+            self.place([slot], 1)
         self.blocks.append((first, self.next_row - 1, look in KEEP_WITH_NEXT))
 
     def add_table(self, table: Table, repeat_header: bool = False) -> None:
@@ -505,7 +512,10 @@ class SheetLayout:
                 slot.boxes = []
             if slot.stacked:
                 pieces.append(slot.units)
-                needs.append([self.unit_need(slot, i) for i in range(len(slot.units))])
+                if slot.boxes:
+                    needs.append([self.unit_need(slot, i) for i in range(len(slot.units))])
+                else:
+                    needs.append(self.needs(slot.units, slot))
             else:
                 text = slot.text
                 pieces.append([text])
@@ -615,6 +625,15 @@ class SheetLayout:
             return stacked_height(text, look.size)
         return lines_height(line_count(text, self.width_pt(slot), look.size), look.size)
 
+    def needs(self, texts: list[str], slot: Slot) -> list[float]:
+        """``need`` of each of ``texts`` (a stack's units), the slot's look and width found once."""
+        look = look_of(slot.look)
+        size = look.size
+        if look.stacked:
+            return [stacked_height(text, size) for text in texts]
+        width = self.width_pt(slot)
+        return [lines_height(line_count(text, width, size), size) for text in texts]
+
     def width_pt(self, slot: Slot) -> float:
         return self.span_pt(slot.left, slot.right)
 
@@ -636,7 +655,7 @@ class SheetLayout:
         page_first = 0  # index of the block that opens the page
         blocks = self.blocks
         for i, (first, last, _keep) in enumerate(blocks):
-            height = sum(heights[r] for r in range(first, last + 1))
+            height = heights[first] if first == last else sum(heights[r] for r in range(first, last + 1))
             capacity = PAGE_BODY_PT - (titles if breaks else 0.0)
             if used + height <= capacity:
                 used += height
