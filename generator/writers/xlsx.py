@@ -457,7 +457,7 @@ class SheetLayout:
                 if last >= len(spans):
                     raise ValueError(f"表の {r + 1} 行目のセルが表の列数 {len(spans)} を超えています")
                 rows = max(1, min(cell.rowspan, count - r))
-                for rr in range(r, r + rows):
+                for rr in range(r + 1, r + rows):  # this row's own cells are left behind by c
                     taken[rr].update(range(c, last + 1))
                 look = ROLE_LOOKS[cell.role] + ("+stacked" if cell.vertical else "")
                 width = (starts[last + 1] - starts[c]) * self.column_units * UNIT_PT
@@ -530,9 +530,14 @@ class SheetLayout:
         # single-row cells first: a cell over several logical rows adds only what they still lack
         merged = [(slot, n[0]) for slot, n in zip(slots, needs, strict=True) if not slot.stacked]
         for slot, need in sorted(merged, key=lambda pair: pair[0].rows):
+            if slot.rows == 1:
+                missing = sheet_rows_for(need) - sheet_rows[slot.row]
+                if missing > 0 and slot.row not in banded:
+                    sheet_rows[slot.row] += missing
+                continue
             span = range(slot.row, slot.row + slot.rows)
             missing = sheet_rows_for(need) - sum(sheet_rows[r] for r in span)
-            if missing > 0 and not (slot.rows == 1 and slot.row in banded):
+            if missing > 0:
                 sheet_rows[span[-1]] += missing
         starts = [self.next_row]
         for n in sheet_rows:

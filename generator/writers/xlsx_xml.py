@@ -230,7 +230,10 @@ def worksheet_xml(
     letters = [""] + [column_letter(c) for c in range(1, columns + 1)]
     runs: dict[int, list[tuple[int, str]]] = {}
     merges: list[str] = []
-    blank_runs: dict[tuple[int, int, int], str] = {}
+    # A boxed range's blank cells on a row, as the pieces between that row's numbers: those
+    # right of its first cell on its top row, all of them on the rows below (the same few column
+    # ranges and styles recur on every row of a table: each made once per sheet).
+    blank_runs: dict[tuple[int, int, int], tuple[list[str], list[str]]] = {}
     ref = strings.ref
     for top, left, bottom, right, text, s, every_cell in ranges:
         column = letters[left]
@@ -243,23 +246,25 @@ def worksheet_xml(
         cells = runs.get(top)
         if cells is None:
             cells = runs[top] = []
-        if every_cell:
-            # the blank cells of one row, "#" standing for the row number (the same few column
-            # ranges and styles recur on every row of a table: each made once per sheet)
-            blanks = blank_runs.get((left, right, s))
-            if blanks is None:
-                blanks = "".join(f'<c r="{letters[c]}#" s="{s}"/>' for c in range(left + 1, right + 1))
-                blank_runs[left, right, s] = blanks
-            cells.append((left, first + blanks.replace("#", str(top)) if blanks else first))
-            if bottom > top:
-                blanks = f'<c r="{column}#" s="{s}"/>' + blanks
-                for row in range(top + 1, bottom + 1):
-                    below = runs.get(row)
-                    if below is None:
-                        below = runs[row] = []
-                    below.append((left, blanks.replace("#", str(row))))
-        else:
+        if not every_cell or (right == left and bottom == top):
             cells.append((left, first))
+            continue
+        key = (left, right, s)
+        blanks = blank_runs.get(key)
+        if blanks is None:
+            under = [f'<c r="{column}'] + [
+                f'" s="{s}"/><c r="{letters[c]}' for c in range(left + 1, right + 1)
+            ]
+            under.append(f'" s="{s}"/>')
+            beside = [f'<c r="{letters[left + 1]}', *under[2:]] if right > left else []
+            blanks = blank_runs[key] = (beside, under)
+        beside, under = blanks
+        cells.append((left, first + str(top).join(beside) if beside else first))
+        for row in range(top + 1, bottom + 1):
+            below = runs.get(row)
+            if below is None:
+                below = runs[row] = []
+            below.append((left, str(row).join(under)))
     rows = []
     row_attributes: dict[float, str] = {}  # a few heights recur on most rows
     for row in sorted(heights.keys() | runs.keys()):
