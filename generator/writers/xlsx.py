@@ -589,8 +589,8 @@ class SheetLayout:
             sides = ("l" if k == 0 else "") + ("r" if k == len(boxes) - 1 else "")
             text = check_line(box)
             self.ranges.append(Range(top, left, end, right, text, slot.look, need, f"{edges}-{sides}"))
-            if box.detail is None and box.count is None:
-                states = (check_line(replace(box, checked=True)), check_line(replace(box, checked=False)))
+            if box.detail is None and box.count is None:  # the box is its label and tick alone
+                states = (check_line(CheckItem(box.label, True)), check_line(CheckItem(box.label, False)))
                 self.choices.append((top, left, states))
 
     def banded_rows(self, slots: list[Slot], whole: list[float | None]) -> dict[int, list[float]]:

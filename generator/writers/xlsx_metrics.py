@@ -183,10 +183,13 @@ def _run_fit(used: float, count: int, capacity: float) -> tuple[int, float]:
 def _source_lines(source: str, capacity: float) -> int:
     """``len(wrap(source))`` for text without a newline, by the same steps at each break."""
     # segments of the source: (start, end, width; _RUN for a run of one-em tokens)
+    found = _SEGMENT.findall(source)
+    if len(found) == 1 and source[0] > "~" and source[1] > "~":
+        return _run_lines(source, capacity)
     segments: list[tuple[int, int, float]] = []
     starts: dict[int, int] = {}  # end → start of the tokens other than a run's characters
     at = 0
-    for segment in _SEGMENT.findall(source):
+    for segment in found:
         n = len(segment)
         if n > 1 and segment[0] > "~" and segment[1] > "~":
             segments.append((at, at + n, _RUN))
@@ -279,6 +282,20 @@ def _source_lines(source: str, capacity: float) -> int:
             used = char_ems[q]
             chunk, p = q, q + 1
         head, head_ems = [*carried, *token[chunk:]], [*carried_ems, *char_ems[chunk:]]
+
+
+def _run_lines(source: str, capacity: float) -> int:
+    """``_source_lines`` of a line of one-em characters only: every line holds as many as its
+    whole ems, less what kinsoku takes down to the next (never the line's last character)."""
+    fit = int(capacity)  # capacity >= 1: the sums 1, 2, … are exact
+    count = start = 0
+    while start + fit < len(source):
+        end = start + fit  # the character that does not fit
+        while end - start > 1 and (source[end - 1] in NO_END or source[end] in NO_START):
+            end -= 1
+        count += 1
+        start = end
+    return count + 1
 
 
 def _count(text: str, width_pt: float, size_pt: float) -> int:
