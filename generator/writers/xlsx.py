@@ -456,7 +456,7 @@ class SheetLayout:
                 last = c + cell.colspan - 1
                 if last >= len(spans):
                     raise ValueError(f"表の {r + 1} 行目のセルが表の列数 {len(spans)} を超えています")
-                rows = max(1, min(cell.rowspan, count - r))
+                rows = 1 if cell.rowspan == 1 else max(1, min(cell.rowspan, count - r))
                 for rr in range(r + 1, r + rows):  # this row's own cells are left behind by c
                     taken[rr].update(range(c, last + 1))
                 look = ROLE_LOOKS[cell.role] + ("+stacked" if cell.vertical else "")
@@ -544,6 +544,11 @@ class SheetLayout:
             starts.append(starts[-1] + n)
         for slot, texts, piece_needs in zip(slots, pieces, needs, strict=True):
             top, bottom = starts[slot.row], starts[slot.row + slot.rows] - 1
+            if not slot.stacked:  # one piece over all the rows
+                self.ranges.append(
+                    Range(top, slot.left, bottom, slot.right, texts[0], slot.look, piece_needs[0])
+                )
+                continue
             last = len(texts) - 1
             for i, (text, need) in enumerate(zip(texts, piece_needs, strict=True)):
                 # the last piece takes any rows that a taller cell to the left added

@@ -39,12 +39,18 @@ def attribute(text: str) -> str:
     return escape(text).replace('"', "&quot;")
 
 
+_COLUMN_LETTERS: dict[int, str] = {}  # every sheet asks for the same few
+
+
 def column_letter(column: int) -> str:
     """1 → A, 26 → Z, 27 → AA."""
-    letters = ""
-    while column > 0:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
+    letters = _COLUMN_LETTERS.get(column)
+    if letters is None:
+        letters, rest = "", column
+        while rest > 0:
+            rest, digit = divmod(rest - 1, 26)
+            letters = chr(65 + digit) + letters
+        _COLUMN_LETTERS[column] = letters
     return letters
 
 
