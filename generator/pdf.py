@@ -121,16 +121,34 @@ def _failed(proc: subprocess.CompletedProcess[str]) -> HyokaError:
 # Typography), and its default is off; an XLSX cannot say it (Excel always applies them). Before
 # this, Calc's print of the examples had 44 / 104 / 72 lines beginning with 「。」「、」「）」.
 # The XLSX is therefore printed through a flat ODS whose default cell style turns the rules on.
-_DEFAULT_CELL_STYLE = re.compile(r'<style:style style:name="Default" style:family="table-cell"\s*>')
+_STYLE_TAG = re.compile(r"<style:style\b[^>]*?(/?)>")
+_PARAGRAPH_TAG = re.compile(r"<style:paragraph-properties\b[^>]*?/?>")
+_LINE_BREAK = re.compile(r'\sstyle:line-break="[^"]*"')
 _KINSOKU = '<style:paragraph-properties style:line-break="strict"/>'
 
 
 def with_kinsoku(fods: str) -> str:
-    """The flat ODS with Japanese line breaking on for every cell (its default cell style)."""
-    match = _DEFAULT_CELL_STYLE.search(fods)
-    if match is None:
+    """The flat ODS with Japanese line breaking on for every cell (its default cell style):
+    the style found whatever the order of its attributes, written out when it is empty
+    (``<style:style …/>``), and its paragraph properties given ``line-break="strict"`` where it
+    has them already, added where not."""
+    for tag in _STYLE_TAG.finditer(fods):
+        if 'style:name="Default"' in tag[0] and 'style:family="table-cell"' in tag[0]:
+            break
+    else:
         raise HyokaError("LibreOffice の書き出した表計算文書に既定のセルスタイルが見つかりません")
-    return fods[: match.end()] + _KINSOKU + fods[match.end() :]
+    if tag[1]:  # empty element: give it content
+        opened = tag[0][:-2].rstrip() + ">"
+        return f"{fods[: tag.start()]}{opened}{_KINSOKU}</style:style>{fods[tag.end() :]}"
+    end = fods.find("</style:style>", tag.end())
+    properties = _PARAGRAPH_TAG.search(fods, tag.end(), end if end >= 0 else len(fods))
+    if properties is None:
+        return fods[: tag.end()] + _KINSOKU + fods[tag.end() :]
+    old = properties[0]
+    new = _LINE_BREAK.sub("", old)
+    close = "/>" if new.endswith("/>") else ">"
+    new = new[: -len(close)].rstrip() + ' style:line-break="strict"' + close
+    return fods[: properties.start()] + new + fods[properties.end() :]
 
 
 def convert(source: Path, outdir: Path) -> Path:

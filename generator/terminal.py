@@ -42,7 +42,10 @@ class EscapingStream:
         for line in lines:
             self.write(line)
 
-    def __getattr__(self, name: str) -> object:  # flush, fileno, isatty, encoding, buffer …
+    def fileno(self) -> int:
+        return self.raw.fileno()
+
+    def __getattr__(self, name: str) -> object:  # flush, isatty, encoding, buffer …
         return getattr(self.raw, name)
 
 

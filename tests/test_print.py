@@ -94,6 +94,41 @@ def test_no_printed_line_starts_with_a_closing_mark(printed, documents, route: s
         assert pdf_checks.lines_starting_with_closing(pages) == [], (name, route)
 
 
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        (  # as LibreOffice 7.4 writes it
+            '<style:style style:name="Default" style:family="table-cell">'
+            '<style:text-properties fo:font-size="9pt"/></style:style>',
+            '<style:style style:name="Default" style:family="table-cell">'
+            '<style:paragraph-properties style:line-break="strict"/>'
+            '<style:text-properties fo:font-size="9pt"/></style:style>',
+        ),
+        (  # other attribute order, empty element
+            '<style:style style:family="table-cell" style:name="Default" />',
+            '<style:style style:family="table-cell" style:name="Default">'
+            '<style:paragraph-properties style:line-break="strict"/></style:style>',
+        ),
+        (  # paragraph properties already there, line breaking off: one element, turned on
+            '<style:style style:name="Default" style:family="table-cell">'
+            '<style:paragraph-properties fo:text-align="start" style:line-break="normal"/></style:style>',
+            '<style:style style:name="Default" style:family="table-cell">'
+            '<style:paragraph-properties fo:text-align="start" style:line-break="strict"/></style:style>',
+        ),
+    ],
+)
+def test_kinsoku_is_turned_on_in_the_default_cell_style_however_it_is_written(
+    style: str, expected: str
+) -> None:
+    other = '<style:style style:name="Default" style:family="graphic"/>'  # not the cell style
+    assert pdf.with_kinsoku(other + style + "<rest/>") == other + expected + "<rest/>"
+
+
+def test_a_flat_ods_without_a_default_cell_style_is_a_clear_error() -> None:
+    with pytest.raises(pdf.HyokaError, match="既定のセルスタイル"):
+        pdf.with_kinsoku('<style:style style:name="Default" style:family="graphic"/>')
+
+
 def test_the_check_finds_lines_starting_with_a_closing_mark() -> None:
     pages = ["本文の行です。\n。で始まる行\n左のセル    、で始まるセルの行\n空欄（　　）は行頭でない"]
     assert pdf_checks.lines_starting_with_closing(pages) == ["。で始まる行", "左のセル    、で始まるセルの行"]

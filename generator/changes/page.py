@@ -22,9 +22,12 @@ from .rows import EMPTY, NEW, PRIOR, REMOVED, Row
 TEMPLATES = SHIPPED_TEMPLATES / "diff"
 
 
+Kind = Literal["same", "del", "ins"]
+
+
 @dataclass(frozen=True)
 class Segment:
-    kind: Literal["same", "del", "ins"]
+    kind: Kind
     text: str
 
 
@@ -55,12 +58,16 @@ class ChangeView:
 
 def marked(before: str, after: str) -> tuple[tuple[Segment, ...], tuple[Segment, ...]]:
     """The two texts as segments, changed characters as del (before) and ins (after)."""
-    ops = _readable(difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes())
+    ops = _readable(list(difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()))
     old: list[Segment] = []
     new: list[Segment] = []
     for tag, i1, i2, j1, j2 in ops:
-        for side, kind, text in ((old, "del", before[i1:i2]), (new, "ins", after[j1:j2])):
-            kind = "same" if tag == "equal" else kind
+        sides: tuple[tuple[list[Segment], Kind, str], ...] = (
+            (old, "del", before[i1:i2]),
+            (new, "ins", after[j1:j2]),
+        )
+        for side, changed, text in sides:
+            kind: Kind = "same" if tag == "equal" else changed
             if not text:
                 continue
             if side and side[-1].kind == kind:  # an insertion leaves the other side's text in one piece
@@ -70,7 +77,7 @@ def marked(before: str, after: str) -> tuple[tuple[Segment, ...], tuple[Segment,
     return tuple(old), tuple(new)
 
 
-Op = tuple[str, int, int, int, int]
+Op = tuple[str, int, int, int, int]  # difflib's opcodes
 
 
 def _readable(ops: list[Op]) -> list[Op]:

@@ -74,47 +74,62 @@ class Rendered:
     block_files: list[BlockFile] = field(default_factory=list)
 
 
-def render(task: Task) -> Rendered:
+def render(task: Task, spread: int = 1) -> Rendered:
     """Read, check, lay out and render one assessment (in a worker process), each output into a
-    temp file beside its place; nothing is written when the assessment has errors."""
+    temp file beside its place; nothing is written when the assessment has errors. ``spread``:
+    the processes that may render its outputs (``commands.spread``)."""
     from ..buildgraph import used_blocks
     from ..output import write_temp
     from ..pipeline import layout, load_all
     from ..writers import writer
+    from .spread import render_spread
 
     reporter = Reporter()
     # only the blocks used: a broken block file that no assessment uses is hyoka check's to report
     (loaded,) = load_all([task.folder], reporter, every_block=False)
     if reporter.errors or loaded.assessment is None:
         return Rendered(task.folder, reporter.diagnostics)
-    outputs: dict[tuple[str, str], tuple[str, str]] = {}
-    try:
-        for document in loaded.documents:  # the folder's 重点 and its paired 基礎 (generator.documents)
-            suffix = document.suffix
-            wanted = [fmt for s, fmt in task.formats if s == suffix]
-            doc = layout(document.assessment, loaded.blocks) if wanted else None
-            for fmt in wanted:
-                if fmt == "pdf":
-                    from ..pdf import print_pdf
+    laid = []  # (suffix, format, laid-out document) of every output asked for
+    for document in loaded.documents:  # the folder's 重点 and its paired 基礎 (generator.documents)
+        wanted = [fmt for s, fmt in task.formats if s == document.suffix]
+        doc = layout(document.assessment, loaded.blocks) if wanted else None
+        laid += [(document.suffix, fmt, doc) for fmt in wanted]
 
-                    data = print_pdf(doc, task.folder.name + suffix)
-                else:
-                    module = writer(fmt)
-                    if f".{fmt}" != module.EXTENSION:
-                        raise RuntimeError(f"writer {fmt}: EXTENSION {module.EXTENSION!r} is not '.{fmt}'")
-                    data = module.render(doc)
-                # not synced here: the parent syncs it while the workers go on (see run)
-                temp = write_temp(task.target / output_name(task.folder.name, fmt, suffix), data, sync=False)
-                outputs[suffix, fmt] = (str(temp), hashlib.sha256(data).hexdigest())
-                del data
-    except BaseException:
-        for temp, _ in outputs.values():
-            Path(temp).unlink(missing_ok=True)
-        raise
+    def one(item: tuple) -> tuple[tuple[str, str], str, str]:
+        suffix, fmt, doc = item
+        if fmt == "pdf":
+            from ..pdf import print_pdf
+
+            data = print_pdf(doc, task.folder.name + suffix)
+        else:
+            module = writer(fmt)
+            if f".{fmt}" != module.EXTENSION:
+                raise RuntimeError(f"writer {fmt}: EXTENSION {module.EXTENSION!r} is not '.{fmt}'")
+            data = module.render(doc)
+        # not synced here: the parent syncs it while the workers go on (see run)
+        temp = write_temp(task.target / output_name(task.folder.name, fmt, suffix), data, sync=False)
+        return (suffix, fmt), str(temp), hashlib.sha256(data).hexdigest()
+
+    # PDF goes through LibreOffice, one at a time: not shared out
+    ways = 1 if any(fmt == "pdf" for _, fmt, _ in laid) else spread
+    done = {key: (temp, sha) for key, temp, sha in render_spread(laid, _cost, ways, one)}
+    # in the order asked for: the publishing order and the index do not depend on -j
+    outputs = {(s, f): done[s, f] for s, f, _ in laid}
     block_inputs, block_files = used_blocks(
         loaded.assessment, loaded.library, [d.assessment for d in loaded.documents[1:]]
     )
     return Rendered(task.folder, reporter.diagnostics, outputs, block_inputs, block_files)
+
+
+def _cost(item: tuple) -> float:
+    """An output's expected rendering cost: its format's, times its document's size in blocks
+    and rows (what every writer goes through)."""
+    from ..layout.ir import Table
+    from .spread import FORMAT_COST
+
+    _, fmt, doc = item
+    size = sum(len(b.rows) if isinstance(b, Table) else 1 for part in doc.parts for b in part.blocks)
+    return FORMAT_COST.get(fmt, 2.0) * size
 
 
 class _Workers:
@@ -122,8 +137,9 @@ class _Workers:
     workers then copy a parent that holds next to nothing yet (what a fork copies counts in
     every worker's memory), and a build of one folder renders it in this process."""
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, spread: int = 1) -> None:
         self.jobs = jobs
+        self.spread = spread  # processes for one folder's outputs, when the build has one folder
         self.pool = None
 
     def need(self, tasks: int) -> None:
@@ -136,7 +152,8 @@ class _Workers:
         """Results in task order, each as soon as it and those before it are done; the workers
         keep going meanwhile. Results are small (the outputs are in temp files)."""
         if self.pool is None:
-            yield from map(render, tasks)
+            spread = self.spread if len(tasks) == 1 else 1
+            yield from (render(task, spread) for task in tasks)
             return
         chunk = max(1, min(4, len(tasks) // (self.jobs * 8)))  # fewer round trips, still balanced
         yield from self.pool.imap(render, tasks, chunk)
@@ -498,7 +515,8 @@ def run(
     _check_names(folders)
     say: Callable[[str], None] = (lambda text: None) if quiet else (lambda text: print(text, flush=True))
     stamps = Stamps(Graph(index or FileIndex(out)))
-    workers = _Workers(min(jobs or os.cpu_count() or 1, len(folders)))  # no idle workers forked
+    jobs = jobs or os.cpu_count() or 1
+    workers = _Workers(min(jobs, len(folders)), jobs)  # no idle workers forked
     try:
         todo = plan(folders, out, formats, force, say, stamps, workers)
         if held is not None:

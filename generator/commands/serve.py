@@ -182,8 +182,9 @@ def run(paths: list[Path], port: int, interval: float = 0.5) -> int:
     try:
         seen = watched(paths)
         build(paths, state)
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler(state))
-        host, bound = server.server_address[:2]
+        host = "127.0.0.1"  # never another interface: the preview is for this machine only
+        server = ThreadingHTTPServer((host, port), handler(state))
+        bound = server.server_address[1]
         print(
             f"http://{host}:{bound}/ で表示しています（保存すると組み直します。終わるには Ctrl+C）。",
             flush=True,

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard
 
 from ..diagnostics import Location, Reporter, display_path
 from ..model import Assessment, ChangeRow, Checks, Choice, Flag, Record, Text, Value
@@ -262,6 +263,7 @@ def derive(juten: Juten, paired: Record, reporter: Reporter) -> dict[str, Record
     sections = {s.id: s for s in k.SECTIONS}
     for copy in COPIES:
         sid, *path = copy.source
+        value: object
         if copy.per_file:
             values = [_get(r, tuple(path)) for r in juten.files.get(sid, [])]
             item = _item(sections[copy.to[0]].children, copy.to[1:])
@@ -270,7 +272,7 @@ def derive(juten: Juten, paired: Record, reporter: Reporter) -> dict[str, Record
             source = juten.sections.get(sid)
             value = _get(source, tuple(path)) if source is not None else None
         if value is not None and copy.how:
-            value = _HOW[copy.how](value)
+            value = _HOW[copy.how](value)  # a Value, as _get's
         if value is not None:
             _set(out[copy.to[0]], copy.to[1:], value)
     _overlay(out, paired, reporter)
@@ -292,7 +294,7 @@ def _overlay(out: dict[str, Record], paired: Record, reporter: Reporter) -> None
             _merge(out[sid], part, (key,), sid == "cover", reporter)
 
 
-def _written(value: object) -> bool:
+def _written(value: object) -> TypeGuard[Value]:
     if isinstance(value, Text):
         return not value.empty
     if isinstance(value, Choice):

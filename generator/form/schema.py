@@ -50,7 +50,7 @@ class Item:
     # asks for it only if there is something to say: 備考, その他の措置の内容 …) or ``when`` names the
     # sibling choice and the values under which it is asked (再委託の許諾方法 only when 再委託する)
     if_any: bool = False
-    when: tuple[str, tuple[str, ...]] = ()
+    when: tuple[str, tuple[str, ...]] | tuple[()] = ()
 
     @property
     def id(self) -> str:

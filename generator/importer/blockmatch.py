@@ -87,11 +87,11 @@ def candidates(library: Library) -> list[Candidate]:
                     patterns.append(re.compile(rx + "$"))
                 else:
                     patterns.append(None)
-            shown = re.sub(
-                "\ue000(\\d+)\ue001",
-                lambda m, names=names: "{{ " + names[int(m[1])] + " }}",
-                "\n".join(lines),
-            )
+
+            def placeholder(m: re.Match[str], names: tuple[str, ...] = names) -> str:
+                return "{{ " + names[int(m[1])] + " }}"
+
+            shown = re.sub("\ue000(\\d+)\ue001", placeholder, "\n".join(lines))
             out.append(
                 Candidate(
                     block_id,

@@ -170,16 +170,7 @@ def _pdf(path: Path) -> list[Row]:
                     text = line["text"]
                     pieces.append((line["top"], [[Cell(text, f"{p} ページ")]], _running_key(text)))
                 for t in tables:
-                    trows: list[Row] = []
-                    for r, row in enumerate(t.extract(), 1):
-                        trows.append(
-                            [
-                                Cell(text, f"{p} ページの表の {r} 行", c)
-                                for c, text in enumerate(row)
-                                if text is not None
-                            ]
-                        )
-                    pieces.append((t.bbox[1], trows, ""))
+                    pieces += _table_pieces(page, t, p)
                 pages.append(sorted(pieces, key=lambda x: x[0]))
     except ImportInputError:
         raise
@@ -187,11 +178,74 @@ def _pdf(path: Path) -> list[Row]:
         raise ImportInputError(f"「{path.name}」を PDF として読めませんでした（{exc}）。") from None
     # running heads and page numbers: the same line (numbers aside) outside the tables of most pages
     counts: dict[str, int] = {}
-    for page in pages:
-        for key in {k for _, _, k in page if k}:
+    for pieces in pages:
+        for key in {k for _, _, k in pieces if k}:
             counts[key] = counts.get(key, 0) + 1
     running = {k for k, n in counts.items() if len(pages) >= 3 and n * 2 >= len(pages)}
-    return [row for page in pages for _, rows, key in page if key not in running for row in rows]
+    return [row for pieces in pages for _, rows, key in pieces if key not in running for row in rows]
+
+
+def _table_pieces(page, table, p: int) -> list[tuple[float, list[Row], str]]:  # noqa: ANN001 - pdfplumber's
+    """A table's rows, each at its top, with the text inside the table that no cell holds: where
+    a rule line is missing (a row printed without its right border, a cell without its top)
+    pdfplumber finds no cell there, and that text would be lost. Such text joins the row beside
+    it, in the column it stands in, or else comes as a row of its own at its place."""
+    rows = [
+        [Cell(text, f"{p} ページの表の {r} 行", c) for c, text in enumerate(row) if text is not None]
+        for r, row in enumerate(table.extract(), 1)
+    ]
+    spans = [_span(row.cells) for row in table.rows]
+    columns = sorted({cell[0] for cell in table.cells})
+    pieces: list[tuple[float, list[Row], str]] = []
+    for line in _orphan_lines(page, table):
+        top, bottom, x0, text = line
+        middle = (top + bottom) / 2
+        at = next((i for i, (t, b) in enumerate(spans) if t <= middle <= b), None)
+        col = max((c for c, x in enumerate(columns) if x <= x0 + 1), default=0)
+        if at is None:
+            pieces.append((top, [[Cell(text, f"{p} ページの表の罫線の外れた行", col)]], ""))
+        else:
+            rows[at] = sorted(
+                [*rows[at], Cell(text, f"{p} ページの表の {at + 1} 行", col)], key=lambda c: c.col
+            )
+    pieces += [(spans[i][0], [row], "") for i, row in enumerate(rows)]
+    return pieces
+
+
+def _span(cells: list) -> tuple[float, float]:  # noqa: ANN001 - pdfplumber's cell boxes
+    boxes = [c for c in cells if c is not None]
+    return min(b[1] for b in boxes), max(b[3] for b in boxes)
+
+
+def _orphan_lines(page, table) -> list[tuple[float, float, float, str]]:  # noqa: ANN001
+    """Lines of the words inside ``table``'s box that lie in none of its cells: (top, bottom,
+    left, text), a gap wider than two characters starting a new piece of the line."""
+
+    def in_a_cell(word: dict) -> bool:
+        x, y = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
+        return any(c[0] <= x <= c[2] and c[1] <= y <= c[3] for c in table.cells)
+
+    words = [w for w in page.within_bbox(table.bbox).extract_words() if not in_a_cell(w)]
+    rows: list[list[dict]] = []  # words on one line: tops within half a character
+    for word in sorted(words, key=lambda w: w["top"]):
+        if rows and abs(rows[-1][0]["top"] - word["top"]) < (word["bottom"] - word["top"]) / 2:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    lines: list[list[dict]] = []
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+        lines.append([row[0]])
+        for word in row[1:]:
+            size = word["bottom"] - word["top"]
+            if word["x0"] - lines[-1][-1]["x1"] < 2 * size:
+                lines[-1].append(word)
+            else:
+                lines.append([word])
+    return [
+        (line[0]["top"], max(w["bottom"] for w in line), line[0]["x0"], " ".join(w["text"] for w in line))
+        for line in lines
+    ]
 
 
 def _running_key(text: str) -> str:

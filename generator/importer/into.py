@@ -23,6 +23,7 @@ from .assemble import Result
 from .emit import dump, write_folder
 
 Key = tuple[str, ...]
+YamlPath = tuple[str | int, ...]  # a key path in a YAML file: list members by index
 
 
 @dataclass(frozen=True)
@@ -79,13 +80,15 @@ def apply(result: Result, folder: Path) -> list[Change]:
         shutil.rmtree(scratch, ignore_errors=True)
     form = assessment.form
     changes: list[Change] = []
-    whole: set[tuple[str, Key]] = set()  # (file stem, YAML path) of lists replaced whole
-    edits: dict[str, list[tuple[Key, Any]]] = {}
+    whole: set[tuple[str, YamlPath]] = set()  # (file stem, YAML path) of lists replaced whole
+    edits: dict[str, list[tuple[YamlPath, Any]]] = {}
     for key in [*before, *[k for k in after if k not in before]]:
         old, new = before.get(key), after.get(key)
         if old is not None and new is not None and old.text == new.text:
             continue
-        if (old or new).counts and not (old or new).base:
+        either = old if old is not None else new
+        assert either is not None  # the key came from one of them
+        if either.counts and not either.base:
             continue  # wholly derived from lists (提供・移転の有無): follows them
         if old is not None and new is not None and old.counts and old.base == new.base:
             continue  # only the count of a list changed: the list's own change carries it
@@ -104,7 +107,7 @@ def apply(result: Result, folder: Path) -> list[Change]:
                     edits.setdefault(stem, []).append(((*path[:-1], flag), state))
         else:
             edits.setdefault(stem, []).append((path, _lookup(data, path)))
-        label = (old or new).label
+        label = either.label
         changes.append(Change(label, old.text if old else "", new.text if new else "", f"{stem}.yaml"))
     for stem, items in edits.items():
         target = _file(folder, stem)
@@ -122,7 +125,7 @@ def _file(folder: Path, stem: str) -> Path:
     return folder / f"{stem}.yaml"
 
 
-def _yaml_path(form: Any, key: Key) -> tuple[str, Key]:
+def _yaml_path(form: Any, key: Key) -> tuple[str, YamlPath]:
     """A printed item's key → (file stem, path in that file's mapping; member numbers 0-based)."""
     sec = form.section(key[0])
     rest = key[1:]
@@ -133,10 +136,10 @@ def _yaml_path(form: Any, key: Key) -> tuple[str, Key]:
     path: list[str | int] = []
     for part in rest:
         path.append(int(part) - 1 if part.isdigit() else part)
-    return stem, tuple(path)  # type: ignore[return-value]
+    return stem, tuple(path)
 
 
-def _member_list(path: Key) -> Key | None:
+def _member_list(path: YamlPath) -> YamlPath | None:
     """The list a member item belongs to (…, 委託事項, 2, 委託内容 → …, 委託事項)."""
     for i in range(len(path) - 1, -1, -1):
         if isinstance(path[i], int):
@@ -144,7 +147,7 @@ def _member_list(path: Key) -> Key | None:
     return None
 
 
-def _lookup(data: Any, path: Key) -> Any:
+def _lookup(data: Any, path: YamlPath) -> Any:
     node = data
     for part in path:
         if isinstance(part, int):
@@ -160,7 +163,7 @@ def _lookup(data: Any, path: Key) -> Any:
 # In-place YAML edits
 
 
-def replace_value(text: str, path: Key, value: Any) -> str:
+def replace_value(text: str, path: YamlPath, value: Any) -> str:
     """``text`` with the value at ``path`` replaced by ``value`` (or the key added to its
     mapping); the rest of the text untouched."""
     root = yaml.compose(text, Loader=yaml.SafeLoader) if text.strip() else None
@@ -223,6 +226,6 @@ def _insert(text: str, parent: yaml.Node, key: str | int, value: Any) -> str:
 
 
 def _fragment(key: str | int, value: Any, indent: int) -> str:
-    dumped = dump({key: value})
+    dumped = dump({key: value})  # type: ignore[dict-item]  # a list index is a key too
     pad = " " * indent
     return "".join(pad + line if line.strip() else line for line in dumped.splitlines(keepends=True))

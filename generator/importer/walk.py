@@ -90,6 +90,7 @@ class Walker:
         self._file_no: dict[str, int] = {}
         self._seen_file_section = False
         self.part: Part | None = None
+        self.section: s.Section | str = form.cover
         self.pointer = -1
         self.current: Found | None = None
         self.entered: set[tuple[str, int]] = set()
@@ -163,7 +164,7 @@ class Walker:
     # -- the walk ------------------------------------------------------------------------
 
     def run(self, rows: list[Row]) -> None:
-        self.section: s.Section | str = self.form.cover
+        self.section = self.form.cover
         self._open(Part(self.form.cover, 0))
         for r, row in enumerate(self._unwrap(rows)):
             self._row(r, row)

@@ -83,8 +83,9 @@ def _allowed(a: Assessment) -> tuple[Choice, set[int]] | None:
     staff = _yes(_choice(a, "staff"), "500人以上")
     incident = _yes(_choice(a, "incident"), "発生あり")
     if _kind(a) == JUTEN:
-        staff, incident = staff_from_files(a), None  # a 重点 says neither; Ⅱ gives a lower bound
-        staff = True if staff is not None and staff >= 500 else None
+        # a 重点 says neither; Ⅱ gives a lower bound
+        users, incident = staff_from_files(a), None
+        staff = True if users is not None and users >= 500 else None
     return people, obligation(span, staff, incident)
 
 
@@ -222,7 +223,7 @@ def _file_people(a: Assessment, people: Choice, named: str, report: Reporter) ->
         overview = f.overview
         value = overview.get("基本情報", "対象となる本人の数") if isinstance(overview, Record) else None
         span = count_range(value.value) if isinstance(value, Choice) else None
-        if span and span[0] >= total[1]:
+        if isinstance(value, Choice) and span and span[0] >= total[1]:
             report.error(
                 value.loc,
                 f"Ⅱ（ファイル{f.number}） ２．②対象となる本人の数",

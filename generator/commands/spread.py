@@ -1,0 +1,134 @@
+"""One folder's outputs rendered by several processes: a build of a single folder with ``-j N``.
+
+``hyoka build`` gives each stale folder to a worker of its pool, so a build of many folders keeps
+every CPU busy; a build of one folder (the usual edit-and-look) had one process render its
+documents' formats one after another while the other CPUs idled. Here the folder is read and
+laid out once, then the (document, format) outputs are shared out by their expected cost and
+forked children render their share beside the parent; each child writes its outputs to temp
+files and reports their paths and hashes through a pipe (the parent syncs them with its own).
+Each format renders the same bytes in any process, so the outputs do not depend on ``-j``.
+
+A child that fails (an exception, a signal) has its share rendered again by the parent, so an
+error is raised, with its message, where it would have been without the children.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+# Relative CPU cost of one output by format, for a fair share (measured per stage with
+# bench/stages.py: the XLSX's row-height estimate makes it the dearest); unknown formats: 2.
+FORMAT_COST = {"html": 1.0, "docx": 2.0, "xlsx": 3.0}
+
+Item = TypeVar("Item")
+# what rendering one item gives: (key, temp file, sha256)
+Output = tuple[tuple[str, str], str, str]
+
+
+def available() -> bool:
+    """Forking is safe here only without other threads (a child would inherit their locks held)
+    and where fork is the platform's own (not macOS's or Windows')."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def shares(items: Sequence[Item], cost: Callable[[Item], float], ways: int) -> list[list[Item]]:
+    """``items`` in at most ``ways`` lists of about equal cost (dearest first, each to the
+    cheapest list so far), each list in the items' own order; no empty list."""
+    bins: list[tuple[float, list[int]]] = [(0.0, []) for _ in range(max(1, ways))]
+    for i in sorted(range(len(items)), key=lambda i: -cost(items[i])):
+        total, members = min(bins, key=lambda b: b[0])
+        bins[bins.index((total, members))] = (total + cost(items[i]), [*members, i])
+    return [[items[i] for i in sorted(members)] for _, members in bins if members]
+
+
+def render_spread(
+    items: Sequence[Item],
+    cost: Callable[[Item], float],
+    ways: int,
+    one: Callable[[Item], Output],
+) -> list[Output]:
+    """Every item rendered, by this process and up to ``ways - 1`` forked children (this
+    process's share first). ``one(item)`` renders one item into a temp file and returns its key,
+    path and hash."""
+    parts = shares(items, cost, ways) if ways > 1 and available() else [list(items)]
+    children: list[tuple[int, int, list]] = []
+    done: list[Output] = []
+    try:
+        for part in parts[1:]:
+            children.append(_fork(part, one))
+        for item in parts[0]:
+            done.append(one(item))
+        while children:
+            pid, reader, part = children.pop(0)
+            done += _collect(pid, reader, part, one)
+    except BaseException:  # an error or an interrupt here: stop the children, drop every file
+        for pid, reader, _ in children:
+            _abandon(pid, reader)
+        for _, temp, _ in done:
+            Path(temp).unlink(missing_ok=True)
+        raise
+    return done
+
+
+def _fork(part: list, one: Callable) -> tuple[int, int, list]:
+    reader, writer = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: render, report each output as it is written, never return
+        os.close(reader)
+        status = 1
+        try:
+            with os.fdopen(writer, "w") as pipe:
+                for item in part:
+                    pipe.write(json.dumps(one(item), ensure_ascii=False) + "\n")
+                    pipe.flush()
+            status = 0
+        except BaseException:  # noqa: BLE001 - the parent renders this share again and reports
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(writer)
+    return pid, reader, part
+
+
+def _read_all(reader: int) -> list[Output]:
+    with os.fdopen(reader, "r") as pipe:
+        lines = pipe.read().splitlines()
+    outputs: list[Output] = []
+    for line in lines:
+        try:
+            (suffix, fmt), temp, sha = json.loads(line)
+        except ValueError:  # a line cut off by the child's death
+            continue
+        outputs.append(((suffix, fmt), temp, sha))
+    return outputs
+
+
+def _collect(pid: int, reader: int, part: list, one: Callable) -> list[Output]:
+    try:
+        outputs = _read_all(reader)
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if status == 0 and len(outputs) == len(part):
+        return outputs
+    for _, temp, _ in outputs:  # a failed child: its files go, its share is done again here
+        Path(temp).unlink(missing_ok=True)
+    return [one(item) for item in part]
+
+
+def _abandon(pid: int, reader: int) -> None:
+    import signal
+
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    for _, temp, _ in _read_all(reader):
+        Path(temp).unlink(missing_ok=True)
+    os.waitpid(pid, 0)

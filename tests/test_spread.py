@@ -1,0 +1,80 @@
+"""One folder's outputs rendered by forked children (generator.commands.spread): shared out by
+cost, every output back once, a failing child's share done again, nothing left behind."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator.commands.spread import available, render_spread, shares
+from tests.conftest import SOURCES, run_cli
+
+
+def test_shares_are_balanced_ordered_and_never_empty() -> None:
+    costs = {"a": 3.0, "b": 2.0, "c": 2.0, "d": 1.0}
+    parts = shares(list(costs), costs.__getitem__, 2)
+    assert sorted(sum(costs[i] for i in part) for part in parts) == [4.0, 4.0]
+    assert all(part == sorted(part) for part in parts)  # each in the items' own order
+    assert shares(["a"], costs.__getitem__, 4) == [["a"]]
+    assert shares(list(costs), costs.__getitem__, 1) == [list(costs)]
+
+
+def _writer(folder: Path, fail_in_child: bool = False):  # type: ignore[no-untyped-def]
+    parent = os.getpid()
+
+    def one(item: str) -> tuple[tuple[str, str], str, str]:
+        if fail_in_child and os.getpid() != parent and item == "c":
+            raise RuntimeError("child fails")
+        temp = folder / f"{item}.{os.getpid()}.tmp"
+        temp.write_text(item)
+        return ("", item), str(temp), str(os.getpid())
+
+    return one
+
+
+@pytest.mark.skipif(not available(), reason="fork without threads: Linux only")  # CI is Linux
+def test_children_render_a_share_and_every_output_comes_back_once(tmp_path: Path) -> None:
+    done = render_spread(list("abcd"), lambda _: 1.0, 2, _writer(tmp_path))
+    assert sorted(key[1] for key, _, _ in done) == list("abcd")
+    pids = {pid for _, _, pid in done}
+    assert len(pids) == 2 and str(os.getpid()) in pids  # this process and one child
+    assert sorted(p.name.split(".")[0] for p in tmp_path.iterdir()) == list("abcd")
+
+
+@pytest.mark.skipif(not available(), reason="fork without threads: Linux only")
+def test_a_failing_childs_share_is_rendered_here_and_its_files_go(tmp_path: Path) -> None:
+    done = render_spread(list("abcd"), lambda _: 1.0, 2, _writer(tmp_path, fail_in_child=True))
+    assert sorted(key[1] for key, _, _ in done) == list("abcd")
+    assert all(pid == str(os.getpid()) for key, _, pid in done if key[1] == "c")
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert len(left) == 4, left  # the child's other file was removed with its failed share
+
+
+def test_an_error_here_leaves_no_file_of_any_process(tmp_path: Path) -> None:
+    one = _writer(tmp_path)
+
+    def failing(item: str) -> tuple[tuple[str, str], str, str]:
+        if os.getpid() == parent and item == "d":
+            raise ValueError("parent fails")
+        return one(item)
+
+    parent = os.getpid()
+    with pytest.raises(ValueError):
+        render_spread(list("abcd"), lambda i: 5.0 if i == "d" else 1.0, 2, failing)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_one_folder_build_gives_the_same_bytes_with_any_jobs(tmp_path: Path) -> None:
+    formats = "html,docx,xlsx"
+    folder = SOURCES / "asahikawa-kenkozoshin"  # two documents: six outputs to share out
+    for jobs in ("1", "3"):
+        result = run_cli("build", folder, "--out", tmp_path / jobs, "--format", formats, "-q", "-j", jobs)
+        assert result.code == 0, result.stderr
+    one, three = (
+        {p.name: p.read_bytes() for p in (tmp_path / j / folder.name).iterdir() if not p.name.startswith(".")}
+        for j in ("1", "3")
+    )
+    assert len(one) == 6 and one == three
+    assert not [p for p in (tmp_path / "3").rglob("*.tmp")]
