@@ -287,7 +287,7 @@ def worksheet_xml(
         rows.append(f'<row r="{row}"{attrs}>{"".join([run for _, run in cells])}</row>')
     last_row = max(max(heights, default=1), max(runs, default=1))
     merged = f'<mergeCells count="{len(merges)}">{"".join(merges)}</mergeCells>' if merges else ""
-    left, right, top, bottom, header, footer = (number(m) for m in setup.margins)
+    m_left, m_right, m_top, m_bottom, m_header, m_footer = (number(m) for m in setup.margins)
     view = ' tabSelected="1"' if selected else ""
     # manual page breaks after these rows (the writer paginates: headings kept with what follows)
     after = sorted(set(breaks))
@@ -312,7 +312,7 @@ def worksheet_xml(
         f"<cols>{cols}</cols>"
         f"<sheetData>{''.join(rows)}</sheetData>{merged}{validations}"
         '<printOptions horizontalCentered="1"/>'
-        f'<pageMargins left="{left}" right="{right}" top="{top}" bottom="{bottom}" header="{header}" footer="{footer}"/>'
+        f'<pageMargins left="{m_left}" right="{m_right}" top="{m_top}" bottom="{m_bottom}" header="{m_header}" footer="{m_footer}"/>'
         '<pageSetup paperSize="9" orientation="portrait" fitToWidth="1" fitToHeight="0"/>'
         f"<headerFooter><oddHeader>{escape(setup.header)}</oddHeader>"
         f"<oddFooter>{escape(setup.footer)}</oddFooter></headerFooter>{row_breaks}</worksheet>"
