@@ -22,19 +22,20 @@ is one without reason or with an unknown id (A02).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Location, Reporter, Severity, display_path
+from .records import dataclass, replace
 from .yamlsource import YMap, YScalar, YSeq, load
 
 ACK_FILE = "確認済み"  # stem of the list file; the reader skips it
 ACK_KEY = "確認済み"
 ACKNOWLEDGEABLE = ("C", "R", "G", "T", "E")  # content findings; structure (Y, S, B) must be fixed
-_COMMENT = re.compile(
+# patterns compiled at their first use by re's cache: most folders have no such comment
+_COMMENT = (
     r"#\s*hyoka:\s*確認済み\s+(?P<ids>(?:[A-Z][A-Z0-9]*[\s,、]+)*[A-Z][A-Z0-9]*)(?:[\s　]+(?P<reason>.*))?$"
 )
-_ID = re.compile(r"[A-Z][A-Z0-9]*")
+_ID = r"[A-Z][A-Z0-9]*"
 
 
 @dataclass
@@ -114,11 +115,11 @@ def _comments(folder: Path, problems: Reporter) -> list[Ack]:
         for n, text in enumerate(lines, 1):
             if "hyoka:" not in text:
                 continue
-            m = _COMMENT.search(text)
+            m = re.search(_COMMENT, text)
             if m is None:
                 continue
             loc = Location(display_path(path), n, m.start() + 1)
-            ack = _checked(_ID.findall(m["ids"]), (m["reason"] or "").strip(), loc, problems)
+            ack = _checked(re.findall(_ID, m["ids"]), (m["reason"] or "").strip(), loc, problems)
             if ack is not None:
                 ack.file, ack.line = path, n
                 found.append(ack)
@@ -166,7 +167,7 @@ def _entry(entry: object, folder: Path, problems: Reporter) -> Ack | None:
             ACK_FILE,
             f"「{'」「'.join(sorted(unknown))}」は書けません。書けるのは 規則、場所、項目、理由 です。",
         )
-    ack = _checked(_ID.findall(values.get("規則", "")), values.get("理由", ""), entry.loc, problems)
+    ack = _checked(re.findall(_ID, values.get("規則", "")), values.get("理由", ""), entry.loc, problems)
     if ack is None:
         return None
     place = values.get("場所", "")

@@ -12,14 +12,15 @@ that rule's id without the rule saying so (``Reporter.rule_scope``).
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
+from .records import dataclass, field
 from .terminal import escape, shorten
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -53,6 +54,10 @@ class Diagnostic:
     message: str
     rule: str = ""  # rule id (「R05」, 「S」, 「C01」); empty only for messages outside any check
     acknowledged: str = ""  # the author's reason when acknowledged (generator/acknowledge.py)
+
+    def shown(self, minimum: Severity = Severity.WARNING) -> bool:
+        """Whether a report shows it (and counts it): an acknowledged finding is only listed."""
+        return self.severity >= minimum and not self.acknowledged
 
     def format(self) -> str:
         label = f"「{self.label}」 " if self.label else ""
@@ -141,7 +146,7 @@ class Reporter:
     def print(self, stream: TextIO | None = None, minimum: Severity = Severity.WARNING) -> None:
         stream = stream or sys.stderr
         for d in self.sorted():
-            if d.severity >= minimum and not d.acknowledged:
+            if d.shown(minimum):
                 print(escape(shorten(d.format())), file=stream)
 
     def raise_if_errors(self) -> None:
@@ -194,9 +199,16 @@ class ToolMissingError(HyokaError):
 def display_path(path: Path) -> str:
     """A path as the user typed it: relative to the working directory when inside it."""
     try:
-        return str(_resolved(path).relative_to(Path.cwd().resolve()))
+        return str(_resolved(path).relative_to(_resolved_cwd(os.getcwd())))
     except ValueError:
         return str(path)
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved_cwd(cwd: str) -> Path:
+    """The working folder resolved once per folder (every source file's name is shown relative
+    to it: resolving it each time was half the cost of a name)."""
+    return Path(cwd).resolve()
 
 
 def _resolved(path: Path) -> Path:

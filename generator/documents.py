@@ -8,12 +8,12 @@ Outputs are ``out/<name>/<name><suffix>.<ext>``; build and site iterate document
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Reporter
 from .form.definition import FormDefinition
 from .model import Assessment
+from .records import dataclass
 
 PAIRED_SUFFIX = "-基礎"
 
@@ -45,15 +45,21 @@ def suffixes(folder: Path) -> list[str]:
     return ["", PAIRED_SUFFIX] if paired_file(folder) is not None else [""]
 
 
-def documents(folder: Path, assessment: Assessment, reporter: Reporter | None = None) -> list[Document]:
-    """The folder's documents; the paired 基礎 is derived (its problems go to ``reporter``)."""
+def documents(
+    folder: Path, assessment: Assessment, reporter: Reporter | None = None, check: bool = True
+) -> list[Document]:
+    """The folder's documents; the paired 基礎 is derived (its problems go to ``reporter``).
+    ``check=False``: its rules are not run (``hyoka site`` reads what a build just checked)."""
     docs = [Document("", assessment.form, assessment)]
     path = paired_file(folder)
     if path is None:
         return docs
     from .form.pairing import PAIRS_WITH, paired_assessment
 
-    if assessment.form.kind in PAIRS_WITH:
+    if assessment.form.kind in PAIRS_WITH and not check:
+        kiso = paired_assessment(assessment, path, Reporter())
+        docs.append(Document(PAIRED_SUFFIX, kiso.form, kiso))
+    elif assessment.form.kind in PAIRS_WITH:
         from .rules import run_rules
 
         # the 基礎's rules see what was said of the 重点 so far (a rule may skip a value the reader

@@ -6,10 +6,9 @@ every form the definitions hold and never drift from what the reader accepts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 from .form import schema as s
 from .form.definition import EDITION_KEY, FORM_KEY, ChangesAnnex, FormDefinition
+from .records import dataclass, replace
 
 # Kinds an author does not write: the form prints them, or they are counted from other items.
 NOT_WRITTEN = ("fixed", "derived")

@@ -40,6 +40,7 @@ RACY_NS = 3_000_000_000  # longer than any file system's time granularity (FAT: 
 
 # size, mtime_ns, ctime_ns, inode, sha256, trusted
 Entry = tuple[int, int, int, int, str, bool]
+Stat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 
 def _sha_of_file(path: str) -> str:
@@ -116,6 +117,8 @@ class FileIndex:
         self.shared = _Piece(out / NAME)
         self._pieces: dict[str, _Piece] = {}
         self._piece: _Piece | None = None  # in focus
+        # entries hashed for a folder released unsaved: right whatever the command then does
+        self._kept: dict[str, dict[str, Entry]] = {}
         self._inside: tuple[str, ...] = ()  # path prefixes of the files that go to it
 
     # -- pieces
@@ -127,18 +130,26 @@ class FileIndex:
         piece = self._pieces.get(name)
         if piece is None:
             piece = self._pieces[name] = _Piece(self.out / name / NAME)
+            kept = self._kept.pop(name, None)
+            if kept:
+                piece.files.update(kept)
+                piece.changed.update(kept)
         self._piece = piece
         dirs = {str(folder), os.path.abspath(folder), str(self.out / name), os.path.abspath(self.out / name)}
         self._inside = tuple(d.rstrip(os.sep) + os.sep for d in dirs)
 
     def release(self, folder: Path, save: bool = True) -> None:
         """Save the folder's piece and drop it (a run holds one folder's entries at a time);
-        ``save=False``: drop this run's changes to it (it is saved later, or not at all)."""
+        ``save=False``: drop this run's changes to its records (it is saved later, or not at
+        all), but keep the files it hashed for its next ``focus`` (a stale folder's sources are
+        hashed when planning and saved when its outputs are published)."""
         piece = self._pieces.pop(folder.name, None)
         if piece is None:
             return
         if save:
             piece.save()
+        elif piece.changed:
+            self._kept[folder.name] = dict(piece.changed)
         if piece is self._piece:
             self._piece, self._inside = None, ()
 
@@ -188,14 +199,17 @@ class FileIndex:
             piece.now[path] = None
             return False
 
-    def relinked(self, folder: str) -> None:
+    def relinked(self, folder: str) -> dict[str, tuple[Stat, Stat]]:
         """Files under ``folder`` (in the piece in focus) were linked or unlinked elsewhere by
         this run (``hyoka site`` hard-links the outputs it publishes), which moves their change
         times: each entry whose stat moved is hashed again now (a link cannot be told from an
-        edit that kept the modification time), so that the next run need not."""
+        edit that kept the modification time), so that the next run need not. Returns, of those
+        whose content is the same, path → (stat before, stat now): a command's records of the
+        old stat may follow (``commands/build.py``'s folder checks)."""
         piece = self._piece
+        moved: dict[str, tuple[Stat, Stat]] = {}
         if piece is None:
-            return
+            return moved
         prefix = folder.rstrip(os.sep) + os.sep
         for path, entry in list(piece.files.items()):
             if not path.startswith(prefix):
@@ -204,8 +218,13 @@ class FileIndex:
                 st = os.stat(path)
             except OSError:
                 continue
-            if _regular(st.st_mode) and entry[:4] != (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino):
-                self._remember(piece, path, st, _sha_of_file(path))
+            now = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            if _regular(st.st_mode) and entry[:4] != now:
+                sha = _sha_of_file(path)
+                self._remember(piece, path, st, sha)
+                if sha == entry[4] and entry[5] and piece.files[path][5]:
+                    moved[path] = (entry[:4], now)
+        return moved
 
     def wrote(self, path: str, sha: str) -> None:
         """``path`` was just written with content hashing to ``sha``."""
@@ -215,14 +234,13 @@ class FileIndex:
     def _remember(piece: _Piece, path: str, st: os.stat_result, sha: str) -> None:
         # by the modification time alone, as git does: an output published by a rename has a
         # new change time but its content's time, and a later edit moves the modification time
-        trusted = time.time_ns() - st.st_mtime_ns > RACY_NS
-        entry = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, sha, trusted)
+        entry = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, sha, settled(st))
         piece.now[path] = sha
         if piece.files.get(path) != entry:
             piece.files[path] = entry
             piece.changed[path] = entry
 
-    def trusted_stat(self, path: str) -> tuple[int, int, int, int] | None:
+    def trusted_stat(self, path: str) -> Stat | None:
         """The stat (size, mtime_ns, ctime_ns, inode) the entry of ``path`` was hashed at, when the
         entry is trusted (not racily clean): a command may then take that stat for the hash."""
         entry = self._of(path).files.get(path)
@@ -240,7 +258,7 @@ class FileIndex:
         """Set (or with None delete) a record; kept on ``save``."""
         piece = self.shared if shared else (self._piece or self.shared)
         section = piece.sections.setdefault(name, {})
-        value = _interned(value)
+        value = interned(value)
         if value is None:
             section.pop(key, None)
         else:
@@ -259,17 +277,23 @@ class FileIndex:
             piece.save()
 
 
+def settled(st: os.stat_result) -> bool:
+    """Whether a stat taken now can be trusted to change with the file: it was not modified
+    within ``RACY_NS`` (an edit in the same clock tick would keep its times)."""
+    return time.time_ns() - st.st_mtime_ns > RACY_NS
+
+
 def _regular(mode: int) -> bool:
     return (mode & 0o170000) == 0o100000
 
 
-def _interned(value: object) -> object:
+def interned(value: object) -> object:
     """Equal strings made one object (marshal then writes them once: block ids recur in every
     output's records)."""
     if isinstance(value, str):
         return sys.intern(value)
     if isinstance(value, tuple):
-        items = tuple(_interned(v) for v in value)
+        items = tuple(interned(v) for v in value)
         # the same tuple when nothing changed: a tuple shared by records is then written once
         return value if all(a is b for a, b in zip(items, value, strict=True)) else items
     return value

@@ -15,12 +15,12 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .buildgraph import BlockFile, Graph, current_block_inputs
 from .buildgraph import file_hash as file_hash  # for hyoka site
 from .output import write_atomic
+from .records import dataclass, field
 
 NAME = ".hyoka-manifest.json"
 LOCK = ".hyoka-manifest.lock"

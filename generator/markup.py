@@ -40,10 +40,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from generator.layout.ir import Flow, Para, Run, flow_text
+
+from .records import dataclass
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 
 __all__ = ["plain_text", "render_markdown"]
 
-_THEMATIC_BREAK = re.compile(r"([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_THEMATIC_BREAK = r"([-*_])(?:[ \t]*\1){2,}[ \t]*$"  # compiled at its first use by re's cache
 _IDEOGRAPHIC_SPACE = "\u3000"
 
 
@@ -212,7 +213,7 @@ class _FlowBuilder:
 
     def _thematic_break_text(self, tok: Token) -> str:
         line = self.lines[tok.map[0]] if tok.map else ""
-        found = _THEMATIC_BREAK.search(line)
+        found = re.search(_THEMATIC_BREAK, line)
         return found.group(0).strip() if found else "---"
 
 

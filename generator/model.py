@@ -6,12 +6,12 @@ resolution, change tables) can still point at the YAML line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .dates import FormDate
 from .diagnostics import Location
+from .records import dataclass, field
 
 if TYPE_CHECKING:
     from .form.definition import FormDefinition

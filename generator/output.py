@@ -3,8 +3,8 @@ interrupted build) never sees a half-written file."""
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
 from pathlib import Path
 
 from .diagnostics import HyokaError
@@ -52,12 +52,29 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
         raise OutputError(f"{path}: 書き込めません（{exc.strerror}）。出力先を確認してください。") from None
 
 
+# what tempfile.mkstemp opens with; made here, as tempfile (with shutil and random) would add 3 ms
+# to every build's start
+_TEMP_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _create_temp(path: Path) -> tuple[int, str]:
+    """A new file ``.<name>.<random>.tmp`` beside ``path``, only the user's (as ``mkstemp``)."""
+    folder = os.path.abspath(path.parent)
+    for _ in range(100):
+        tmp = os.path.join(folder, f".{path.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(tmp, _TEMP_FLAGS, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "一時ファイルの名前が見つかりません", str(path.parent))
+
+
 def write_temp(path: Path, data: bytes, sync: bool = True) -> Path:
     """``data`` in a new temp file beside ``path`` (``.<name>.<random>.tmp``), on disk when
     ``sync``: ``os.replace`` it to ``path`` to publish it whole."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = _create_temp(path)
     except OSError as exc:
         raise OutputError(f"{path}: 書き込めません（{exc.strerror}）。出力先を確認してください。") from None
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import acknowledge
@@ -14,6 +13,7 @@ from .documents import Document, documents
 from .layout import ir
 from .model import Assessment
 from .reader import read_assessment
+from .records import dataclass, field
 from .rules import run_rules
 from .textlimits import check_lengths
 
@@ -50,18 +50,24 @@ def load_all(folders: list[Path], reporter: Reporter, *, every_block: bool = Tru
         docs = documents(folder, assessment, reporter) if assessment is not None else []
         for further in docs[1:]:  # a paired 基礎: its own file may reference blocks too
             assert assessment is not None and library is not None
-            _resolve_further(further.assessment, assessment, library, resolved, reporter)
+            resolve_further(further.assessment, assessment, library, resolved, reporter)
         loaded.append(Loaded(folder, assessment, resolved, library, docs))
     acknowledge.apply(folders, reporter)
     return loaded
 
 
-def _resolve_further(
-    doc: Assessment, main: Assessment, library: Library, resolved: Resolved, reporter: Reporter
+def resolve_further(
+    doc: Assessment,
+    main: Assessment,
+    library: Library,
+    resolved: Resolved,
+    reporter: Reporter,
+    check: bool = True,
 ) -> None:
     """Resolve into ``resolved`` the references a further document of the folder adds to what it
     copies from ``main`` (whose references were resolved and reported already), and check its
-    lengths; a finding already reported for ``main`` (a copied value) is not reported twice."""
+    lengths; a finding already reported for ``main`` (a copied value) is not reported twice.
+    ``check=False``: the lengths are not checked (``hyoka site`` reads what a build checked)."""
     known = set(block_refs(main))
     for ref in block_refs(doc):
         if ref not in known:
@@ -69,6 +75,8 @@ def _resolve_further(
             text = resolve(ref, library, reporter)
             if text is not None:
                 resolved.texts[ref] = text
+    if not check:
+        return
     said = {(d.location, d.message) for d in reporter.diagnostics}
     scratch = Reporter()
     check_lengths(doc, resolved, scratch)

@@ -7,10 +7,8 @@ All problems of all files are collected before the caller decides to fail.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import dates
@@ -36,6 +34,7 @@ from .model import (
     Text,
     TextPart,
 )
+from .records import dataclass
 from .sources import SUFFIXES, section_files
 from .textlimits import fits
 from .yamlsource import Budget, YMap, YNode, YScalar, YSeq, load, scalar_bool
@@ -62,6 +61,8 @@ def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
     starts = [c for n, c in normal.items() if key and n.startswith(key)]
     if starts:
         return f" もしかして「{starts[0]}」？"
+    import difflib  # only for a misspelt key: a build without one skips its import
+
     close = difflib.get_close_matches(key, list(normal), n=1, cutoff=0.5)
     return f" もしかして「{normal[close[0]]}」？" if close else ""
 

@@ -4,10 +4,10 @@ succeeds: an item's text is printed in one Excel cell, which holds at most 32,76
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from . import records
 from .diagnostics import Location, Reporter
 from .model import Assessment, BlockRef, Checks, Record, Text
 
@@ -61,5 +61,5 @@ def _sizes(assessment: Assessment, resolved: Resolved) -> Iterator[tuple[Locatio
             stack.extend(node.values())
         elif isinstance(node, list | tuple):
             stack.extend(node)
-        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
-            stack.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+        elif records.is_record(node) and not isinstance(node, type):
+            stack.extend(getattr(node, f.name) for f in records.fields(node))

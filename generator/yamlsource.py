@@ -14,13 +14,13 @@ import errno
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
 import yaml
 
 from .diagnostics import Location, Reporter, display_path, in_rule_scope
+from .records import dataclass, field
 
 # libyaml's safe loader composes ~15× faster than the pure-Python one, with the same marks.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -100,14 +100,21 @@ def load(
     return load_text(text, shown, reporter, budget)
 
 
-def load_text(text: str, shown: str, reporter: Reporter, budget: Budget | None = None) -> YNode | None:
-    """Compose YAML text read from ``shown`` (the file name used in messages)."""
+def load_text(
+    text: str, shown: str, reporter: Reporter, budget: Budget | None = None, *, loader: type = SAFE_LOADER
+) -> YNode | None:
+    """Compose YAML text read from ``shown`` (the file name used in messages). ``loader``: libyaml's
+    where PyYAML has it; the pure-Python one gives the same tree and messages (tests run both)."""
+    # A leading BOM is not content; libyaml would skip a second one as an encoding mark and shift
+    # the columns of the first line, the Python parser would make it part of the first key.
+    text = text.removeprefix("\ufeff")
     try:
-        root = _compose(text, shown, reporter, budget or Budget())
+        root = _compose(text, shown, reporter, budget or Budget(), loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and any(
-            e in (exc.problem or "") for e in ("end of stream", "<stream end>")
+        if exc.context_mark is not None and (
+            any(e in (exc.problem or "") for e in ("end of stream", "<stream end>"))
+            or (exc.problem_mark is not None and exc.problem_mark.index >= len(text))  # libyaml's words
         ):
             mark = exc.context_mark  # an unclosed quote or bracket: point where it opens, not at the end
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -116,6 +123,17 @@ def load_text(text: str, shown: str, reporter: Reporter, budget: Budget | None =
             Location(shown, line, col),
             "",
             f"YAML の書き方に誤りがあります（{problem}）。字下げ、「:」の後の空白、引用符の閉じ忘れを確認してください。",
+        )
+        return None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (libyaml: at a byte offset)
+        if not isinstance(exc.character, int):  # a decoding error: a str is never decoded here
+            reporter.error(Location(shown, 1, 1), "", f"YAML として読めません（{exc}）。")
+            return None
+        line, col = _position(text, text.find(chr(exc.character)))
+        reporter.error(
+            Location(shown, line, col),
+            "",
+            f"YAML に書けない文字（制御文字 U+{exc.character:04X}）があります。消してください。",
         )
         return None
     except yaml.YAMLError as exc:
@@ -128,28 +146,57 @@ def load_text(text: str, shown: str, reporter: Reporter, budget: Budget | None =
     return root
 
 
-def _compose(text: str, shown: str, reporter: Reporter, budget: Budget) -> YNode | None:
+# the line breaks of YAML 1.1, which both parsers count in their marks
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of ``text[index]`` as the parsers' marks count them."""
+    line, start = 1, 0
+    for found in _BREAK.finditer(text, 0, max(index, 0)):
+        line, start = line + 1, found.end()
+    return line, max(index, 0) - start + 1
+
+
+def _compose(text: str, shown: str, reporter: Reporter, budget: Budget, loader: type) -> YNode | None:
     """The tree, its problems reported only once the parse ends: on a syntax error, that error
     alone is reported (as PyYAML's composer did); on a refusal, everything found up to it."""
     left = budget.nodes
     found = Reporter(current_rule=reporter.current_rule)
     try:
         try:
-            root = _Builder(text, shown, found, SAFE_LOADER, budget).build()
-        except yaml.MarkedYAMLError:
-            if len(text) > _REPARSE_LIMIT:
+            root = _Builder(text, shown, found, loader, budget).build()
+        except yaml.MarkedYAMLError as error:
+            if loader is yaml.SafeLoader or len(text) > _REPARSE_LIMIT:
                 raise
-            # libyaml reports some errors (unclosed brackets, deep flow nesting) at a later mark
-            # than the Python parser, or sooner than a limit here: errors are rare, so parse again
-            # with the Python parser for its more helpful position.
+            # libyaml words some errors less helpfully (「did not find expected key」 where the
+            # Python parser names what it found) and refuses a few the Python parser reads (an
+            # unknown directive; a surrogate escape, which the check of characters then reports):
+            # errors are rare, so parse again with the Python parser for its message.
             budget.nodes = left
             found = Reporter(current_rule=reporter.current_rule)
-            root = _Builder(text, shown, found, yaml.SafeLoader, budget).build()
+            try:
+                root = _Builder(text, shown, found, yaml.SafeLoader, budget).build()
+            except yaml.MarkedYAMLError as again:
+                if not _same_place(again, error):
+                    # the Python parser stops elsewhere on what libyaml reads (a tab between words,
+                    # after a value, before a comment): libyaml's error is the real one
+                    raise error from None
+                raise
     except _Refused:
         reporter.extend(found)
         raise
     reporter.extend(found)
     return root
+
+
+def _same_place(error: yaml.MarkedYAMLError, libyamls: yaml.MarkedYAMLError) -> bool:
+    """Whether the Python parser's ``error`` is libyaml's found at the same place: the same
+    character, or further on the same line (libyaml points at the 「\\」 of a bad escape)."""
+    mark, other = error.problem_mark or error.context_mark, libyamls.problem_mark or libyamls.context_mark
+    if mark is None or other is None:
+        return False
+    return mark.index == other.index or (mark.line == other.line and mark.index > other.index)
 
 
 # Tags the safe loader resolves plain values to. Any other tag (``!!python/object/apply:…``,
@@ -160,6 +207,7 @@ _ALLOWED_TAGS = frozenset(
 )
 _NULL = _CORE + "null"
 _STR = _CORE + "str"
+_SEQ, _MAP = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
 # characters no output can hold: C0 controls but tab, line feed and carriage return (XML 1.0
 # refuses them), DEL and C1 controls, bidirectional overrides (they disguise what a page shows),
 # noncharacters U+FFFE/U+FFFF and lone surrogates (only a "\ud800" escape can make one)
@@ -236,6 +284,8 @@ class _Builder:
         get_event = parser.get_event
         shown = self.shown
         budget = self.budget
+        # a value can hold a character no output can hold only if the text has one or an escape
+        check_chars = "\\" in self.text or _UNPRINTABLE.search(self.text) is not None
         while True:
             event = get_event()
             kind = type(event)  # PyYAML's event classes are not subclassed
@@ -246,7 +296,7 @@ class _Builder:
                 if budget.nodes < 0 or self.nodes > MAX_NODES:
                     self._count(mark, 0)  # refuses, as counting one more node did
                 value = event.value
-                if bad := _UNPRINTABLE.search(value):
+                if check_chars and (bad := _UNPRINTABLE.search(value)):
                     self._unprintable(event, bad[0])
                 tag = event.tag
                 if tag is None or tag == "!":
@@ -262,19 +312,27 @@ class _Builder:
                     done, tag = self._finish(done, tag, event.anchor, 1)
             elif kind is _MAPPING_END or kind is _SEQUENCE_END:
                 closed = stack.pop()
-                done, tag = self._finish(closed.node, closed.tag, closed.anchor, self.nodes - closed.first)
+                done, tag = closed.node, closed.tag
+                if closed.anchor is not None or tag not in _ALLOWED_TAGS:
+                    done, tag = self._finish(done, tag, closed.anchor, self.nodes - closed.first)
             elif kind is _MAPPING_START or kind is _SEQUENCE_START:
-                self._count(event.start_mark)
+                mark = event.start_mark
+                self.nodes += 1
+                budget.nodes -= 1
+                if budget.nodes < 0 or self.nodes > MAX_NODES:
+                    self._count(mark, 0)
                 if len(stack) >= MAX_DEPTH:
                     self.refuse(
-                        event.start_mark,
+                        mark,
                         f"入れ子が深すぎます（{MAX_DEPTH} 段まで）。字下げやかっこの対応を確認してください。",
                     )
-                node_kind = yaml.SequenceNode if kind is _SEQUENCE_START else yaml.MappingNode
-                tag = self._tag(event.tag, node_kind, None, event.implicit)
-                loc = self._at(event.start_mark)
-                node: YSeq | YMap = YSeq(loc) if node_kind is yaml.SequenceNode else YMap(loc)
-                stack.append(_Open(node, tag, event.anchor, self.nodes - 1, node_kind is yaml.SequenceNode))
+                is_seq = kind is _SEQUENCE_START
+                tag = event.tag
+                if tag is None or tag == "!":  # what the resolver gives a collection (no path resolvers)
+                    tag = _SEQ if is_seq else _MAP
+                loc = Location(shown, mark.line + 1, mark.column + 1)
+                node: YSeq | YMap = YSeq(loc) if is_seq else YMap(loc)
+                stack.append(_Open(node, tag, event.anchor, self.nodes - 1, is_seq))
                 continue
             elif kind is _ALIAS:
                 done, tag = self._alias(event)
@@ -302,8 +360,15 @@ class _Builder:
                 parent.key, parent.key_tag = done, tag
             else:
                 key, parent.key = parent.key, None
-                if parent.key_tag != _REFUSED:  # a refused tag on the key is reported already
-                    self._entry(parent.node, key, done)  # type: ignore[arg-type]
+                if parent.key_tag == _REFUSED:  # a refused tag on the key is reported already
+                    continue
+                items: dict[str, tuple[Location, YNode]] = parent.node.items  # type: ignore[assignment]
+                if type(key) is YScalar:  # a new key of a usual length: taken here, else checked below
+                    name = key.text.strip()
+                    if name not in items and len(name) <= MAX_KEY and name != "<<":
+                        items[name] = (key.loc, done)
+                        continue
+                self._entry(parent.node, key, done)  # type: ignore[arg-type]
 
     def _unprintable(self, event: yaml.ScalarEvent, char: str) -> None:
         where = event.value.index(char) + 1
@@ -328,13 +393,6 @@ class _Builder:
                 mark,
                 f"項目や値が多すぎます（1 つのファイルに {MAX_NODES:,} 個まで。別名「*」で参照した部分も数えます）。",
             )
-
-    def _tag(self, tag: str | None, kind: type, value: str | None, implicit: object) -> str:
-        if tag is not None and tag != "!":
-            return tag
-        if kind is yaml.ScalarNode and not implicit[0]:  # type: ignore[index]  # quoted: a string
-            return _STR
-        return _RESOLVER.resolve(kind, value, implicit)
 
     def _finish(self, node: YNode, tag: str, anchor: str | None, size: int) -> tuple[YNode, str]:
         if tag not in _ALLOWED_TAGS:

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import calendar
 import datetime
 
 import pytest
 
-from generator.dates import DateError, FormDate, parse_date, to_wareki
+from generator.dates import DateError, FormDate, days_in_month, parse_date, to_wareki
 
 HINT = "2025-12-01 の形式か「令和7年12月1日」のような和暦で書いてください（月だけの場合は「平成28年1月」）。"
 
@@ -188,3 +189,9 @@ def test_form_date_checks_the_calendar() -> None:
 def test_to_wareki_rejects_dates_before_meiji() -> None:
     with pytest.raises(DateError, match="1868-01-24 は和暦で表せません"):
         to_wareki(FormDate(1868, 1, 24))
+
+
+def test_days_in_month_is_the_calendar_s() -> None:
+    for year in (*range(1, 2101), 9999):
+        for month in range(1, 13):
+            assert days_in_month(year, month) == calendar.monthrange(year, month)[1], (year, month)

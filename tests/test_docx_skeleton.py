@@ -4,13 +4,13 @@ python-docx gives for that document."""
 
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from generator import records
 from generator.writers import docx as writer
 from tests.conftest import REPO
 from tests.ir_sample import sample_document
@@ -37,7 +37,7 @@ def test_skeleton_gives_python_docx_bytes(name: str, tmp_path: Path, monkeypatch
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(writer, "_SKELETON", [])
     for timestamp in TIMES:
-        doc = dataclasses.replace(sample_document(), name=name, timestamp=timestamp)
+        doc = records.replace(sample_document(), name=name, timestamp=timestamp)
         expected = _through_python_docx(monkeypatch, doc)
         assert writer.render(doc) == expected  # skeleton made in this process
         monkeypatch.setattr(writer, "_SKELETON", [])

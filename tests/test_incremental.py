@@ -654,14 +654,18 @@ def test_project_makefile_does_nothing_after_make_build(tmp_path: Path) -> None:
 # The folder checks: a no-op build's first look at a folder (commands/build.py ``_holds``)
 
 
-def settle(proj: Path) -> dict:
-    """Make every source and output older than the file index's racy window, build (the index
-    then trusts their stats and records each folder's check) and return the checks."""
+def age(proj: Path) -> None:
+    """Make every source and output, and their folders, older than the file index's racy window."""
     old = time.time() - 60
     for root in (proj / "sources", proj / "out"):
         for p in root.rglob("*"):
-            if p.is_file():
-                os.utime(p, (old, old))
+            os.utime(p, (old, old))
+
+
+def settle(proj: Path) -> dict:
+    """Age the files (``age``), build (the index then trusts their stats and records each
+    folder's check) and return the checks."""
+    age(proj)
     result = ok(hyoka(proj, "build", "sources", "--out", "out", "--format", FAST))
     assert not written(result), result.describe()
     import marshal
@@ -751,11 +755,68 @@ def test_relinked_outputs_are_hashed_by_the_publishing_run(
     edited.write_bytes(b"two")  # same size, the modification time put back
     os.utime(edited, ns=(st.st_atime_ns, st.st_mtime_ns))
     index.focus(folder)
-    index.relinked(str(out / "a"))
+    moved = index.relinked(str(out / "a"))
     index.release(folder)
+    # the link only moved the stat: a command's records of the old one may follow it
+    assert set(moved) == {str(linked)}
+    assert moved[str(linked)][1] == (lambda st: (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))(
+        linked.stat()
+    )
 
     monkeypatch.setattr(fileindex, "_sha_of_file", lambda path: pytest.fail(f"{path} read again"))
     again = fileindex.FileIndex(out)
     again.focus(folder)
     assert again.sha(str(linked)) == first[linked]
     assert again.sha(str(edited)) == hashlib.sha256(b"two").hexdigest() != first[edited]
+
+
+def test_a_publishing_site_run_leaves_the_folder_checks_holding(tmp_path: Path) -> None:
+    """``hyoka site`` hard-links the DOCX and XLSX it publishes, which moves their change times;
+    the folder checks take the new stats (``build.relinked``), so that the next build's checks
+    hold as they are (the full check would record them again: the index would be written)."""
+    proj = project(tmp_path, "a", "b")
+    profile = proj / "sources" / "city.yaml"
+    shutil.copy(SOURCES / "city.yaml", profile)
+    site = ("site", "sources", "--out", "site", "--build", "out")
+    ok(hyoka(proj, *site))
+    age(proj)
+    ok(hyoka(proj, *site))  # the index trusts the stats now: the folder checks are recorded
+    index = proj / "out" / ".hyoka-index"
+    import marshal
+
+    assert len(marshal.loads(index.read_bytes())["sections"]["folders"]) == 2
+    profile.write_text(profile.read_text(encoding="utf-8") + "# 変更\n", encoding="utf-8")
+    result = ok(hyoka(proj, *site))  # every page made again and the downloads linked
+    assert "作り直したページ 2 件" in result.stdout, result.describe()
+    before = index.stat()
+    result = ok(hyoka(proj, "build", "sources", "--out", "out", "--format", "docx,xlsx"))
+    assert "すべて最新です（4 ファイル）" in result.stdout, result.describe()
+    after = index.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns), (
+        "the checks were made again"
+    )
+
+
+def test_a_rebuilt_folder_s_sources_are_hashed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stale folder's sources are hashed while planning; those hashes are kept when its piece
+    of the index is saved on publishing, so that the next run does not read them again."""
+    from generator import fileindex
+    from generator.commands import build
+
+    folder = tmp_path / "sources" / "a"
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("8_基礎項目.yaml"))
+    shutil.copytree(SOURCES / "blocks", tmp_path / "sources" / "blocks")
+    out = tmp_path / "out"
+    assert build.run([folder], out, ["html"], quiet=True) == 0
+    edit(cover(folder), "評価書番号:", "評価書番号: 2 #")
+    old = time.time() - 60
+    for p in folder.iterdir():
+        os.utime(p, (old, old))  # the index trusts their stats from now on
+    read: list[str] = []
+    real = fileindex._sha_of_file
+    monkeypatch.setattr(fileindex, "_sha_of_file", lambda path: read.append(path) or real(path))
+    assert build.run([folder], out, ["html"], quiet=True) == 0
+    assert str(cover(folder)) in read  # changed: hashed, and the folder built again
+    read.clear()
+    assert build.run([folder], out, ["html"], quiet=True) == 0
+    assert not [p for p in read if p.startswith(f"{folder}{os.sep}")]

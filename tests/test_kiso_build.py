@@ -230,3 +230,25 @@ def test_an_unknown_block_in_the_paired_file_fails_check(tmp_path: Path) -> None
     assert result.code == 1, result.describe()
     assert "8_基礎項目.yaml" in result.stdout + result.stderr
     assert "共通記載ブロック「kaiji/nai」はありません" in result.stdout + result.stderr
+
+
+def test_the_site_reads_the_pair_as_the_build_did_without_checking_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``hyoka site`` takes a folder's documents and blocks through the build's own functions
+    (``documents``, ``resolve_further``) with their checks off: the same pages, no rule run."""
+    from generator import pipeline, rules
+    from generator.commands import site
+
+    folder = SOURCES / PAIRED[0]
+    reporter = Reporter()
+    [loaded] = load_all([folder], reporter, every_block=False)
+    monkeypatch.setattr(rules, "run_rules", lambda *args: pytest.fail("a rule ran"))
+    monkeypatch.setattr(pipeline, "check_lengths", lambda *args: pytest.fail("the lengths were checked"))
+    documents, blocks = site._read(folder)
+    assert list(documents) == [d.suffix for d in loaded.documents] == ["", "-基礎"]
+    assert blocks.texts == loaded.blocks.texts
+    for document in loaded.documents:
+        assert layout(documents[document.suffix].assessment, blocks) == layout(
+            document.assessment, loaded.blocks
+        )

@@ -4,7 +4,6 @@ identical PDF bytes from identical sources, openxml-audit on every DOCX and XLSX
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import os
 import re
@@ -16,7 +15,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from generator import pdf
+from generator import pdf, records
 from generator.diagnostics import Reporter
 from generator.layout import ir
 from generator.pipeline import layout, load_all
@@ -266,7 +265,7 @@ def limits_document() -> ir.Document:
     huge = "".join(f"第{i}文。" for i in range(1, 10_000))[:HUGE]
     table = ir.Table((30, 70), (ir.Row((ir.text_cell("巨大な記載", "label"), ir.text_cell(huge))),))
     part = ir.Part("huge", "巨大", "巨大", (table,))
-    return dataclasses.replace(base, name="&" * 200, parts=(*base.parts, part))
+    return records.replace(base, name="&" * 200, parts=(*base.parts, part))
 
 
 def test_a_40000_character_cell_and_a_200_ampersand_name_stay_within_excels_limits() -> None:

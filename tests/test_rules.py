@@ -9,12 +9,12 @@ rule's body in turn and runs this file: every mutation must make a test here fai
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from pathlib import Path
 
 import pytest
 
+from generator import records
 from generator.diagnostics import Diagnostic, Reporter, Severity
 from generator.form.registry import get_form
 from generator.model import Record
@@ -341,11 +341,9 @@ def test_r18_the_risk_section_is_starred_but_for_7_2(asahikawa: Path) -> None:
     run_rules(loaded.assessment, form, quiet := Reporter(), only={"R18"})  # type: ignore[arg-type]
     assert not quiet.diagnostics
     s3 = form.section("s3")
-    wrong = dataclasses.replace(
+    wrong = records.replace(
         form,
-        sections=tuple(
-            dataclasses.replace(s, unstarred=frozenset()) if s is s3 else s for s in form.sections
-        ),
+        sections=tuple(records.replace(s, unstarred=frozenset()) if s is s3 else s for s in form.sections),
     )
     run_rules(loaded.assessment, wrong, loud := Reporter(), only={"R18"})  # type: ignore[arg-type]
     assert loud.errors

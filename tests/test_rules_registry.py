@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pkgutil
 from pathlib import Path
 
 import pytest
 
+from generator import rules
 from generator.diagnostics import Location, Reporter, Severity
 from generator.rules import registry
 from generator.rules.registry import all_rules, rule, run_rules
@@ -89,3 +91,16 @@ def test_reader_and_yaml_messages_carry_their_scheme_ids(tmp_path: Path) -> None
     assert by_file["0_表紙.yaml"] == {"Y"}  # nothing else about a file that could not be read
     assert "S" in by_file["1_基本情報.yaml"]
     assert all(d.rule for d in reporter.diagnostics), [d.format() for d in reporter.diagnostics]
+
+
+def test_module_names_are_those_pkgutil_finds(tmp_path: Path) -> None:
+    """The rule modules are found without pkgutil (which imports inspect), as pkgutil finds them."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").touch()
+    (tmp_path / "notpkg").mkdir()
+    for name in ("b.py", "a.py", "__init__.py", "c.txt", "x.y.py", "ext.cpython-311-x86_64-linux-gnu.so"):
+        (tmp_path / name).touch()
+    for path in ([str(tmp_path)], list(rules.__path__)):
+        expected = sorted(m.name for m in pkgutil.iter_modules(path))
+        assert registry._module_names(path) == expected
+    assert registry._module_names([str(tmp_path)]) == ["a", "b", "ext", "pkg"]

@@ -260,6 +260,26 @@ def test_an_edit_renders_only_its_page(tmp_path: Path) -> None:
     assert _files(site) == _files(tmp_path / "out" / "fresh")
 
 
+def test_each_download_is_sized_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page rendered again lists its downloads' sizes, and the site's record keeps them: one
+    stat of each file serves both."""
+    from generator.commands import site as command
+
+    copy_example(tmp_path)
+    shutil.copy(SOURCES / "city.yaml", tmp_path / "sources" / "city.yaml")
+    sized: list[Path] = []
+    real = command._size
+    monkeypatch.setattr(command, "_size", lambda path: sized.append(path) or real(path))
+    out = tmp_path / "out"
+    assert command.run([tmp_path / "sources"], out / "site", out, None, quiet=True, jobs=1) == 0
+    assert len(sized) == 4, sized  # the 重点's and the 基礎's DOCX and XLSX
+    assert len(set(sized)) == len(sized)
+    record = json.loads((out / "site" / ".hyoka-site.json").read_text(encoding="utf-8"))
+    assert [d[2] for p in record["pages"] for d in p["downloads"]] == [
+        human_size(p.stat().st_size) for p in sized
+    ]
+
+
 def _files(site: Path) -> dict[str, bytes]:
     return {
         p.relative_to(site).as_posix(): p.read_bytes()
@@ -440,8 +460,8 @@ def test_postings_encoding_round_trips() -> None:
     assert search.vlq(0) == "A" and search.vlq(31) == "f" and search.vlq(32) == "gB"
 
 
-def test_splicing_a_page_into_postings_gives_the_merged_ones() -> None:
-    """Replacing, adding or removing one page's part in place gives what merging every page's
+def test_splicing_pages_into_postings_gives_the_merged_ones() -> None:
+    """Replacing, adding or removing pages' parts in place gives what merging every page's
     postings afresh gives (the incremental site's index is the full one)."""
     texts = ["委託先の管理", "委託", "再委託先", "なし", "管理の委託", "先に"]
     pages = [[search.Item(0, f"r{i}", "", t) for i, t in enumerate(texts[k:] + texts[:k])] for k in range(6)]
@@ -454,20 +474,27 @@ def test_splicing_a_page_into_postings_gives_the_merged_ones() -> None:
         return {g: b.decode() for g, b in postings.grams.items()}
 
     old = merged(pages)
-    for changed in range(len(pages)):
-        for new_items in ([], [search.Item(0, "x", "", "委託なし")], pages[(changed + 1) % len(pages)]):
+    replacements = ([], [search.Item(0, "x", "", "委託なし")], pages[0])
+    # one page changed, and several at once (first, middle and last; removed, added, replaced)
+    for changed in [(k,) for k in range(len(pages))] + [(0, 3, len(pages) - 1), (1, 2), (4, 5, 6)]:
+        for r in range(len(replacements)):
             new_pages = list(pages)
-            new_pages[changed] = new_items
+            for i, k in enumerate(changed):
+                new_pages[k] = replacements[(r + i) % len(replacements)]
             expected = merged(new_pages)
-            before, after = search.page_postings(pages[changed]), search.page_postings(new_items)
+            changes: dict[str, dict[int, str | None]] = {}
+            for k in changed:
+                before, after = search.page_postings(pages[k]), search.page_postings(new_pages[k])
+                for gram in before.keys() | after.keys():
+                    changes.setdefault(gram, {})[k * 37] = after.get(gram)
             spliced = dict(old)
-            for gram in before.keys() | after.keys():
-                posting = search.splice(spliced.get(gram, ""), changed * 37, after.get(gram))
+            for gram, pages_changed in changes.items():
+                posting = search.splice(spliced.get(gram, ""), pages_changed)
                 if posting:
                     spliced[gram] = posting
                 else:
                     del spliced[gram]
-            assert spliced == expected, (changed, new_items[:1])
+            assert spliced == expected, (changed, r)
     shard = search.shard_file(3, old)
     assert search.read_shard(shard, 3) == old
 

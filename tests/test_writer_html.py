@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import struct
 import timeit
@@ -12,6 +11,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from generator import records
 from generator.layout.ir import (
     Cell,
     CheckCaption,
@@ -47,7 +47,7 @@ def _text(element: lxml.html.HtmlElement) -> str:
 
 
 def _doc(*parts: Part, **kw: str) -> Document:
-    return dataclasses.replace(sample_document(), parts=parts, **kw)
+    return records.replace(sample_document(), parts=parts, **kw)
 
 
 # ---------------------------------------------------------------------------
@@ -400,8 +400,8 @@ def test_page_header_string_cannot_break_out_of_css() -> None:
 def test_renders_a_large_document_whole() -> None:
     # speed is measured in bench/, not asserted here; this checks a big document renders completely
     doc = sample_document()
-    parts = (doc.parts[0], *(dataclasses.replace(doc.parts[1], id=f"s{i}") for i in range(30)))
-    big = dataclasses.replace(doc, parts=parts)
+    parts = (doc.parts[0], *(records.replace(doc.parts[1], id=f"s{i}") for i in range(30)))
+    big = records.replace(doc, parts=parts)
     best = min(timeit.repeat(lambda: writer.render(big), number=1, repeat=3))
     print(f"~950 cells: {best * 1000:.0f} ms")
     out = writer.render(big).decode()
@@ -472,7 +472,7 @@ def test_page_in_chromium(tmp_path) -> None:
     long_row = Row((text_cell("長い値", "label"), text_cell("x" * 400 + " " + "あ" * 300)))
     extra = Part("long", "長い値", "長い値", (Heading("長い値", 2), Table((20, 80), (long_row,))))
     path = tmp_path / "sample.html"
-    path.write_bytes(writer.render(dataclasses.replace(doc, parts=(*doc.parts, extra))))
+    path.write_bytes(writer.render(records.replace(doc, parts=(*doc.parts, extra))))
     url = path.as_uri()
 
     with chromium() as browser:

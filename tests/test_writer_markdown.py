@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import lxml.html
 from markdown_it import MarkdownIt
 
+from generator import records
 from generator.layout.ir import Cell, Para, Paragraph, Part, Row, Run, Table, text_cell
 from generator.writers import markdown as writer
 from generator.writers import writer as writer_for
@@ -26,7 +25,7 @@ def _html(text: str) -> lxml.html.HtmlElement:
 
 def _one_part(*blocks) -> str:  # noqa: ANN002
     part = Part("p", "題", "題", tuple(blocks))
-    return _markdown(dataclasses.replace(sample_document(), parts=(part,)))
+    return _markdown(records.replace(sample_document(), parts=(part,)))
 
 
 def test_registered_as_a_format() -> None:
@@ -80,7 +79,7 @@ def test_markdown_syntax_in_the_text_stays_text() -> None:
 def test_list_markers_line_breaks_and_strong() -> None:
     cell = Cell(
         (
-            dataclasses.replace(
+            records.replace(
                 text_cell("").content[0],
                 flow=(
                     Para((Run("一行目\n二行目"),), marker="1."),

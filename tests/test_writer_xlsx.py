@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import io
 import itertools
@@ -18,6 +17,7 @@ from xml.etree import ElementTree
 import openpyxl
 import pytest
 
+from generator import records
 from generator.layout.ir import (
     Cell,
     Document,
@@ -461,7 +461,7 @@ def test_page_setup(book, sample) -> None:
 
 
 def test_header_escapes_ampersand() -> None:
-    doc = dataclasses.replace(sample_document(), name="A&B事務")
+    doc = records.replace(sample_document(), name="A&B事務")
     assert xw.header_text(doc.name) == "A&&B事務"
     with zipfile.ZipFile(io.BytesIO(xw.render(doc))) as z:
         xml = ElementTree.fromstring(z.read("xl/worksheets/sheet1.xml"))
@@ -596,7 +596,7 @@ def tricky_document() -> Document:
         short_title=TRICKY_SHEET,
         blocks=(Table(TRICKY_WIDTHS, rows, header_rows=0),),
     )
-    return dataclasses.replace(sample_document(), name=TRICKY_NAME, parts=(part,))
+    return records.replace(sample_document(), name=TRICKY_NAME, parts=(part,))
 
 
 @pytest.fixture(scope="module")
@@ -630,7 +630,7 @@ def test_text_is_escaped_and_read_back_whole(tricky_bytes) -> None:
 
 
 def test_document_without_parts_is_one_empty_sheet() -> None:
-    book = load(xw.render(dataclasses.replace(sample_document(), parts=())))
+    book = load(xw.render(records.replace(sample_document(), parts=())))
     assert book.sheetnames == ["Sheet1"]
     assert book.active.max_row == 1 and book.active["A1"].value is None
 

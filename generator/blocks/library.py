@@ -15,11 +15,11 @@ import hashlib
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Location, Reporter, in_rule_scope
 from ..reader import suggest
+from ..records import dataclass, field
 from ..shipped import SHIPPED_BLOCKS
 from ..sources import CITY_BLOCKS, SUFFIXES
 from ..yamlsource import SourceFileError, YMap, YNode, YScalar, YSeq, load, read_source

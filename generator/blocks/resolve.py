@@ -6,11 +6,10 @@ built; the builder then gets ``Resolved.text``, which returns a reference's Mark
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from ..diagnostics import Location, Reporter, display_path, in_rule_scope
 from ..model import Assessment, BlockRef
 from ..reader import suggest
+from ..records import dataclass, field
 from . import render
 from .library import Library
 from .usage import block_refs, is_history, used_version

@@ -9,7 +9,6 @@ change date and are left alone.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -17,6 +16,7 @@ import yaml
 from ..diagnostics import HyokaError, Location, Reporter, display_path
 from ..form.registry import changes_files
 from ..output import write_atomic
+from ..records import dataclass
 
 
 @dataclass(frozen=True)

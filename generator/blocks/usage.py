@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..form.registry import changes_files
 from ..model import Assessment, BlockRef, Record, Text
+from ..records import dataclass
 from .library import Block, BlockVersion, Library
 
 

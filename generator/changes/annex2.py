@@ -20,7 +20,6 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -35,6 +34,7 @@ from ..markup import render_markdown
 from ..model import Assessment, BlockRef, ChangeRow, Text, TextPart
 from ..output import write_atomic
 from ..reader import SUFFIXES, read_assessment
+from ..records import dataclass
 from ..yamlsource import YMap, YScalar, YSeq, load
 from .pinning import has_blocks
 from .rows import Row

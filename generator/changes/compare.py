@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Literal
 
 from ..layout.items import Group, Key, PrintedItem
 from ..model import Text
+from ..records import dataclass, field
 
 
 @dataclass(frozen=True)

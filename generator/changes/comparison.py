@@ -6,12 +6,12 @@ revision, errors in the working tree) fails before any assessment is compared.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Reporter
 from ..model import Assessment
 from ..pipeline import Loaded, load_all
+from ..records import dataclass
 from ..sources import assessment_folders
 from .compare import Change, compare
 from .git import Repository

@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..diagnostics import ToolMissingError, UsageError, display_path
+from ..records import dataclass
 
 
 class GitFailed(Exception):

@@ -9,12 +9,12 @@ the page shows struck through / underlined and bracketed, not by colour alone.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
 import jinja2
 
+from ..records import dataclass
 from ..shipped import TEMPLATES as SHIPPED_TEMPLATES
 from .compare import Change, Detail
 from .rows import EMPTY, NEW, PRIOR, REMOVED, Row

@@ -11,7 +11,6 @@ printed text instead.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from ..blocks.library import Library, load_library, sources_root
@@ -21,6 +20,7 @@ from ..diagnostics import Reporter
 from ..layout.builder import BlockText, Builder
 from ..layout.items import PrintedItem, flow_plain
 from ..model import Assessment, BlockRef, Text
+from ..records import replace
 
 
 def has_blocks(text: Text | None) -> bool:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from ..diagnostics import Diagnostic, HyokaError, Location, Reporter, Severity, UsageError, display_path
 from ..layout.items import PrintedItem, printed_items
 from ..pipeline import Loaded, load_all
+from ..records import dataclass, replace
 from ..sources import CITY_BLOCKS
 from .git import Repository, TreeEntry
 from .pinning import library_of, pinned

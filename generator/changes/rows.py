@@ -13,12 +13,12 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from .. import dates
 from ..diagnostics import UsageError
 from ..epoch import source_date_epoch
 from ..model import Text
+from ..records import dataclass
 from .compare import Change
 
 EMPTY = "(記載なし)"

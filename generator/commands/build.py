@@ -20,18 +20,17 @@ import contextlib
 import hashlib
 import os
 import sys
-from collections import deque
+import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
+from queue import SimpleQueue
 
 from ..buildgraph import BlockFile, Graph, source_names
-from ..diagnostics import Diagnostic, Reporter, Severity, UsageError
+from ..diagnostics import Diagnostic, Reporter, UsageError
 from ..epoch import source_date_epoch
-from ..fileindex import FileIndex
-from ..output import inside, output_dir
-from ..progress import progress
-from ..sources import SUFFIXES, assessment_folders
+from ..fileindex import FileIndex, Stat, interned, settled
+from ..records import dataclass, field
+from ..sources import assessment_folders
 from ..writers import WRITERS
 
 ALL_FORMATS = ("html", "docx", "xlsx")
@@ -176,6 +175,7 @@ class Plan:
     documents: dict[Path, tuple[str, ...]] = field(default_factory=dict)  # its document suffixes
     current: int = 0  # outputs left as they are
     held: dict[str, Stamp] = field(default_factory=dict)  # output path → its record, by a folder check
+    found: dict[Path, tuple[str, ...]] = field(default_factory=dict)  # every folder's document suffixes
     workers: _Workers | None = None  # told each stale folder found
 
 
@@ -198,8 +198,13 @@ class Stamps:
         self._block_lists: dict[tuple[Path, tuple[str, ...]], str | None] = {}
         self._blocks: dict[tuple[Path, str], str | None] = {}  # (root, id) → "id=file:hash"
         self._root: tuple[Path | None, Path | None] = (None, None)  # the last folder's
-        self.shared: dict[tuple, tuple] = {}  # see _check
+        self._shared: dict[tuple, tuple] = {}  # see one
         self._contexts: dict[tuple[str, str], tuple[str, str]] = {}  # one object per context
+
+    def one(self, value: tuple) -> tuple:
+        """One object for equal tuples of the folders' checks (marshal then writes it once)."""
+        value = interned(value)  # type: ignore[assignment]
+        return self._shared.setdefault(value, value)
 
     def sources_digest(self, sources: dict[str, str]) -> str:
         return _digest(f"{k}={v}" for k, v in sources.items())
@@ -286,9 +291,12 @@ def plan(
     say: Callable[[str], None],
     stamps: Stamps | None = None,
     workers: _Workers | None = None,
+    held: bool = False,
 ) -> Plan:
     """Which outputs are stale. Hashes files only (and through ``index`` reads none whose stat is
-    unchanged): parses no source, imports no writer."""
+    unchanged): parses no source, imports no writer. ``held``: the folder checks keep the
+    outputs' records, and those of the folders whose checks hold are given (``Plan.held``), with
+    every folder's documents (``Plan.found``)."""
     stamps = stamps or Stamps(Graph(FileIndex(out)))
     graph = stamps.graph
     index = graph.index
@@ -296,23 +304,29 @@ def plan(
     result = Plan(workers=workers)
     kind = ",".join(formats)
     checks: dict[str, Check] = index.section(CHECKS, shared=True)
+    out_abs = os.path.abspath(out)
     for folder in folders:
-        target = out / folder.name  # checked by output_dir before anything is written there
-        base = os.path.abspath(target)
+        name = folder.name  # a folder's name: never "", "." or ".." (sources.assessment_folders)
+        base = os.path.join(out_abs, name)
         key = f"{os.path.abspath(folder)}\0{kind}"
         check = None if force else checks.get(key)
-        if check is not None and _valid_holds(check, folder, base, stamps):
+        if check is not None and _valid_holds(check, folder, name, base, stamps, held):
             result.current += len(check[1])
-            for name, _, _, record, _ in check[1]:
-                result.held[base + os.sep + name] = record
+            if held:
+                result.held.update(_held(check, name, base))
+                result.found[folder] = tuple(dict.fromkeys(suffix for suffix, _, _, _ in check[1]))
             continue
+        target = out / name  # checked by output_dir before anything is written there
         index.focus(folder)
         records: dict[str, Stamp] = index.section(STAMPS)
+        folder_stat = _settled_stat(folder)  # before the listing: a change after it moves the stat
         names = source_names(folder)
         sources = graph.source_inputs(folder, names)
         digest = stamps.sources_digest(sources)
         stale = []
         documents = _documents(folder, digest, index)
+        if held:
+            result.found[folder] = documents
         for suffix, fmt in ((s, f) for s in documents for f in formats):
             path = os.path.join(base, output_name(folder.name, fmt, suffix))
             record = None if force else records.get(path)
@@ -330,105 +344,157 @@ def plan(
             if folder in result.sources:  # a task
                 result.documents[folder] = documents
         if folder not in result.sources:
-            fresh = _check(folder, base, names, documents, formats, records, stamps)
+            fresh = _check(
+                folder, base, folder_stat, names, digest, documents, formats, records, stamps, held
+            )
             if fresh != check:
                 index.put(CHECKS, key, fresh, shared=True)
         elif check is not None:  # a task: its record no longer describes it
             index.put(CHECKS, key, None, shared=True)
-        # a stale folder's piece is saved when its outputs are published: a failed build leaves
-        # out/ as it was
+        # a stale folder's records are saved when its outputs are published: a failed build
+        # leaves out/ as it was
         index.release(folder, save=folder not in result.sources)
     return result
 
 
 # The shared piece's record of a folder whose outputs were all current (one per list of formats),
-# checked before anything else: its YAML files' names and stats, and per output its name, format,
-# stat, record (``Stamp``) and the stamp's parts besides the sources (``Stamps.context``) — stats
-# only of entries the file index trusts, so that the same stats mean the same hashes, hence the
-# same stamps: while the check holds, so do the records (``hyoka site`` takes them from it).
-Check = tuple[tuple[tuple, ...], tuple[tuple, ...]]
+# checked before anything else, in a compact form (a no-op build loads every folder's):
+#
+# * its YAML files' names (one object for the folders with the same names),
+# * per output its document suffix, format, block ids and the parts of its stamp besides the
+#   sources (``Stamps.context``), as one object for the folders with the same ones,
+# * the stats (size, mtime_ns, ctime_ns, inode) of the folder, of its YAML files and of the
+#   outputs, in one flat tuple. The folder's stat stands for its list of names (a file added,
+#   removed or renamed moves it), so the check lists no folder; the files' are the stats of
+#   entries the file index trusts, so that the same stats mean the same hashes, hence the same
+#   stamps: while the check holds, so do the outputs' records. Every stat is one taken longer
+#   than the racy window after its modification (``fileindex.settled``),
+# * when asked for (``hyoka site`` takes them from here): the sources' digest and each output's
+#   hash and stamp, as bytes; else None.
+Check = tuple[tuple[str, ...], tuple[tuple, ...], tuple[int, ...], tuple | None]
 
 
-def _yaml_stats(folder: Path) -> tuple[tuple, ...] | None:
-    """Each YAML file's (name, size, mtime_ns, ctime_ns, inode), as ``source_names`` lists them."""
+def _settled_stat(folder: Path) -> Stat | None:
+    """The folder's stat, when it can stand for its list of names (not modified in the racy window)."""
     try:
-        with os.scandir(folder) as entries:
-            found = []
-            for e in entries:
-                if e.name.endswith(SUFFIXES) and not e.name.startswith(".") and e.is_file():
-                    st = e.stat()
-                    found.append((e.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+        st = os.stat(folder)
     except OSError:
         return None
-    found.sort()
-    return tuple(found)
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) if settled(st) else None
 
 
-def _valid_holds(check: Check, folder: Path, base: str, stamps: Stamps) -> bool:
+def _valid_holds(check: Check, folder: Path, name: str, base: str, stamps: Stamps, held: bool) -> bool:
+    """``held``: and the check keeps the outputs' records."""
     try:
-        return _holds(check, folder, base, stamps)
+        return (not held or check[3] is not None) and _holds(check, folder, name, base, stamps)
     except (TypeError, ValueError, IndexError):  # a record of another shape: the index is a cache
         return False
+    except OSError:  # a file gone (or worse): the full check says what
+        return False
 
 
-def _holds(check: Check, folder: Path, base: str, stamps: Stamps) -> bool:
+def _holds(check: Check, folder: Path, name: str, base: str, stamps: Stamps) -> bool:
     """Whether nothing the folder's outputs were checked against has changed since (any doubt:
     no, and the full check runs)."""
-    if _yaml_stats(folder) != check[0]:
+    names, outputs, stats, _ = check
+    st = os.stat(folder)
+    now = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    if now != list(stats[:4]):  # a file added, removed or renamed: the names are not the checked ones
         return False
+    sources = f"{folder}{os.sep}"
+    for source in names:
+        st = os.stat(sources + source)
+        now += (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
     base += os.sep
     last = blocks = None
-    for name, fmt, stat, record, context in check[1]:
-        block_ids = record[2]
-        try:
-            st = os.stat(base + name)
-        except OSError:
-            return False
-        if (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) != stat:
-            return False
+    for suffix, fmt, block_ids, context in outputs:
+        st = os.stat(base + output_name(name, fmt, suffix))
+        now += (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         if block_ids is not last:  # a folder's outputs share one list (one object when loaded)
             last, blocks = block_ids, stamps.context(fmt, folder, block_ids)
         if blocks is None or context != (stamps.format(fmt), blocks[1]):
             return False
-    return True
+    return tuple(now) == stats
+
+
+def _held(check: Check, name: str, base: str) -> Iterator[tuple[str, Stamp]]:
+    """The outputs' records in a check that holds (taken with ``held``)."""
+    _, outputs, _, records = check
+    assert records is not None
+    digest, hashes = records
+    digest = digest.hex()
+    for (suffix, fmt, block_ids, _), (sha, stamp) in zip(outputs, hashes, strict=True):
+        yield base + os.sep + output_name(name, fmt, suffix), (sha.hex(), stamp.hex(), block_ids, digest)
 
 
 def _check(
     folder: Path,
     base: str,
+    folder_stat: Stat | None,
     names: list[str],
+    digest: str,
     documents: tuple[str, ...],
     formats: list[str],
     records: dict[str, Stamp],
     stamps: Stamps,
+    held: bool,
 ) -> Check | None:
     """The folder's record for ``_holds``, when its outputs were all found current and every
     stat in it is one the file index trusts (else None: the full check runs next time)."""
     index = stamps.graph.index
     assert index is not None
-    yaml = []
+    if folder_stat is None:
+        return None
+    stats = list(folder_stat)
     for name in names:
         stat = index.trusted_stat(os.path.join(str(folder), name))
         if stat is None:
             return None
-        yaml.append((sys.intern(name), *stat))
-    outputs = []
+        stats += stat
+    outputs, hashes = [], []
     for suffix, fmt in ((s, f) for s in documents for f in formats):
-        name = output_name(folder.name, fmt, suffix)
-        path = os.path.join(base, name)
+        path = os.path.join(base, output_name(folder.name, fmt, suffix))
         record = records.get(path)
         stat = index.trusted_stat(path)
-        if record is None or stat is None:
+        if record is None or stat is None or record[3] != digest:
             return None
         context = stamps.context(fmt, folder, record[2])
         if context is None:
             return None
-        # one object for the folders' equal lists and contexts: marshal writes each once
-        shared = stamps.shared
-        block_ids = shared.setdefault(record[2], record[2])
-        record = (record[0], record[1], block_ids, record[3])
-        outputs.append((name, fmt, stat, record, shared.setdefault(context, context)))
-    return tuple(yaml), tuple(outputs)
+        stats += stat
+        outputs.append((suffix, fmt, stamps.one(record[2]), stamps.one(context)))
+        hashes.append((bytes.fromhex(record[0]), bytes.fromhex(record[1])))
+    kept = (bytes.fromhex(digest), tuple(hashes)) if held else None
+    return stamps.one(tuple(names)), stamps.one(tuple(outputs)), tuple(stats), kept
+
+
+def relinked(index: FileIndex, out: Path, moved: dict[str, tuple[Stat, Stat]]) -> None:
+    """Outputs in ``out`` were linked elsewhere, their content unchanged (path → stat before and
+    now, ``FileIndex.relinked``): the folder checks that hold their old stats take the new ones,
+    so that the next build's checks still hold (the stat maps to the same hash as before)."""
+    if not moved:
+        return
+    out_abs = os.path.abspath(out)
+    for key, check in list(index.section(CHECKS, shared=True).items()):
+        try:
+            updated = _restat(check, os.path.join(out_abs, os.path.basename(key.split("\0")[0])), moved)
+        except (TypeError, ValueError, IndexError):  # a record of another shape: the next build replaces it
+            continue
+        if updated is not None:
+            index.put(CHECKS, key, updated, shared=True)
+
+
+def _restat(check: Check, base: str, moved: dict[str, tuple[Stat, Stat]]) -> Check | None:
+    names, outputs, stats, records = check
+    name = os.path.basename(base)
+    now = list(stats)
+    at = 4 + 4 * len(names)  # the outputs' stats follow the folder's and the YAML files'
+    for suffix, fmt, _, _ in outputs:
+        change = moved.get(os.path.join(base, output_name(name, fmt, suffix)))
+        if change is not None and tuple(now[at : at + 4]) == change[0]:
+            now[at : at + 4] = change[1]
+        at += 4
+    return None if now == list(stats) else (names, outputs, tuple(now), records)
 
 
 def _documents(folder: Path, digest: str, index: FileIndex) -> tuple[str, ...]:
@@ -460,6 +526,7 @@ def _check_manifest(
     """The outputs whose stamps did not hold, checked against the manifest by content (a touched
     file, or another version of a block edited, leaves an output current)."""
     from .. import manifest  # only when a stamp did not hold: a no-op build skips its imports
+    from ..output import output_dir
 
     target = output_dir(target.parent, folder.name)
     names = [output_name(folder.name, fmt, suffix) for suffix, fmt in formats]
@@ -505,11 +572,13 @@ def run(
     rules: bool = False,
     held: dict[str, Stamp] | None = None,
     index: FileIndex | None = None,
+    documents: dict[Path, tuple[str, ...]] | None = None,
 ) -> int:
     """``rules``: then write each folder's rules for make (``out/<name>/.hyoka-deps.mk``, see
     ``commands/deps.py``) again from this build's records, as make's rule for the folder asks;
     ``held``: filled with the records of the outputs whose folder checks held (``Plan.held``);
-    ``index``: the file index of ``out`` when the caller has it loaded already."""
+    ``index``: the file index of ``out`` when the caller has it loaded already; ``documents``
+    (with ``held``): filled with each folder's documents, their output-name suffixes."""
     source_date_epoch()  # an unusable value fails here, before any work
     folders = assessment_folders(paths)
     _check_names(folders)
@@ -518,9 +587,11 @@ def run(
     jobs = jobs or os.cpu_count() or 1
     workers = _Workers(min(jobs, len(folders)), jobs)  # no idle workers forked
     try:
-        todo = plan(folders, out, formats, force, say, stamps, workers)
+        todo = plan(folders, out, formats, force, say, stamps, workers, held is not None)
         if held is not None:
             held.update(todo.held)
+        if documents is not None:
+            documents.update(todo.found)
         written = _build(todo, out, quiet, workers, stamps) if todo.tasks else 0
     finally:
         workers.close()
@@ -542,6 +613,8 @@ def run(
 def _build(todo: Plan, out: Path, quiet: bool, workers: _Workers, stamps: Stamps) -> int:
     """Render the stale folders and publish their outputs when none has errors; the count of
     files written."""
+    from ..progress import progress
+
     if any(fmt == "pdf" for t in todo.tasks for _, fmt in t.formats):
         from ..pdf import soffice_path
 
@@ -575,27 +648,41 @@ def _build(todo: Plan, out: Path, quiet: bool, workers: _Workers, stamps: Stamps
 
 class _Syncer:
     """fsync of the workers' temp files in threads, overlapping the rendering (an fsync waits on
-    the disk, 5–20 ms a file here, and would otherwise hold a worker)."""
+    the disk, 5–20 ms a file here, and would otherwise hold a worker). Plain threads and a queue:
+    concurrent.futures would bring logging with it, 5 ms of every build's start."""
 
     def __init__(self) -> None:
-        self._threads = None
-        self._pending: deque = deque()
+        self._queue: SimpleQueue[str | None] | None = None
+        self._threads: list[threading.Thread] = []
+        self._errors: list[BaseException] = []  # raised in the building thread, the first one
 
     def add(self, temps: Iterator[str]) -> None:
         for temp in temps:
-            if self._threads is None:
-                from concurrent.futures import ThreadPoolExecutor
+            if self._queue is None:
+                self._queue = SimpleQueue()
+                self._threads = [threading.Thread(target=self._work, daemon=True) for _ in range(4)]
+                for thread in self._threads:
+                    thread.start()
+            self._queue.put(temp)
+        if self._errors:
+            raise self._errors[0]
 
-                self._threads = ThreadPoolExecutor(max_workers=4)
-            self._pending.append(self._threads.submit(_fsync, temp))
-        while self._pending and self._pending[0].done():  # held until done only (memory)
-            self._pending.popleft().result()
+    def _work(self) -> None:
+        assert self._queue is not None
+        while (path := self._queue.get()) is not None:
+            try:
+                _fsync(path)
+            except BaseException as exc:  # handed to the building thread
+                self._errors.append(exc)
 
     def wait(self) -> None:
-        if self._threads is not None:
-            for future in self._pending:
-                future.result()
-            self._threads.shutdown()
+        if self._queue is not None:
+            for _ in self._threads:
+                self._queue.put(None)
+            for thread in self._threads:
+                thread.join()
+        if self._errors:
+            raise self._errors[0]
 
 
 def _fsync(path: str) -> None:
@@ -611,9 +698,7 @@ def _small(result: Rendered, task: Task, shared: dict) -> Rendered:
     (not the acknowledged ones), the task's folder, and the blocks used one object for every
     folder that uses the same ones (``shared``), so that memory hardly grows with the number of
     folders."""
-    result.diagnostics = [
-        d for d in result.diagnostics if d.severity >= Severity.WARNING and not d.acknowledged
-    ]
+    result.diagnostics = [d for d in result.diagnostics if d.shown()]
     result.folder = task.folder
     key = (tuple(result.block_inputs.items()), tuple(result.block_files))
     result.block_inputs, result.block_files = shared.setdefault(
@@ -627,6 +712,7 @@ def _publish(
 ) -> int:
     """Move the temp files into place in task order; record manifests, hashes and stamps."""
     from .. import manifest
+    from ..output import inside, output_dir
 
     index = stamps.graph.index
     assert index is not None

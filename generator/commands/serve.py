@@ -20,13 +20,13 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import UsageError, display_path
+from ..records import dataclass, field
 from ..sources import CITY_BLOCKS, SUFFIXES, assessment_folders
 
 STATE = "/__hyoka/state"

@@ -32,15 +32,15 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import manifest
 from ..buildgraph import GENERATOR, TEMPLATES, Graph
 from ..diagnostics import Reporter, UsageError
-from ..fileindex import FileIndex
+from ..fileindex import FileIndex, Stat
 from ..progress import progress
+from ..records import dataclass, field
 from ..site import names, profile
 from ..sources import assessment_folders
 from . import build
@@ -108,13 +108,23 @@ def run(
     # the downloads: current DOCX and XLSX in the build folder (a no-op when they are)
     index = FileIndex(build_dir)  # the build's: its stamps say what each output was built from
     held: dict[str, build.Stamp] = {}  # the records of outputs the build's folder checks found current
-    build.run(folders, build_dir, ["docx", "xlsx"], quiet=True, jobs=jobs, held=held, index=index)
+    documents: dict[Path, tuple[str, ...]] = {}  # each folder's, as the build found them
+    build.run(
+        folders,
+        build_dir,
+        ["docx", "xlsx"],
+        quiet=True,
+        jobs=jobs,
+        held=held,
+        index=index,
+        documents=documents,
+    )
 
     graph = Graph(index)
     common = _common_key(profile_sha, graph)
     old_pages = {p.name: p for p in old.get("pages", [])} if old else {}
     outputs = _Outputs(build_dir, graph, held)
-    plans = _plans(folders, outputs, common)
+    plans = _plans(folders, documents, outputs, common)
     index.save()
     site_key = _hash([common, *(f"{p.name}\0{p.inputs}" for p in plans)])
     if old and old.get("key") == site_key and _intact(out, old):
@@ -158,10 +168,12 @@ def run(
     except BaseException:
         stage.discard()
         raise
+    moved: dict[str, tuple[Stat, Stat]] = {}  # downloads whose stat moved, their content the same
     for folder in dict.fromkeys(p.folder for p in plans):  # the published links moved their change times
         index.focus(folder)
-        index.relinked(os.path.abspath(build_dir / folder.name))
+        moved.update(index.relinked(os.path.abspath(build_dir / folder.name)))
         index.release(folder)
+    build.relinked(index, build_dir, moved)
     index.save()
     items = sum(int(r.listing.get("items", 0)) for r in records)
     say(
@@ -218,22 +230,16 @@ class Plan:
     docx: build.Stamp | None = None  # the DOCX's record in the build's file index, if any
 
 
-def _plans(folders: list[Path], outputs: _Outputs, common: str) -> list[Plan]:
-    """Every document's page: a folder's 重点 and its paired 基礎 (``generator.documents``) each
-    have one, named on the site as their outputs are (「<folder>」, 「<folder>-基礎」)."""
-    from ..documents import suffixes
-
-    documents = [
-        (folder, suffix)
-        for folder in folders
-        for suffix in suffixes(folder)
-        # a paired file the folder's form does not take yields no document (the build said so)
-        if not suffix
-        or os.path.isfile(outputs.build_dir / folder.name / build.output_name(folder.name, "docx", suffix))
-    ]
-    site_names = names.site_names([folder.name + suffix for folder, suffix in documents])
+def _plans(
+    folders: list[Path], documents: dict[Path, tuple[str, ...]], outputs: _Outputs, common: str
+) -> list[Plan]:
+    """Every document's page: a folder's 重点 and its paired 基礎 (``generator.documents``, as the
+    build just found them) each have one, named on the site as their outputs are (「<folder>」,
+    「<folder>-基礎」)."""
+    pages = [(folder, suffix) for folder in folders for suffix in documents[folder]]
+    site_names = names.site_names([folder.name + suffix for folder, suffix in pages])
     mine: dict[Path, list[tuple[str, str]]] = {}
-    for (folder, suffix), name in zip(documents, site_names, strict=True):
+    for (folder, suffix), name in zip(pages, site_names, strict=True):
         mine.setdefault(folder, []).append((suffix, name))
     plans = []
     for folder, docs in mine.items():
@@ -443,6 +449,7 @@ def _pages(
 
     records: dict[int, PageRecord] = {}
     stale: dict[Path, list[tuple[int, PageJob]]] = {}
+    listed: dict[int, list[list[str]]] = {}  # a page rendered again: its downloads, sized once
     for number, plan in enumerate(plans):
         for _, file_name, built in plan.downloads:
             stage.link(built, f"{plan.name}/{file_name}")
@@ -455,8 +462,9 @@ def _pages(
                         stage.link(out / rel, rel)
                 records[number] = old
                 continue
+        listed[number] = [[kind, file_name, _size(built)] for kind, file_name, built in plan.downloads]
         downloads = tuple(
-            Download(kind, names.href(file_name), _size(built)) for kind, file_name, built in plan.downloads
+            Download(kind, names.href(file_name), size) for kind, file_name, size in listed[number]
         )
         if merger is not None:
             merger.stale(number, old)  # before the worker replaces the page's postings
@@ -470,15 +478,11 @@ def _pages(
     with progress(len(tasks), quiet) as shown:
         for task, mine, results in zip(tasks, numbers, _rendered(tasks, jobs), strict=True):
             for number, result in zip(mine, results, strict=True):
-                result.downloads = [list(d) for d in _listed_downloads(plans[number])]
+                result.downloads = listed.pop(number)
                 records[number] = result
             offer(records)
             shown.done(task.folder.name)
     return [records[n] for n in range(len(plans))], sum(len(n) for n in numbers)
-
-
-def _listed_downloads(plan: Plan) -> list[tuple[str, str, str]]:
-    return [(kind, file_name, _size(built)) for kind, file_name, built in plan.downloads]
 
 
 def _size(path: Path) -> str:
@@ -530,10 +534,9 @@ def _read(folder: Path):  # noqa: ANN202 - (documents by suffix, generator.block
     """The folder's documents and their blocks, as the build read them; not checked again (the
     build that just ran stopped on any error, and its findings are not the site's to repeat)."""
     from ..blocks.library import load_library, sources_root
-    from ..blocks.resolve import resolve, resolve_assessment
-    from ..blocks.usage import block_refs
-    from ..documents import PAIRED_SUFFIX, Document, paired_file
-    from ..form.pairing import PAIRS_WITH, paired_assessment
+    from ..blocks.resolve import resolve_assessment
+    from ..documents import documents
+    from ..pipeline import resolve_further
     from ..reader import read_assessment
 
     reporter = Reporter()
@@ -547,17 +550,10 @@ def _read(folder: Path):  # noqa: ANN202 - (documents by suffix, generator.block
         _LIBRARIES[root] = load_library(root, Reporter(), lazy=True)
     library = _LIBRARIES[root]
     blocks = resolve_assessment(assessment, library, reporter)  # type: ignore[arg-type]
-    documents = {"": Document("", assessment.form, assessment)}
-    paired = paired_file(folder)
-    if paired is not None and assessment.form.kind in PAIRS_WITH:
-        kiso = paired_assessment(assessment, paired, reporter)
-        for ref in block_refs(kiso):  # what the 基礎's own file adds
-            if ref not in blocks.texts:
-                text = resolve(ref, library, reporter)  # type: ignore[arg-type]
-                if text is not None:
-                    blocks.texts[ref] = text
-        documents[PAIRED_SUFFIX] = Document(PAIRED_SUFFIX, kiso.form, kiso)
-    return documents, blocks
+    docs = documents(folder, assessment, check=False)
+    for further in docs[1:]:  # what the 基礎's own file adds
+        resolve_further(further.assessment, assessment, library, blocks, reporter, check=False)  # type: ignore[arg-type]
+    return {d.suffix: d for d in docs}, blocks
 
 
 def _render_page(task: PageTask, job: PageJob, doc, document, related) -> PageRecord:  # noqa: ANN001
@@ -721,9 +717,8 @@ class _Patch:
         for number, grams in shards.items():
             body = search.read_shard((self.out / "search" / "g" / f"{number}.js").read_bytes(), number)
             for gram in grams:
-                posting = old_posting = body.get(gram, "")
-                for page, local in sorted(changes[gram].items()):
-                    posting = search.splice(posting, page, local)
+                old_posting = body.get(gram, "")
+                posting = search.splice(old_posting, changes[gram])
                 size += len(posting) - len(old_posting)
                 if posting:
                     body[gram] = posting

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
 
+from ..records import dataclass, field, replace
 from .schema import Annex, Head, Item, Node, Repeat, RowGroup, Section
 
 # Cover keys that say which form and edition a folder is written in (read before the cover's items).

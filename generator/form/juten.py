@@ -16,8 +16,8 @@ Editions (../shared/spec/guidelines.md §4):
 from __future__ import annotations
 
 import datetime
-from dataclasses import replace
 
+from ..records import replace
 from . import options as o
 from . import schema as s
 from .definition import ChangesAnnex, FormDefinition, replace_items

@@ -13,12 +13,12 @@ A derived value keeps the place it was read from, so a message about the 基礎 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeGuard
 
 from ..diagnostics import Location, Reporter, display_path
 from ..model import Assessment, ChangeRow, Checks, Choice, Flag, Record, Text, Value
+from ..records import dataclass
 from . import kiso as k
 from .definition import ChangesAnnex
 from .kiso_threshold import RESULT_LEVELS, count_range

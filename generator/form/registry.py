@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import importlib
 import unicodedata
-from dataclasses import replace
 from functools import cache
 
+from ..records import replace
 from .definition import FormDefinition
 
 MODULES = ("generator.form.juten", "generator.form.kiso")

@@ -10,9 +10,9 @@ headings group their items as nested mappings; a few long headings have a short 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
+from ..records import dataclass
 from . import options as o
 
 GROUPS = ((2, 5), (6, 10), (11, 15), (16, 20))  # members printed under 「システム2～5」 … rows

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..form import schema as s
 from ..form.definition import FormDefinition
+from ..records import dataclass, field
 from .blockmatch import Matcher
 from .cells import Cell
 from .labels import fold, label_key

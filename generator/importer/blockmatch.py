@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
 
 from ..blocks.library import Library
 from ..markup import plain_text, render_markdown
+from ..records import dataclass
 from .labels import fold
 
 # private-use marks: Markdown keeps them (it turns NUL into U+FFFD)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import html
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
+
+from ..records import dataclass
 
 
 class ImportInputError(Exception):

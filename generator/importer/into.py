@@ -11,7 +11,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import yaml
 
 from ..diagnostics import Reporter
 from ..output import write_atomic
+from ..records import dataclass
 from .assemble import Result
 from .emit import dump, write_folder
 

@@ -7,10 +7,10 @@ only ever fills the members the document prints.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
 from ..form import schema as s
+from ..records import dataclass
 from .labels import label_key
 
 Path_ = tuple[str | int, ...]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from ..records import dataclass
 from .labels import fold
 
 # a check box as printed or extracted: 「[ ○ ]」, 「[○]」, 「[ ]」, 「[ ？ ]」 (state lost in the extraction)

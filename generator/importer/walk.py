@@ -15,10 +15,10 @@ repeated block (委託事項2) is entered only through its own row or a label af
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from ..form import schema as s
 from ..form.definition import FormDefinition
+from ..records import dataclass, field
 from .cells import Cell, Row
 from .labels import fold, label_key
 from .slots import Slot, section_slots

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
 
 from .. import dates
 from ..epoch import source_date_epoch
@@ -20,6 +19,7 @@ from ..form import schema as s
 from ..form.definition import FormDefinition
 from ..markup import render_markdown
 from ..model import Assessment, BlockRef, Checks, Choice, DateValue, Flag, Record, Text
+from ..records import replace
 from . import ir
 
 FORM_GRID = (12, 18, 45, 25)

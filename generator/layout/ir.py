@@ -12,8 +12,9 @@ contain ``\\n`` (a hard line break inside the paragraph). A list item is a parag
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal
+
+from ..records import dataclass, field
 
 # ---------------------------------------------------------------------------
 # Text

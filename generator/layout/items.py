@@ -28,12 +28,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from .. import dates
 from ..form import schema as s
 from ..layout import ir
 from ..model import Annex1Group, Assessment, Choice, DateValue, FileSections, Record, Text
+from ..records import dataclass
 from .builder import BlockText, Builder
 
 Key = tuple[str, ...]

@@ -24,12 +24,12 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..dates import FormDate, parse_date, to_wareki
 from ..diagnostics import Location, Reporter, display_path
 from ..model import Assessment, Choice, DateValue, Record, Text
+from ..records import dataclass, field
 
 WARN_BEFORE_MONTHS = 6
 REASSESS_YEARS = 5

@@ -8,8 +8,6 @@ they can place for certain.
 
 from __future__ import annotations
 
-import difflib
-
 from ..diagnostics import Reporter
 from ..layout.items import PrintedItem
 from ..model import Assessment, ChangeRow
@@ -79,6 +77,8 @@ def latest_row(a: Assessment, form: object, report: Reporter) -> None:
         # a row that quotes the item with a few characters changed is a slip (サーバ/サーバー);
         # a row that summarises the change (「・…を追加」) is not a quotation and is left alone
         # quick_ratio() bounds ratio() from above in linear time: most rows are left at it
+        import difflib  # here: most builds have no such row and skip its import
+
         matcher = difflib.SequenceMatcher(None, was, now, autojunk=False)
         if matcher.quick_ratio() < 0.9 or matcher.ratio() < 0.9:
             continue
@@ -90,6 +90,8 @@ def latest_row(a: Assessment, form: object, report: Reporter) -> None:
 
 
 def _difference(was: str, now: str) -> str:
+    import difflib
+
     parts = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, was, now, autojunk=False).get_opcodes():
         if op != "equal":

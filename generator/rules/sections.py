@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Location, display_path
 from ..form.definition import FormDefinition
 from ..form.schema import Section
 from ..model import Assessment, FileSections, Record
+from ..records import dataclass
 
 
 @dataclass(frozen=True)

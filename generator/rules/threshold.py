@@ -9,12 +9,11 @@ file:line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..diagnostics import Location, Reporter
 from ..form import kiso as k
 from ..form.kiso_threshold import KIND_LEVELS, LEVEL_NAMES, RESULT_LEVELS, ZENKOMOKU, count_range, obligation
 from ..model import Assessment, Choice, Record
+from ..records import dataclass
 from .registry import rule
 
 JUTEN = "重点項目評価書"

@@ -6,8 +6,7 @@ sorting by 評価書番号 or 公表日 and, when the site holds more than one f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ..records import dataclass
 from .names import clean
 from .pages import Download
 from .profile import Profile

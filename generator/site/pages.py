@@ -8,9 +8,9 @@ table of contents right after <body>, and the footer and the search script befor
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ..layout import ir
+from ..records import dataclass
 from .names import clean
 from .profile import Profile
 from .theme import environment

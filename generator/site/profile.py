@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Location, Reporter, UsageError, display_path, in_rule_scope
+from ..records import dataclass
 
 FILE_NAME = "city.yaml"
 REQUIRED = ("団体名", "サイト名", "連絡先")

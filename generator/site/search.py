@@ -18,9 +18,9 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ..layout import ir
+from ..records import dataclass
 from .names import clean
 from .names import page_key as page_key  # a page's name in search/t/
 
@@ -270,26 +270,29 @@ def _head(part: str) -> int:
     raise ValueError(f"a posting's part without its page number: {part!r}")
 
 
-def splice(posting: str, page: int, local: str | None) -> str:
-    """``posting`` with page ``page``'s part made ``local`` (its item numbers, as
-    ``page_postings`` gives them), or removed (None): the others are found by their page
-    numbers alone (a binary search), not decoded."""
+def splice(posting: str, changes: dict[int, str | None]) -> str:
+    """``posting`` with each changed page's part made ``local`` (its item numbers, as
+    ``page_postings`` gives them), or removed (None), in one pass: the posting is split and joined
+    once, and the other pages' parts are found by their page numbers alone (a binary search),
+    not decoded."""
     parts = posting.split(SEP) if posting else []
-    lo, hi = 0, len(parts)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if _head(parts[mid]) < page:
-            lo = mid + 1
+    for page in sorted(changes, reverse=True):  # from the end: the places before stay put
+        local = changes[page]
+        lo, hi = 0, len(parts)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if _head(parts[mid]) < page:
+                lo = mid + 1
+            else:
+                hi = mid
+        found = lo < len(parts) and _head(parts[lo]) == page
+        if local is None:
+            if found:
+                del parts[lo]
+        elif found:
+            parts[lo] = vlq(page) + local
         else:
-            hi = mid
-    found = lo < len(parts) and _head(parts[lo]) == page
-    if local is None:
-        if found:
-            del parts[lo]
-    elif found:
-        parts[lo] = vlq(page) + local
-    else:
-        parts.insert(lo, vlq(page) + local)
+            parts.insert(lo, vlq(page) + local)
     return SEP.join(parts)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from unicodedata import east_asian_width
 
 from generator.layout.ir import (
@@ -31,6 +30,8 @@ from generator.layout.ir import (
     TextContent,
     check_line,
 )
+
+from ..records import dataclass
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

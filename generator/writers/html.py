@@ -9,7 +9,6 @@ document's thousand cells needs.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from functools import cache
 
 import jinja2
@@ -32,6 +31,8 @@ from generator.layout.ir import (
 )
 from generator.shipped import TEMPLATES as SHIPPED_TEMPLATES
 from generator.templating import html_environment
+
+from ..records import dataclass
 
 EXTENSION = ".html"
 TEMPLATES = SHIPPED_TEMPLATES / "html"

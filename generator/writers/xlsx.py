@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from generator.layout.ir import (
@@ -56,6 +55,8 @@ from generator.writers.xlsx_metrics import (
     stacked_height,
 )
 from generator.writers.zipfix import zip_entries
+
+from ..records import dataclass, field, replace
 
 EXTENSION = ".xlsx"
 

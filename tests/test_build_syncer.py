@@ -1,0 +1,24 @@
+"""generator.commands.build: the outputs' fsyncs in threads beside the rendering."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.commands.build import _Syncer
+
+
+def test_syncer_syncs_in_threads_and_raises_the_first_failure_in_the_caller(tmp_path: Path) -> None:
+    files = [tmp_path / f"{i}.tmp" for i in range(6)]
+    for f in files:
+        f.write_bytes(b"x")
+    syncer = _Syncer()
+    syncer.add(str(f) for f in files)
+    syncer.wait()  # all synced: nothing raised
+    assert all(not t.is_alive() for t in syncer._threads) and len(syncer._threads) == 4
+
+    failing = _Syncer()
+    failing.add(iter([str(files[0]), str(tmp_path / "missing.tmp")]))
+    with pytest.raises(FileNotFoundError):
+        failing.wait()
