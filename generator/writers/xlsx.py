@@ -215,11 +215,15 @@ def content_units(content: Content, width_pt: float | None = None) -> list[str]:
 def cell_units(cell: Cell, width_pt: float | None = None) -> list[str]:
     """The cell's text in stackable pieces, never none (an empty cell is one empty piece), none
     longer than a cell may hold."""
-    # control characters cannot be stored in XML
-    units = [
-        piece for c in cell.content for u in content_units(c, width_pt) for piece in split_long(sml.clean(u))
-    ]
-    return [u for u in units if u] or [""]
+    units: list[str] = []
+    for content in cell.content:
+        for unit in content_units(content, width_pt):
+            unit = sml.clean(unit)  # control characters cannot be stored in XML
+            if len(unit) > CELL_LIMIT:
+                units.extend(piece for piece in split_long(unit) if piece)
+            elif unit:
+                units.append(unit)
+    return units or [""]
 
 
 def cell_text(cell: Cell) -> str:
@@ -239,6 +243,8 @@ def check_grid(cell: Cell, width_pt: float) -> Grid | None:
     column (it would take more lines than the boxes flowing as text); None for a cell whose boxes
     fit no two columns (they flow as text, ``content_units``)."""
     grids = [c for c in cell.content if isinstance(c, CheckGrid)]
+    if not grids:
+        return None
     most = min(min((g.columns for g in grids), default=1), int(width_pt // MIN_CHECK_COLUMN_PT))
     for columns in range(most, 1, -1):
         grid = _grid_units(cell, width_pt, columns)
@@ -417,7 +423,14 @@ class SheetLayout:
     def add_line(self, text: str, look: str) -> None:
         pieces = split_long(sml.clean(text))
         first = self.next_row
-        self.place([Slot(0, 1, 1, self.columns, pieces, look, len(pieces) > 1)], 1)
+        slot = Slot(0, 1, 1, self.columns, pieces, look, len(pieces) > 1)
+        need = None if slot.stacked else self.need(pieces[0], slot)
+        if need is not None and need <= PAGE_BODY_PT * SPLIT_FRACTION:
+            # what place() makes of a line that is neither stacked nor banded: one range
+            self.next_row = first + sheet_rows_for(need)
+            self.ranges.append(Range(first, 1, self.next_row - 1, self.columns, pieces[0], look, need))
+        else:
+            self.place([slot], 1)
         self.blocks.append((first, self.next_row - 1, look in KEEP_WITH_NEXT))
 
     def add_table(self, table: Table, repeat_header: bool = False) -> None:
@@ -444,21 +457,19 @@ class SheetLayout:
                 last = c + cell.colspan - 1
                 if last >= len(spans):
                     raise ValueError(f"表の {r + 1} 行目のセルが表の列数 {len(spans)} を超えています")
-                rows = max(1, min(cell.rowspan, count - r))
-                for rr in range(r, r + rows):
+                rows = 1 if cell.rowspan == 1 else max(1, min(cell.rowspan, count - r))
+                for rr in range(r + 1, r + rows):  # this row's own cells are left behind by c
                     taken[rr].update(range(c, last + 1))
                 look = ROLE_LOOKS[cell.role] + ("+stacked" if cell.vertical else "")
                 width = (starts[last + 1] - starts[c]) * self.column_units * UNIT_PT
-                units = cell_units(cell, width)
                 grid = check_grid(cell, width) if rows == 1 and last == len(spans) - 1 else None
-                if grid is not None:
-                    units = grid[0]
+                units = cell_units(cell, width) if grid is None else grid[0]
                 # Only the rightmost cell of a row is stacked: read row by row (text extraction,
                 # a city copying cells), the pieces of a cell with another to its right would
                 # interleave with that cell's. Such a cell stays one range over all the rows,
                 # unless it is longer than a cell may hold.
                 stacked = rows == 1 and last == len(spans) - 1 and not cell.vertical and len(units) > 1
-                stacked = stacked or sum(len(u) + 1 for u in units) > CELL_LIMIT or grid is not None
+                stacked = stacked or grid is not None or sum(map(len, units)) + len(units) > CELL_LIMIT
                 slot = Slot(r, rows, starts[c], starts[last + 1] - 1, units, look, stacked)
                 if grid is not None:
                     slot.boxes, slot.columns = grid[1], grid[2]
@@ -490,18 +501,26 @@ class SheetLayout:
         merged cell over a page break, goes on with its text on the next page; the bands end
         between two printed lines. A cell over several logical rows, and a single unit, taller
         than Excel's largest row is one range merged over as many sheet rows as it needs."""
-        whole = [self.need(slot.text, slot) for slot in slots]
+        # a stacked slot's text is measured whole only where its row is banded (banded_rows)
+        whole = [None if slot.stacked else self.need(slot.text, slot) for slot in slots]
         banded = self.banded_rows(slots, whole)
-        for slot in slots:
+        # a stacked slot's pieces are its units; any other slot is one piece, its whole text
+        pieces: list[list[str]] = []
+        needs: list[list[float]] = []
+        for slot, need in zip(slots, whole, strict=True):
             if slot.row in banded:
                 slot.stacked = False  # one range over the bands, its text whole
                 slot.boxes = []
-        # a stacked slot's pieces are its units; any other slot is one piece, its whole text
-        pieces = [slot.units if slot.stacked else [slot.text] for slot in slots]
-        needs = [
-            [self.unit_need(slot, i) for i in range(len(texts))] if slot.stacked else [need]
-            for slot, texts, need in zip(slots, pieces, whole, strict=True)
-        ]
+            if slot.stacked:
+                pieces.append(slot.units)
+                if slot.boxes:
+                    needs.append([self.unit_need(slot, i) for i in range(len(slot.units))])
+                else:
+                    needs.append(self.needs(slot.units, slot))
+            else:
+                text = slot.text
+                pieces.append([text])
+                needs.append([self.need(text, slot) if need is None else need])
         sheet_rows = [1] * count
         for r, bands in banded.items():
             sheet_rows[r] = len(bands) + 1
@@ -512,15 +531,25 @@ class SheetLayout:
         # single-row cells first: a cell over several logical rows adds only what they still lack
         merged = [(slot, n[0]) for slot, n in zip(slots, needs, strict=True) if not slot.stacked]
         for slot, need in sorted(merged, key=lambda pair: pair[0].rows):
+            if slot.rows == 1:
+                missing = sheet_rows_for(need) - sheet_rows[slot.row]
+                if missing > 0 and slot.row not in banded:
+                    sheet_rows[slot.row] += missing
+                continue
             span = range(slot.row, slot.row + slot.rows)
             missing = sheet_rows_for(need) - sum(sheet_rows[r] for r in span)
-            if missing > 0 and not (slot.rows == 1 and slot.row in banded):
+            if missing > 0:
                 sheet_rows[span[-1]] += missing
         starts = [self.next_row]
         for n in sheet_rows:
             starts.append(starts[-1] + n)
         for slot, texts, piece_needs in zip(slots, pieces, needs, strict=True):
             top, bottom = starts[slot.row], starts[slot.row + slot.rows] - 1
+            if not slot.stacked:  # one piece over all the rows
+                self.ranges.append(
+                    Range(top, slot.left, bottom, slot.right, texts[0], slot.look, piece_needs[0])
+                )
+                continue
             last = len(texts) - 1
             for i, (text, need) in enumerate(zip(texts, piece_needs, strict=True)):
                 # the last piece takes any rows that a taller cell to the left added
@@ -541,12 +570,10 @@ class SheetLayout:
         self.next_row = starts[-1]
         return starts
 
-    def box_columns(self, slot: Slot, count: int) -> list[tuple[int, int]]:
+    def box_columns(self, slot: Slot, count: int) -> tuple[tuple[int, int], ...]:
         """The sheet columns (first, last) of ``count`` check boxes side by side in the slot, each
         in its column, the last taking what the row leaves."""
-        spans = grid_spans((1,) * slot.columns, slot.right - slot.left + 1)
-        lefts = [slot.left + sum(spans[:k]) for k in range(slot.columns)]
-        return [(lefts[k], lefts[k + 1] - 1 if k + 1 < count else slot.right) for k in range(count)]
+        return box_columns(slot.left, slot.right, slot.columns, count)
 
     def unit_need(self, slot: Slot, index: int) -> float:
         boxes = slot.boxes[index] if slot.boxes else ()
@@ -568,27 +595,37 @@ class SheetLayout:
             sides = ("l" if k == 0 else "") + ("r" if k == len(boxes) - 1 else "")
             text = check_line(box)
             self.ranges.append(Range(top, left, end, right, text, slot.look, need, f"{edges}-{sides}"))
-            if box.detail is None and box.count is None:
-                states = (check_line(replace(box, checked=True)), check_line(replace(box, checked=False)))
+            if box.detail is None and box.count is None:  # the box is its label and tick alone
+                states = (check_line(CheckItem(box.label, True)), check_line(CheckItem(box.label, False)))
                 self.choices.append((top, left, states))
 
-    def banded_rows(self, slots: list[Slot], needs: list[float]) -> dict[int, list[float]]:
+    def banded_rows(self, slots: list[Slot], whole: list[float | None]) -> dict[int, list[float]]:
         """The logical rows cut into bands (``band_heights``), with the heights of their bands: a
         row with a cell taller than a page's share (SPLIT_FRACTION) that would otherwise be one
         sheet row (or one range merged over several), moved whole to the next page when it does
         not fit. Its cells are one range each over the bands, their text whole; a page ends after
         a band, between two printed lines, as Writer splits a table row. A row stacked for its
         rightmost cell alone keeps its stack (pages end between paragraphs); one holding a cell
-        too long for one cell stays stacked."""
+        too long for one cell stays stacked. ``whole``: each slot's need for its whole text, None
+        for a stacked one, measured here (in place) where its row is banded."""
         tall = {
             slot.row
-            for slot, need in zip(slots, needs, strict=True)
-            if slot.rows == 1 and not slot.stacked and need > PAGE_BODY_PT * SPLIT_FRACTION
+            for slot, need in zip(slots, whole, strict=True)
+            if slot.rows == 1 and need is not None and need > PAGE_BODY_PT * SPLIT_FRACTION  # not stacked
         }
-        tall -= {s.row for s in slots if s.stacked and sum(len(u) + 1 for u in s.units) > CELL_LIMIT}
+        if not tall:
+            return {}
+        tall -= {
+            s.row
+            for s in slots
+            if s.stacked and s.row in tall and sum(len(u) + 1 for u in s.units) > CELL_LIMIT
+        }
         heights: dict[int, float] = {}
-        for slot, need in zip(slots, needs, strict=True):
+        for i, slot in enumerate(slots):
             if slot.row in tall and slot.rows == 1:
+                need = whole[i]
+                if need is None:
+                    need = whole[i] = self.need(slot.text, slot)
                 heights[slot.row] = max(heights.get(slot.row, 0.0), need)
         return {r: band_heights(need) for r, need in heights.items()}
 
@@ -598,6 +635,15 @@ class SheetLayout:
         if look.stacked:
             return stacked_height(text, look.size)
         return lines_height(line_count(text, self.width_pt(slot), look.size), look.size)
+
+    def needs(self, texts: list[str], slot: Slot) -> list[float]:
+        """``need`` of each of ``texts`` (a stack's units), the slot's look and width found once."""
+        look = look_of(slot.look)
+        size = look.size
+        if look.stacked:
+            return [stacked_height(text, size) for text in texts]
+        width = self.width_pt(slot)
+        return [lines_height(line_count(text, width, size), size) for text in texts]
 
     def width_pt(self, slot: Slot) -> float:
         return self.span_pt(slot.left, slot.right)
@@ -620,7 +666,7 @@ class SheetLayout:
         page_first = 0  # index of the block that opens the page
         blocks = self.blocks
         for i, (first, last, _keep) in enumerate(blocks):
-            height = sum(heights[r] for r in range(first, last + 1))
+            height = heights[first] if first == last else sum(heights[r] for r in range(first, last + 1))
             capacity = PAGE_BODY_PT - (titles if breaks else 0.0)
             if used + height <= capacity:
                 used += height
@@ -711,21 +757,48 @@ class SheetLayout:
         several rows spreading what its rows lack evenly (single rows first, so spans only add
         what is still missing)."""
         heights = dict.fromkeys(range(1, self.next_row), 0.0)
-        heights.update(self.fixed)
-        for rng in sorted(self.ranges, key=lambda r: (r.bottom - r.top, r.top, r.left)):
-            rows = range(rng.top, rng.bottom + 1)
-            deficit = rng.need - sum(heights[r] for r in rows)
-            while deficit > 0.01:
-                open_rows = [r for r in rows if heights[r] < MAX_ROW_PT and r not in self.fixed]
-                if not open_rows:
-                    break  # not reached: place() gives every range enough rows of MAX_ROW_PT
-                share = deficit / len(open_rows)
-                for r in open_rows:
-                    grow = min(share, MAX_ROW_PT - heights[r])
-                    heights[r] += grow
-                    deficit -= grow
+        fixed = self.fixed
+        heights.update(fixed)
+        # single rows first, by row and column; then spans by size, row and column
+        singles = sorted((r for r in self.ranges if r.bottom == r.top), key=lambda r: (r.top, r.left))
+        spans = sorted(
+            (r for r in self.ranges if r.bottom != r.top), key=lambda r: (r.bottom - r.top, r.top, r.left)
+        )
+        for rng in singles:
+            row = rng.top
+            height = heights[row]
+            deficit = rng.need - height
+            if deficit <= 0.01:
+                continue
+            if deficit <= MAX_ROW_PT - height and row not in fixed:  # grow() in its one step
+                heights[row] = height + deficit
+            else:
+                self.grow(rng, heights)
+        for rng in spans:
+            self.grow(rng, heights)
         floor = lines_height(1, BODY_PT)
-        return {r: h if r in self.fixed else quantise(max(h, floor)) for r, h in heights.items()}
+        return {r: h if r in fixed else quantise(max(h, floor)) for r, h in heights.items()}
+
+    def grow(self, rng: Range, heights: dict[int, float]) -> None:
+        """Spread what the range's rows lack of its need evenly over those below MAX_ROW_PT."""
+        rows = range(rng.top, rng.bottom + 1)
+        deficit = rng.need - sum(heights[r] for r in rows)
+        while deficit > 0.01:
+            open_rows = [r for r in rows if heights[r] < MAX_ROW_PT and r not in self.fixed]
+            if not open_rows:
+                break  # not reached: place() gives every range enough rows of MAX_ROW_PT
+            share = deficit / len(open_rows)
+            for r in open_rows:
+                grow = min(share, MAX_ROW_PT - heights[r])
+                heights[r] += grow
+                deficit -= grow
+
+
+@functools.cache  # the same few check-box rows on every sheet
+def box_columns(left: int, right: int, columns: int, count: int) -> tuple[tuple[int, int], ...]:
+    spans = grid_spans((1,) * columns, right - left + 1)
+    lefts = [left + sum(spans[:k]) for k in range(columns)]
+    return tuple((lefts[k], lefts[k + 1] - 1 if k + 1 < count else right) for k in range(count))
 
 
 def quantise(height: float) -> float:
@@ -820,7 +893,7 @@ class ChoiceLists:
 
     def sheet(self, strings: sml.SharedStrings, style: int) -> sml.SheetEntry:
         ranges = [
-            sml.Placed(r, column, r, column, option, style, False)
+            (r, column, r, column, option, style, False)
             for options, column in self.columns.items()
             for r, option in enumerate(options, 1)
         ]
@@ -840,15 +913,16 @@ def sheet_entry(
     first: bool,
     validations: str = "",
 ) -> sml.SheetEntry:
-    ranges = [
-        sml.Placed(
+    index = formats.index
+    ranges: list[sml.Placed] = [
+        # every cell of a boxed range gets the border, or print shows it broken
+        (
             rng.top,
             rng.left,
             rng.bottom,
             rng.right,
             rng.text,
-            formats.index(rng.look, rng.edges),
-            # every cell of a boxed range gets the border, or print shows it broken
+            index(rng.look, rng.edges),
             look_of(rng.look).boxed,
         )
         for rng in layout.ranges

@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_right
+from itertools import accumulate
 
 # One column-width unit in points as LibreOffice prints it: the 72-unit grid measured 496 pt wide
 # in its PDF (LibreOffice 7.4, the default font replaced by IPAexGothic). The rows are sized to
@@ -116,6 +118,195 @@ def wrap(text: str, width_pt: float, size_pt: float) -> list[str]:
     return lines
 
 
+# The count of wrap's lines without making them, a line at a time rather than a token at a time.
+# _SEGMENT is _TOKEN with a run of one-em characters (a token each) as one match, a run leaving
+# out a character an ASCII word takes along. A run is crossed in one step while the line's width is
+# whole ems (its sums are exact); otherwise widths are summed in C (accumulate) in the order wrap
+# adds them, so that every sum is the very float wrap compares (0.6 em is inexact: sums of it begun
+# elsewhere round otherwise), and bisect finds the token that overflows. wrap's kinsoku steps run
+# at each break only.
+#
+# Characters one em wide, none ASCII and none that _TOKEN takes along with others: Japanese text is
+# runs of them (the tests check each against char_em).
+_FULL = (
+    "\u2010-\u2027\u202f-\u205f\u2100-\u218b\u2190-\u2426\u2440-\u244a\u2460-\u27e5\u27ee-\u27ff"
+    "\u2e80-\u2e99\u2e9b-\u2ef3\u2f00-\u2fd5\u2ff0-\u2ffb\u3000-\u3029\u302e-\u303f\u3041-\u3096"
+    "\u309b-\u30ff\u3200-\u321e\u3220-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufa6d\ufa70-\ufad9"
+    "\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6"
+)
+_SEGMENT = re.compile(rf"[^\s!-~]?(?:[!-~]+[^\s!-~]?)+| +|(?:[{_FULL}](?![!-~]))+|.", re.S)
+
+
+class _TokenEms(dict[str, float]):
+    """text_em of the tokens met before (characters, ASCII words, runs of spaces)."""
+
+    def __missing__(self, token: str) -> float:
+        if len(self) > 20_000:
+            self.clear()
+        em = self[token] = text_em(token)
+        return em
+
+
+_TOKEN_EM = _TokenEms()
+_RUN = -1.0  # the width of a segment that is a run of one-em characters, each a token
+
+
+def _overflow(ems: list[float], start: int, used: float, capacity: float) -> tuple[int, float]:
+    """The first of ``ems[start:]`` that no longer fits, each added to ``used`` in turn: (its
+    index, the sum before it); (len(ems), the sum) when all fit."""
+    window = int(capacity / NARROW_EM) + 2  # more than a line holds, but of zero widths
+    end = len(ems)
+    while start < end:
+        sums = list(accumulate(ems[start : start + window], initial=used))
+        i = bisect_right(sums, capacity, 1)  # sums[1:] never decrease: no width is negative
+        if i < len(sums):
+            return start + i - 1, sums[i - 1]
+        used = sums[-1]
+        start += window
+    return end, used
+
+
+def _run_fit(used: float, count: int, capacity: float) -> tuple[int, float]:
+    """How many of ``count`` one-em tokens fit after ``used``, added one at a time as wrap adds
+    them, and the sum with them."""
+    if used.is_integer():  # whole ems: every sum is exact, no need to add them one by one
+        fit = min(count, max(0, int(capacity - used)))
+        while fit and used + fit > capacity:
+            fit -= 1
+        while fit < count and used + fit + 1 <= capacity:
+            fit += 1
+        return fit, used + fit
+    fit, used = _overflow([1.0] * min(count, int(capacity) + 2), 0, used, capacity)
+    return fit, used
+
+
+def _source_lines(source: str, capacity: float) -> int:
+    """``len(wrap(source))`` for text without a newline, by the same steps at each break."""
+    # segments of the source: (start, end, width; _RUN for a run of one-em tokens)
+    found = _SEGMENT.findall(source)
+    if len(found) == 1 and source[0] > "~" and source[1] > "~":
+        return _run_lines(source, capacity)
+    segments: list[tuple[int, int, float]] = []
+    starts: dict[int, int] = {}  # end → start of the tokens other than a run's characters
+    at = 0
+    for segment in found:
+        n = len(segment)
+        if n > 1 and segment[0] > "~" and segment[1] > "~":
+            segments.append((at, at + n, _RUN))
+        else:
+            segments.append((at, at + n, _TOKEN_EM[segment]))
+            starts[at + n] = at
+        at += n
+    count = 0
+    # wrap's current line: head (what a break carried down, or the end of a word broken
+    # anywhere) then the tokens from line to pos; used is its width summed as wrap sums it
+    head: list[str] = []
+    head_ems: list[float] = []
+    line = pos = 0
+    used = 0.0
+    index = 0  # the segment holding pos
+    last_index = len(segments)
+    while True:
+        # on to the first token that does not fit
+        while index < last_index:
+            start, end, em = segments[index]
+            if em == _RUN:
+                if used.is_integer() and used + (end - pos) <= capacity:
+                    used += end - pos  # whole ems: the sum is exact, as wrap's one at a time
+                    pos = end
+                    index += 1
+                    continue
+                fit, used = _run_fit(used, end - pos, capacity)
+                pos += fit
+                if pos == end:
+                    index += 1
+                    continue
+                token, em, token_end = source[pos], 1.0, pos + 1
+                break
+            if used + em <= capacity or source[start] == " ":  # spaces hang at the line's end
+                used += em
+                pos = end
+                index += 1
+                continue
+            token, token_end = source[start:end], end
+            break
+        else:
+            return count + 1
+        carried: list[str] = []
+        carried_ems: list[float] = []
+        if head or pos > line:  # the line ends: kinsoku takes characters down with the token
+            kept, first, down = len(head), token[0], pos
+            popped: list[str] = []  # the line's tokens taken down, last first
+            while True:
+                if down > line:
+                    prior = starts.get(down, down - 1)
+                    if not kept and prior == line:
+                        break  # the line's only token stays
+                    last = source[prior:down]
+                elif kept > 1:
+                    last = head[kept - 1]
+                else:
+                    break
+                if last[-1] not in NO_END and first not in NO_START:
+                    break
+                first = last[0]
+                if down > line:
+                    popped.append(last)
+                    down = prior
+                else:
+                    kept -= 1
+            count += 1
+            if kept < len(head) or popped:
+                carried = [*head[kept:], *reversed(popped)]
+                carried_ems = [*head_ems[kept:], *(_TOKEN_EM[t] for t in reversed(popped))]
+            used = float(sum(carried_ems))
+        line = pos = token_end
+        if pos == segments[index][1]:
+            index += 1
+        if used + em <= capacity:
+            head, head_ems = [*carried, token], [*carried_ems, em]
+            used += em
+            continue
+        # a word longer than the line breaks anywhere
+        char_ems = [char_em(ch) for ch in token]
+        chunk = p = 0  # chunk: where the word's last line begins
+        if not carried:  # the first character goes on the empty line, however wide
+            used += char_ems[0]
+            p = 1
+        while True:
+            q, used = _overflow(char_ems, p, used, capacity)
+            if q >= len(char_ems):
+                break
+            count += 1
+            carried, carried_ems = [], []
+            used = char_ems[q]
+            chunk, p = q, q + 1
+        head, head_ems = [*carried, *token[chunk:]], [*carried_ems, *char_ems[chunk:]]
+
+
+def _run_lines(source: str, capacity: float) -> int:
+    """``_source_lines`` of a line of one-em characters only: every line holds as many as its
+    whole ems, less what kinsoku takes down to the next (never the line's last character)."""
+    fit = int(capacity)  # capacity >= 1: the sums 1, 2, … are exact
+    count = start = 0
+    while start + fit < len(source):
+        end = start + fit  # the character that does not fit
+        while end - start > 1 and (source[end - 1] in NO_END or source[end] in NO_START):
+            end -= 1
+        count += 1
+        start = end
+    return count + 1
+
+
+def _count(text: str, width_pt: float, size_pt: float) -> int:
+    capacity = max(1.0, (width_pt - CELL_INSET_PT) / size_pt)
+    if len(text) <= capacity:
+        return text.count("\n") + 1
+    return sum(
+        1 if len(source) <= capacity else _source_lines(source, capacity) for source in text.split("\n")
+    )
+
+
 # line counts of texts met before: (text, width, size) → count; bounded in entries and text length
 _COUNTS: dict[tuple[str, float, float], int] = {}
 _COUNTS_MAX = 2_000
@@ -123,13 +314,14 @@ _COUNTED_TEXT_MAX = 4_000  # characters: no few huge cells fill the memory
 
 
 def line_count(text: str, width_pt: float, size_pt: float) -> int:
-    """How many lines ``wrap`` breaks ``text`` into. Cached: a document asks for the same text in
-    the same width again and again (an options line tried whole, then in its cell; a companion document
-    repeating cells of another; the same block text in every document a build worker renders)."""
+    """How many lines ``wrap`` breaks ``text`` into (counted by ``_source_lines``). Cached: a
+    document asks for the same text in the same width again and again (an options line tried
+    whole, then in its cell; a companion document repeating cells of another; the same block
+    text in every document a build worker renders)."""
     key = (text, width_pt, size_pt)
     count = _COUNTS.get(key)
     if count is None:
-        count = len(wrap(text, width_pt, size_pt))
+        count = _count(text, width_pt, size_pt)
         if len(text) <= _COUNTED_TEXT_MAX:
             if len(_COUNTS) >= _COUNTS_MAX:
                 _COUNTS.clear()

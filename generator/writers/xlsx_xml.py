@@ -40,12 +40,18 @@ def attribute(text: str) -> str:
     return escape(text).replace('"', "&quot;")
 
 
+_COLUMN_LETTERS: dict[int, str] = {}  # every sheet asks for the same few
+
+
 def column_letter(column: int) -> str:
     """1 → A, 26 → Z, 27 → AA."""
-    letters = ""
-    while column > 0:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
+    letters = _COLUMN_LETTERS.get(column)
+    if letters is None:
+        letters, rest = "", column
+        while rest > 0:
+            rest, digit = divmod(rest - 1, 26)
+            letters = chr(65 + digit) + letters
+        _COLUMN_LETTERS[column] = letters
     return letters
 
 
@@ -198,19 +204,11 @@ class Styles:
 # Worksheets
 
 
-@dataclass(frozen=True, slots=True)
-class Placed:
-    """A range of cells (1-based, inclusive) with its text in the top-left cell. ``every_cell``
-    gives each cell of a merged range the format, as borders need: Excel and LibreOffice draw a
-    merged range's border from its cells' own."""
-
-    top: int
-    left: int
-    bottom: int
-    right: int
-    text: str
-    style: int
-    every_cell: bool
+# A range of cells (1-based, inclusive) with its text in the top-left cell: (top, left, bottom,
+# right, text, style, every_cell), a plain tuple (a sheet has thousands). ``every_cell`` gives
+# each cell of a merged range the format, as borders need: Excel and LibreOffice draw a merged
+# range's border from its cells' own.
+Placed = tuple[int, int, int, int, str, int, bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,36 +237,58 @@ def worksheet_xml(
     letters = [""] + [column_letter(c) for c in range(1, columns + 1)]
     runs: dict[int, list[tuple[int, str]]] = {}
     merges: list[str] = []
-    blank_runs: dict[tuple[int, int, int], str] = {}
-    for rng in ranges:
-        top, left, bottom, right, s = rng.top, rng.left, rng.bottom, rng.right, rng.style
+    # A boxed range's blank cells on a row, as the pieces between that row's numbers: those
+    # right of its first cell on its top row, all of them on the rows below (the same few column
+    # ranges and styles recur on every row of a table: each made once per sheet).
+    blank_runs: dict[tuple[int, int, int], tuple[list[str], list[str]]] = {}
+    ref = strings.ref
+    for top, left, bottom, right, text, s, every_cell in ranges:
+        column = letters[left]
         if bottom != top or right != left:
-            merges.append(f'<mergeCell ref="{letters[left]}{top}:{letters[right]}{bottom}"/>')
-        first = f'<c r="{letters[left]}{top}" s="{s}"'
-        first += f' t="s"><v>{strings.ref(rng.text)}</v></c>' if rng.text else "/>"
-        if rng.every_cell:
-            # the blank cells of one row, "#" standing for the row number (the same few column
-            # ranges and styles recur on every row of a table: each made once per sheet)
-            blanks = blank_runs.get((left, right, s))
-            if blanks is None:
-                blanks = "".join(f'<c r="{letters[c]}#" s="{s}"/>' for c in range(left + 1, right + 1))
-                blank_runs[left, right, s] = blanks
-            runs.setdefault(top, []).append((left, first + blanks.replace("#", str(top))))
-            if bottom > top:
-                blanks = f'<c r="{letters[left]}#" s="{s}"/>' + blanks
-                for row in range(top + 1, bottom + 1):
-                    runs.setdefault(row, []).append((left, blanks.replace("#", str(row))))
+            merges.append(f'<mergeCell ref="{column}{top}:{letters[right]}{bottom}"/>')
+        if text:
+            first = f'<c r="{column}{top}" s="{s}" t="s"><v>{ref(text)}</v></c>'
         else:
-            runs.setdefault(top, []).append((left, first))
+            first = f'<c r="{column}{top}" s="{s}"/>'
+        cells = runs.get(top)
+        if cells is None:
+            cells = runs[top] = []
+        if not every_cell or (right == left and bottom == top):
+            cells.append((left, first))
+            continue
+        key = (left, right, s)
+        blanks = blank_runs.get(key)
+        if blanks is None:
+            under = [f'<c r="{column}'] + [
+                f'" s="{s}"/><c r="{letters[c]}' for c in range(left + 1, right + 1)
+            ]
+            under.append(f'" s="{s}"/>')
+            beside = [f'<c r="{letters[left + 1]}', *under[2:]] if right > left else []
+            blanks = blank_runs[key] = (beside, under)
+        beside, under = blanks
+        cells.append((left, first + str(top).join(beside) if beside else first))
+        for row in range(top + 1, bottom + 1):
+            below = runs.get(row)
+            if below is None:
+                below = runs[row] = []
+            below.append((left, str(row).join(under)))
     rows = []
+    row_attributes: dict[float, str] = {}  # a few heights recur on most rows
     for row in sorted(heights.keys() | runs.keys()):
         height = heights.get(row)
-        attrs = f' ht="{number(height)}" customHeight="1"' if height is not None else ""
-        cells = "".join(run for _, run in sorted(runs.get(row, ())))
-        rows.append(f'<row r="{row}"{attrs}>{cells}</row>')
+        attrs = "" if height is None else row_attributes.get(height, "")
+        if height is not None and not attrs:
+            attrs = row_attributes[height] = f' ht="{number(height)}" customHeight="1"'
+        cells = runs.get(row)
+        if cells is None:
+            rows.append(f'<row r="{row}"{attrs}></row>')
+            continue
+        if len(cells) > 1:
+            cells.sort()
+        rows.append(f'<row r="{row}"{attrs}>{"".join([run for _, run in cells])}</row>')
     last_row = max(max(heights, default=1), max(runs, default=1))
     merged = f'<mergeCells count="{len(merges)}">{"".join(merges)}</mergeCells>' if merges else ""
-    left, right, top, bottom, header, footer = (number(m) for m in setup.margins)
+    m_left, m_right, m_top, m_bottom, m_header, m_footer = (number(m) for m in setup.margins)
     view = ' tabSelected="1"' if selected else ""
     # manual page breaks after these rows (the writer paginates: headings kept with what follows)
     after = sorted(set(breaks))
@@ -293,7 +313,7 @@ def worksheet_xml(
         f"<cols>{cols}</cols>"
         f"<sheetData>{''.join(rows)}</sheetData>{merged}{validations}"
         '<printOptions horizontalCentered="1"/>'
-        f'<pageMargins left="{left}" right="{right}" top="{top}" bottom="{bottom}" header="{header}" footer="{footer}"/>'
+        f'<pageMargins left="{m_left}" right="{m_right}" top="{m_top}" bottom="{m_bottom}" header="{m_header}" footer="{m_footer}"/>'
         '<pageSetup paperSize="9" orientation="portrait" fitToWidth="1" fitToHeight="0"/>'
         f"<headerFooter><oddHeader>{escape(setup.header)}</oddHeader>"
         f"<oddFooter>{escape(setup.footer)}</oddFooter></headerFooter>{row_breaks}</worksheet>"

@@ -1,0 +1,135 @@
+"""The XLSX writer's fast line count against ``wrap``, the reference it must agree with exactly:
+on every text the writer measures in the examples and on seeded random texts at many widths.
+
+A larger random run by hand: ``.venv/bin/python -m tests.test_xlsx_line_count 200000``.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.diagnostics import Reporter
+from generator.pipeline import layout, load_all
+from generator.writers import xlsx as xw
+from generator.writers import xlsx_metrics as xm
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "sources"
+SIZES = (8.0, 9.0, 10.0, 12.0, 14.0)
+
+KANA = "あいうえおかきくけこアイウエオ漢字仮名交文書評価個人情報保護特定"
+WORDS = ("ID", "NIST", "800-88", "ISO/IEC27001", "https://example.jp/a/b?c=d", "e-Tax", "A", "x1")
+MARKS = "".join(sorted(xm.NO_START | xm.NO_END))
+# zero widths, spaces, half-width kana and marks, controls, one-em symbols
+ODD = "\t\u3000\u202f\u2028\u200b\u0301\u3099ｱｲﾞ｢｣･Ａ１\x7f…‥①※○¢"
+
+
+def random_text(rng: random.Random) -> str:
+    """A text of kana and kanji, ASCII words (some longer than any line), runs of spaces, line
+    breaks, kinsoku marks and characters of odd widths, in random proportions."""
+    pieces: list[str] = []
+    for _ in range(rng.randint(1, 40)):
+        kind = rng.random()
+        if kind < 0.35:
+            pieces.append("".join(rng.choices(KANA, k=rng.randint(1, 30))))
+        elif kind < 0.5:
+            pieces.append(rng.choice(WORDS))
+        elif kind < 0.55:
+            pieces.append("".join(rng.choices("abcXYZ019-/.", k=rng.randint(20, 120))))
+        elif kind < 0.65:
+            pieces.append(" " * rng.choice((1, 1, 2, 3, 40)))
+        elif kind < 0.85:
+            pieces.append("".join(rng.choices(MARKS, k=rng.randint(1, 4))))
+        elif kind < 0.92:
+            pieces.append(rng.choice(ODD))
+        else:
+            pieces.append("\n" * rng.randint(1, 2))
+    return "".join(pieces)
+
+
+def random_width(rng: random.Random, size: float) -> float:
+    """Cell widths as the writer makes them (grid columns), and widths whose line holds a whole
+    number of 0.2 ems (where wrap's inexact sums of 0.6 decide), and any."""
+    kind = rng.random()
+    if kind < 0.3:
+        return rng.randint(1, 24) * 3.0 * xm.UNIT_PT
+    if kind < 0.6:
+        return xm.CELL_INSET_PT + rng.randint(1, 300) * 0.2 * size
+    if kind < 0.7:
+        return rng.uniform(0.0, xm.CELL_INSET_PT + size)  # a line of one em
+    return rng.uniform(xm.CELL_INSET_PT, 600.0)
+
+
+def mismatches(count: int, seed: int) -> list[tuple[str, float, float, int, int]]:
+    rng = random.Random(seed)
+    found = []
+    for _ in range(count):
+        text = random_text(rng)
+        size = rng.choice(SIZES)
+        width = random_width(rng, size)
+        fast, reference = xm._count(text, width, size), len(xm.wrap(text, width, size))
+        if fast != reference:
+            found.append((text, width, size, fast, reference))
+    return found
+
+
+def test_one_em_characters_are_one_em_wide() -> None:
+    """The runs the count crosses in one step hold characters char_em makes one em wide."""
+    ranges = xm._FULL
+    assert len(ranges) % 3 == 0 and set(ranges[1::3]) == {"-"}
+    for low, high in zip(ranges[0::3], ranges[2::3], strict=True):
+        for code in range(ord(low), ord(high) + 1):
+            assert xm.char_em(chr(code)) == 1.0 and chr(code) > "~", hex(code)
+
+
+def test_line_count_is_wraps_on_random_texts() -> None:
+    assert mismatches(4_000, seed=15) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("あ" * 10 + "。い", 2),
+        ("あ" * 9 + "」。う", 2),
+        ("a" * 40, 3),  # a word longer than a line, broken anywhere
+        ("「" + "a" * 20, 2),  # an opening mark taken down with the word, which then breaks
+        ("あ" * 8 + " " * 30 + "abc", 2),  # spaces hang at the line's end
+        ("あ" * 9 + " 。", 2),  # a closing mark after spaces takes them down
+        ("\u0301" * 50 + "あ" * 11, 2),  # zero widths
+    ],
+)
+def test_line_count_at_the_edges(text: str, expected: int) -> None:
+    width = 10 * 9 + xm.CELL_INSET_PT  # 10 ems at 9 pt
+    assert len(xm.wrap(text, width, 9)) == expected
+    assert xm._count(text, width, 9) == expected
+
+
+def test_line_count_is_wraps_on_every_text_the_examples_measure(monkeypatch) -> None:
+    measured: set[tuple[str, float, float]] = set()
+
+    def record(text: str, width_pt: float, size_pt: float) -> int:
+        measured.add((text, width_pt, size_pt))
+        return len(xm.wrap(text, width_pt, size_pt))
+
+    monkeypatch.setattr(xw, "line_count", record)
+    folders = sorted(p for p in EXAMPLES.iterdir() if (p / "0_表紙.yaml").is_file())
+    assert folders
+    for loaded in load_all(folders, Reporter(), every_block=False):
+        assert loaded.assessment is not None
+        for document in loaded.documents:
+            xw.render(layout(document.assessment, loaded.blocks))
+    assert len(measured) > 1_000
+    wrong = [(t, w, s) for t, w, s in measured if xm._count(t, w, s) != len(xm.wrap(t, w, s))]
+    assert wrong == []
+
+
+if __name__ == "__main__":
+    total = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    bad = mismatches(total, seed=int(sys.argv[2]) if len(sys.argv) > 2 else 1)
+    for case in bad[:10]:
+        print(case)
+    print(f"{total} random texts, {len(bad)} counts differ from wrap")
+    sys.exit(1 if bad else 0)
