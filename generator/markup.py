@@ -74,15 +74,32 @@ def render_markdown(text: str) -> Flow:
     source = re.sub(r"\r\n?", "\n", text)  # as markdown-it normalises, so token line maps match
     if not _MAYBE_SYNTAX.search(source):
         return _plain_flow(source)
+    if source.strip(" \n") == "-":  # the seeds' placeholder alone: its marker as text (see above)
+        return _PLACEHOLDER
     return _FlowBuilder(source).build(_parser().parse(source))
 
 
-# Anything CommonMark (as configured above) could read as syntax: every inline and block marker
-# character, tabs and NUL, a line indented four spaces (code) or starting with a number and 「.」
-# or 「)」 (ordered list). Most cells of an assessment are plain Japanese text with none of these;
-# they take the short way of ``_plain_flow``, which tests/test_markup.py checks against
-# markdown-it on generated texts.
-_MAYBE_SYNTAX = re.compile(r"[\\`*_\[\]<>&#~=+\-|!\t\0]|^ {4}|^ *\d+[.)]", re.M)
+# Anything CommonMark (as configured above) could read as syntax, so that most cells, plain
+# Japanese text, take the short way of ``_plain_flow`` (tests/test_markup.py checks it against
+# markdown-it on generated and example texts):
+# - escapes, code spans, 「*」 emphasis, tabs and NUL anywhere;
+# - 「_」 unless inside a word (「国保_被保険者」: an underscore between letters can neither open
+#   nor close emphasis);
+# - a bracket only where it closes into a link, a reference or a definition (「](」「][」「]:」;
+#   「[○]」 alone is text);
+# - 「<」 only as an autolink (a scheme or an address: raw HTML is off), 「&」 only as an entity;
+# - the block markers only where a block can start, at a line's start after at most three
+#   spaces (lists, headings, setext underlines, quotes, fences: 「800-88」 inside a line is text;
+#   the preset has no tables or strikethrough), a line indented four spaces (code), and an
+#   ordered list's 「1.」 「1)」 followed by a space or the line's end (「1.個人番号」 is text).
+_MAYBE_SYNTAX = re.compile(
+    r"[\\`*\t\0]|(?<![^\W_])_|_(?![^\W_])|\][(\[:]|<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:|[^\s<>@]*@)"
+    r"|&(?:#|[A-Za-z0-9]+;)|^ {0,3}[-+=#>~]|^ {4}|^ {0,3}[0-9]{1,9}[.)](?:[ \t]|$)",
+    re.M,
+)
+
+
+_PLACEHOLDER: Flow = (Para((Run("-"),)),)
 
 
 def _plain_flow(source: str) -> Flow:

@@ -252,6 +252,31 @@ _PIECES = (
     "(2)",
     "「番号法」",
     "。",
+    "800-88",  # block markers inside a line: plain text (the syntax only at a line's start)
+    "A+B",
+    "x=y",
+    "第#1",
+    "a>b",
+    "a|b",
+    "~",
+    "!",
+    "R&D",
+    "-",
+    "＃",
+    "国保_被保険者",  # an underscore inside a word, brackets that close into nothing, no autolink
+    "_",
+    "[○]",
+    "[",
+    "]",
+    "](",
+    "]:",
+    "<旭川市>",
+    "<",
+    "<http://a.jp>",
+    "<a@b.jp>",
+    "1.個人番号",
+    "1.",
+    "１.",
 )
 _SPACES = ("", " ", "  ", "   ", "    ", "　", "　　", "\xa0", " 　 ")
 _BREAKS = ("\n", "\n\n", " \n", "  \n", "\n   \n", "\n　\n", "\r\n", "\n\n\n")
@@ -289,7 +314,20 @@ def test_text_without_syntax_takes_the_short_way_to_markdown_its_flow() -> None:
         assert render_markdown(text) == _through_markdown_it(text), repr(text)
 
 
+@pytest.mark.parametrize("text", ["-", " - ", "-\n", "\n  -  \n\n"])
+def test_a_lone_dash_placeholder_is_its_marker_as_markdown_it_reads_it(text: str) -> None:
+    assert render_markdown(text) == _through_markdown_it(text) == (Para((Run("-"),)),)
+
+
+def test_raw_html_and_lone_brackets_take_the_short_way_and_stay_text() -> None:
+    for text in ("<b>太字</b>", "[○]その他", "<旭川市における措置>", "国保_被保険者", "1.個人番号"):
+        assert not _MAYBE_SYNTAX.search(text), text
+        assert render_markdown(text) == _through_markdown_it(text) == (Para((Run(text),)),)
+
+
 def test_text_with_syntax_still_goes_through_markdown_it() -> None:
-    for text in ("a\n- b", "1. a", "   1) a", "*注*", "a\n===", "    code", "a\tb", "&amp;", "<b>"):
+    for text in ("a\n- b", "1. a", "   1) a", "*注*", "a\n===", "    code", "a\tb", "&amp;", "# x",
+                 "  > q", "~~~\nx\n~~~", "a\n+ b", "&#12354;", "a\n   ---", "![a](b)", "[a]: b\n\n[a]",
+                 "a _b_ c", "「_強調_」", "<http://a.jp>", "<a@b.jp>", "1. a", "2)", "a\n10.\tb"):  # fmt: skip
         assert _MAYBE_SYNTAX.search(text), text
         assert render_markdown(text) == _through_markdown_it(text)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import struct
+import subprocess
+import sys
 import timeit
 import zlib
 from pathlib import Path
@@ -34,6 +36,7 @@ from generator.layout.ir import (
 )
 from generator.writers import html as writer
 from generator.writers import writer as writer_for
+from tests.conftest import REPO
 from tests.ir_sample import sample_document
 
 EVIL = "<script>alert(1)</script>"
@@ -91,32 +94,48 @@ def test_deterministic() -> None:
     assert writer.render(sample_document()) == first
 
 
-def _fresh_render(monkeypatch: pytest.MonkeyPatch, cache_home: Path) -> bytes:
-    """The sample rendered by a new template environment, its cache under ``cache_home``."""
+def _fresh_chrome(monkeypatch: pytest.MonkeyPatch, cache_home: Path) -> str:
+    """The site's page head rendered by a new template environment, its cache under ``cache_home``
+    (the site's pages are the templates left: the HTML writer writes its page in Python)."""
+    from generator.site import theme
+
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
-    writer._environment.cache_clear()
+    theme.environment.cache_clear()
     try:
-        return writer.render(sample_document())
+        return str(theme.environment().get_template("chrome.html.j2").module.head("../"))
     finally:
-        writer._environment.cache_clear()
+        theme.environment.cache_clear()
 
 
 def test_compiled_templates_are_cached_and_change_nothing(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    first = _fresh_render(monkeypatch, tmp_path)
+    first = _fresh_chrome(monkeypatch, tmp_path)
+    assert "<link" in first or "<meta" in first  # the head's markup, not an empty macro
     cached = sorted((tmp_path / "hyoka" / "jinja").iterdir())
-    assert len(cached) == 2  # document.html.j2 and macros.html.j2
-    assert _fresh_render(monkeypatch, tmp_path) == first  # the second environment loads them
+    assert len(cached) == 1  # chrome.html.j2
+    assert _fresh_chrome(monkeypatch, tmp_path) == first  # the second environment loads it
     for path in cached:
         path.write_bytes(b"not bytecode")  # a damaged cache is compiled again, not trusted
-    assert _fresh_render(monkeypatch, tmp_path) == first
+    assert _fresh_chrome(monkeypatch, tmp_path) == first
+
+
+def test_writing_html_imports_no_template_engine() -> None:
+    probe = (
+        "import sys\n"
+        "from generator.writers import html\n"
+        "from tests.ir_sample import sample_document\n"
+        "html.render(sample_document())\n"
+        "print('jinja2' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True)
+    assert result.stdout.split() == ["False"], result.stderr
 
 
 def test_a_cache_that_cannot_be_made_is_done_without(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("a file where the cache folder would go", encoding="utf-8")
-    assert _fresh_render(monkeypatch, blocked) == _fresh_render(monkeypatch, tmp_path / "ok")
+    assert _fresh_chrome(monkeypatch, blocked) == _fresh_chrome(monkeypatch, tmp_path / "ok")
 
 
 # ---------------------------------------------------------------------------
