@@ -282,7 +282,12 @@ def _commands() -> dict[str, _Command]:
         help="出力形式（カンマ区切り）: html, docx, xlsx, pdf, md（既定: html,docx,xlsx）",
     )
     p.add_argument("--quiet", "-q", action="store_true", help="進み具合と書き出したファイルを表示しません。")
-    p.add_argument("--jobs", "-j", type=_jobs, help="同時に組版する評価書の数（既定: CPU の数）")
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        help="組版に使うプロセスの数（既定: CPU の数）。フォルダが 1 つなら、その文書と形式を分けて組版します",
+    )
     p.add_argument("--force", action="store_true", help="最新の出力も作り直します。")
     p.add_argument(
         "--rules",
