@@ -8,6 +8,7 @@ command's module, and so its libraries, is imported only when that command runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -571,5 +572,30 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(3)
 
 
+def entry() -> None:
+    """The ``hyoka`` program (console script, ``python -m generator.cli``): ``main``, then the
+    process ends as Python would end it (the exit handlers run: the records' compiled-method
+    cache is written; stdout and stderr are flushed) but without freeing every object one by
+    one first, which took 15–30 ms of each build (a third of it after a small one). Every file
+    a command writes is closed, and every worker joined, before ``main`` returns."""
+    import atexit
+
+    code: int | None = 0
+    try:
+        main()
+    except SystemExit as exc:
+        if not (exc.code is None or isinstance(exc.code, int)):
+            raise
+        code = exc.code
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)  # CPython's; else end as usual
+    if run_exit_handlers is None:
+        sys.exit(code)
+    run_exit_handlers()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
+            stream.flush()
+    os._exit(code or 0)
+
+
 if __name__ == "__main__":
-    main()
+    entry()
