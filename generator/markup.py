@@ -72,7 +72,7 @@ def render_markdown(text: str) -> Flow:
     if not text or not text.strip():
         return ()
     source = re.sub(r"\r\n?", "\n", text)  # as markdown-it normalises, so token line maps match
-    if not _MAYBE_SYNTAX.search(source):
+    if not _has_syntax(source):
         return _plain_flow(source)
     if source.strip(" \n") == "-":  # the seeds' placeholder alone: its marker as text (see above)
         return _PLACEHOLDER
@@ -92,11 +92,28 @@ def render_markdown(text: str) -> Flow:
 #   spaces (lists, headings, setext underlines, quotes, fences: 「800-88」 inside a line is text;
 #   the preset has no tables or strikethrough), a line indented four spaces (code), and an
 #   ordered list's 「1.」 「1)」 followed by a space or the line's end (「1.個人番号」 is text).
+# ``_has_syntax`` lets two of these pass where CommonMark reads them as text: a lone underscore
+# (emphasis takes two delimiter runs), and a list number other than 1 on the line right under a
+# line of text (only a list starting at 1 may interrupt a paragraph: 「Ⅲ リスク対策\n6. 情報提供…」
+# is one paragraph).
 _MAYBE_SYNTAX = re.compile(
     r"[\\`*\t\0]|(?<![^\W_])_|_(?![^\W_])|\][(\[:]|<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:|[^\s<>@]*@)"
-    r"|&(?:#|[A-Za-z0-9]+;)|^ {0,3}[-+=#>~]|^ {4}|^ {0,3}[0-9]{1,9}[.)](?:[ \t]|$)",
+    r"|&(?:#|[A-Za-z0-9]+;)|^ {0,3}[-+=#>~]|^ {4}|^ {0,3}(?P<number>[0-9]{1,9})[.)](?=[ \t]|$)",
     re.M,
 )
+
+
+def _has_syntax(source: str) -> bool:
+    for found in _MAYBE_SYNTAX.finditer(source):
+        if found[0] == "_" and source.count("_") == 1:
+            continue
+        number = found["number"]
+        if number is not None and int(number) != 1:
+            above = source.rfind("\n", 0, max(found.start() - 1, 0))
+            if found.start() > 0 and source[above + 1 : found.start() - 1].strip(" \t"):
+                continue  # the paragraph above goes on (every line before passed as text)
+        return True
+    return False
 
 
 _PLACEHOLDER: Flow = (Para((Run("-"),)),)
