@@ -23,7 +23,8 @@ bytecode and its compiled templates cached (in a temporary folder: PYTHONPYCACHE
 XDG_CACHE_HOME), whatever PYTHONDONTWRITEBYTECODE says here, and as a regular install finds it:
 through a plain path entry, from an interpreter whose site-packages holds no editable-install hook
 (the checkout's venv has one, which costs every process ~17 ms of imports a user's install does
-not); pandoc is a compiled program.
+not), started by a ``hyoka`` console script as pip writes it (``python -m`` adds runpy's imports);
+pandoc is a compiled program.
 
 The ratios say how many times longer hyoka takes. The bar (issue 15): every example's three
 formats faster than ``pandoc -f gfm`` turns the same content into DOCX alone, the largest in at
@@ -90,7 +91,7 @@ def _timed(command: Command, env: dict[str, str]) -> tuple[float, float]:
     return wall, cpu
 
 
-_PYTHON: list[Path] = []  # the installed-like interpreter, made once by installed_python()
+_PYTHON: list[Path] = []  # the installed-like console script, made once by installed_python()
 
 
 def installed_python(work: Path) -> Path:
@@ -108,12 +109,22 @@ def installed_python(work: Path) -> Path:
     ).stdout.strip()  # fmt: skip
     libraries = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     Path(purelib, "hyoka-bench.pth").write_text("\n".join([str(REPO), *sorted(libraries)]) + "\n")
-    _PYTHON.append(python)
+    # the console script as pip writes it for the project's [project.scripts] entry
+    script = target / "bin" / "hyoka"
+    script.write_text(
+        f"#!{python}\n# -*- coding: utf-8 -*-\nimport re\nimport sys\nfrom generator.cli import entry\n"
+        "if __name__ == '__main__':\n"
+        "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n"
+        "    sys.exit(entry())\n"
+    )
+    script.chmod(0o755)
+    _PYTHON.append(script)
     return python
 
 
 def hyoka(*args: str | Path) -> list[str | Path]:
-    return [_PYTHON[-1] if _PYTHON else sys.executable, "-m", "generator.cli", *args]
+    """The ``hyoka`` program: the bare venv's console script, else this interpreter's module."""
+    return [_PYTHON[-1], *args] if _PYTHON else [sys.executable, "-m", "generator.cli", *args]
 
 
 def pandoc(sources: list[Path], target: Path, fmt: str, reader: str = "gfm") -> list[str | Path]:

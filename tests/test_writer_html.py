@@ -564,3 +564,11 @@ def test_page_in_chromium(tmp_path) -> None:
     assert len(blank) == 1  # the decoder sees a blank page as blank …
     assert len(drawn) > 20  # … and the form as rules, fills and anti-aliased text
     assert b"\x00\x00\x00" in drawn and b"\xf2\xf2\xf2" in drawn
+
+
+@pytest.mark.parametrize("text", ["a&b<c>\"d'e", "一行\n二行", "&amp;&lt;", "", "<script>"])
+def test_text_and_ids_are_escaped_as_the_html_module_escapes_them(text: str) -> None:
+    import html
+
+    assert writer._text_html(text) == html.escape(text, quote=False).replace("\n", "<br>")
+    assert writer._with_id("<tr>", text) == (f'<tr id="{html.escape(text)}">' if text else "<tr>")

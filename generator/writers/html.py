@@ -10,7 +10,6 @@ that writes HTML the import of jinja2 (~30 ms, a quarter of a small build). The 
 
 from __future__ import annotations
 
-import html
 from functools import cache
 
 from generator.layout.ir import (
@@ -160,7 +159,12 @@ def _row_tag(kind: str, keep_together: bool) -> str:
 
 
 def _with_id(start: str, anchor: str | None) -> str:
-    return f'{start[:-1]} id="{html.escape(anchor)}">' if anchor else start
+    if not anchor:
+        return start
+    # as html.escape(anchor), quotes included, without importing html
+    quoted = anchor.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    quoted = quoted.replace('"', "&quot;").replace("'", "&#x27;")
+    return f'{start[:-1]} id="{quoted}">'
 
 
 def _row_html(row: Row, ids: _Ids, out: list[str], *, head: bool, group_rows: int) -> None:
@@ -292,7 +296,8 @@ def _part_views(doc: Document) -> tuple[list[_PartView], bool]:
 
 
 def _text_html(text: str) -> str:
-    return html.escape(text, quote=False).replace("\n", "<br>")
+    # as html.escape(text, quote=False), without importing html and its entity tables (3 ms)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
 
 
 def _flow_str(flow: Flow) -> str:
