@@ -22,3 +22,16 @@ def test_syncer_syncs_in_threads_and_raises_the_first_failure_in_the_caller(tmp_
     failing.add(iter([str(files[0]), str(tmp_path / "missing.tmp")]))
     with pytest.raises(FileNotFoundError):
         failing.wait()
+
+
+def test_a_stopped_syncer_leaves_no_thread_running(tmp_path: Path) -> None:
+    import threading
+
+    before = threading.active_count()
+    (tmp_path / "a.tmp").write_bytes(b"x")
+    syncer = _Syncer()
+    syncer.add(iter([str(tmp_path / "a.tmp")]))
+    assert threading.active_count() == before + 4
+    syncer.stop()  # as a failed build's cleanup does, without wait()
+    syncer.stop()  # again: nothing
+    assert threading.active_count() == before

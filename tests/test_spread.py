@@ -78,3 +78,20 @@ def test_a_one_folder_build_gives_the_same_bytes_with_any_jobs(tmp_path: Path) -
     )
     assert len(one) == 6 and one == three
     assert not [p for p in (tmp_path / "3").rglob("*.tmp")]
+
+
+@pytest.mark.skipif(not available(), reason="fork without threads: Linux only")
+def test_an_error_while_redoing_a_failed_childs_share_leaves_no_file(tmp_path: Path) -> None:
+    parent = os.getpid()
+    one = _writer(tmp_path)
+
+    def failing(item: str) -> tuple[tuple[str, str], str, str]:
+        if os.getpid() != parent and item == "b":
+            raise RuntimeError("child fails")  # the child's share (b, d) comes back here
+        if os.getpid() == parent and item == "d":
+            raise ValueError("and d fails here too")
+        return one(item)
+
+    with pytest.raises(ValueError):
+        render_spread(list("abcd"), lambda _: 1.0, 2, failing)
+    assert list(tmp_path.iterdir()) == []  # a, c and the redone b deleted

@@ -627,9 +627,9 @@ def _build(todo: Plan, out: Path, quiet: bool, workers: _Workers, stamps: Stamps
     results: list[Rendered] = []
     # output folders that do not exist yet: made for the temp files, removed again if left empty
     fresh = [out / t.folder.name for t in todo.tasks if not (out / t.folder.name).exists()]
+    syncing = _Syncer()
     try:
         with progress(len(todo.tasks), quiet) as shown:
-            syncing = _Syncer()
             shared: dict = {}
             for task, result in zip(todo.tasks, workers.rendered(todo.tasks), strict=True):
                 results.append(_small(result, task, shared))
@@ -641,6 +641,7 @@ def _build(todo: Plan, out: Path, quiet: bool, workers: _Workers, stamps: Stamps
             syncing.wait()  # every output on disk before any replaces its old file
             written = _publish(results, todo, out, stamps, shown.line)
     finally:
+        syncing.stop()  # its threads end on an error too (a later build in this process forks)
         for result in results:  # what was not published (an error, an interrupt)
             for temp, _ in result.outputs.values():
                 Path(temp).unlink(missing_ok=True)
@@ -680,13 +681,18 @@ class _Syncer:
                 self._errors.append(exc)
 
     def wait(self) -> None:
+        self.stop()
+        if self._errors:
+            raise self._errors[0]
+
+    def stop(self) -> None:
+        """Every file handed in synced, the threads ended; again is a no-op."""
         if self._queue is not None:
             for _ in self._threads:
                 self._queue.put(None)
             for thread in self._threads:
                 thread.join()
-        if self._errors:
-            raise self._errors[0]
+            self._queue = None  # the threads are ended (kept for a look at them)
 
 
 def _fsync(path: str) -> None:

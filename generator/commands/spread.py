@@ -41,11 +41,14 @@ def available() -> bool:
 def shares(items: Sequence[Item], cost: Callable[[Item], float], ways: int) -> list[list[Item]]:
     """``items`` in at most ``ways`` lists of about equal cost (dearest first, each to the
     cheapest list so far), each list in the items' own order; no empty list."""
-    bins: list[tuple[float, list[int]]] = [(0.0, []) for _ in range(max(1, ways))]
-    for i in sorted(range(len(items)), key=lambda i: -cost(items[i])):
-        total, members = min(bins, key=lambda b: b[0])
-        bins[bins.index((total, members))] = (total + cost(items[i]), [*members, i])
-    return [[items[i] for i in sorted(members)] for _, members in bins if members]
+    costs = [cost(item) for item in items]
+    totals = [0.0] * max(1, ways)
+    members: list[list[int]] = [[] for _ in totals]
+    for i in sorted(range(len(items)), key=lambda i: -costs[i]):
+        cheapest = min(range(len(totals)), key=totals.__getitem__)
+        totals[cheapest] += costs[i]
+        members[cheapest].append(i)
+    return [[items[i] for i in sorted(m)] for m in members if m]
 
 
 def render_spread(
@@ -66,8 +69,9 @@ def render_spread(
         for item in parts[0]:
             done.append(one(item))
         while children:
-            pid, reader, part = children.pop(0)
-            done += _collect(pid, reader, part, one)
+            pid, reader, part = children[0]
+            _collect(pid, reader, part, one, done)
+            children.pop(0)
     except BaseException:  # an error or an interrupt here: stop the children, drop every file
         for pid, reader, _ in children:
             _abandon(pid, reader)
@@ -112,23 +116,31 @@ def _read_all(reader: int) -> list[Output]:
     return outputs
 
 
-def _collect(pid: int, reader: int, part: list, one: Callable) -> list[Output]:
+def _collect(pid: int, reader: int, part: list, one: Callable, done: list[Output]) -> None:
+    """The child's outputs added to ``done`` (each as soon as it is there, so that an error
+    after it still finds it to delete); a failed child's share rendered here instead."""
     try:
         outputs = _read_all(reader)
     finally:
         _, status = os.waitpid(pid, 0)
     if status == 0 and len(outputs) == len(part):
-        return outputs
+        done += outputs
+        return
     for _, temp, _ in outputs:  # a failed child: its files go, its share is done again here
         Path(temp).unlink(missing_ok=True)
-    return [one(item) for item in part]
+    for item in part:
+        done.append(one(item))
 
 
 def _abandon(pid: int, reader: int) -> None:
+    """Stop a child and delete what it wrote. SIGINT, not SIGTERM: the child stops through
+    KeyboardInterrupt, so a file it is writing deletes itself (``output.write_temp``)."""
     import signal
 
     with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
-    for _, temp, _ in _read_all(reader):
-        Path(temp).unlink(missing_ok=True)
-    os.waitpid(pid, 0)
+        os.kill(pid, signal.SIGINT)
+    with contextlib.suppress(OSError):  # its pipe already read and closed (an error while reading)
+        for _, temp, _ in _read_all(reader):
+            Path(temp).unlink(missing_ok=True)
+    with contextlib.suppress(ChildProcessError):  # already waited for
+        os.waitpid(pid, 0)
