@@ -206,9 +206,29 @@ def test_bad_input_is_a_clear_message_and_writes_nothing(
     assert not target.exists()
 
 
-def _pdf_with_an_open_cell(path: Path) -> None:
+def _pdf_with_an_open_cell(path: Path, merged: bool = False) -> None:
     """A two-row table whose second row has no right border (as Excel prints a row whose border
-    was never set): pdfplumber finds no cell for its value."""
+    was never set): pdfplumber finds no cell for its value. ``merged``: a group label merged
+    down both rows at the left, and the open value on two lines."""
+    if merged:
+        rules = [(50, 700, 350, 700), (120, 650, 350, 650), (50, 600, 350, 600), (50, 600, 50, 700)]
+        rules += [(120, 600, 120, 700), (250, 600, 250, 700), (350, 650, 350, 700)]
+        texts = [
+            (60, 645, "Group"),
+            (130, 670, "Label one"),
+            (260, 670, "Value one"),
+            (130, 620, "Label two"),
+        ]
+        texts += [(260, 628, "Open line1"), (260, 612, "Open line2")]
+    else:
+        rules = [(50, 700, 350, 700), (50, 650, 350, 650), (50, 600, 350, 600), (50, 600, 50, 700)]
+        rules += [(200, 600, 200, 700), (350, 650, 350, 700)]  # the right border stops at row 1
+        texts = [
+            (60, 670, "Label one"),
+            (210, 670, "Value one"),
+            (60, 620, "Label two"),
+            (210, 620, "Open value"),
+        ]
     import pikepdf
 
     pdf = pikepdf.Pdf.new()
@@ -217,15 +237,7 @@ def _pdf_with_an_open_cell(path: Path) -> None:
             Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
         )
     )
-    rules = [(50, 700, 350, 700), (50, 650, 350, 650), (50, 600, 350, 600), (50, 600, 50, 700)]
-    rules += [(200, 600, 200, 700), (350, 650, 350, 700)]  # the right border stops at row 1
     ops = ["1 w", *(f"{a} {b} m {c} {d} l S" for a, b, c, d in rules)]
-    texts = [
-        (60, 670, "Label one"),
-        (210, 670, "Value one"),
-        (60, 620, "Label two"),
-        (210, 620, "Open value"),
-    ]
     ops += [f"BT /F1 10 Tf {x} {y} Td ({t}) Tj ET" for x, y, t in texts]
     page = pdf.add_blank_page(page_size=(400, 800))
     page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
@@ -240,6 +252,17 @@ def test_pdf_text_in_a_table_cell_without_its_rule_lines_is_kept_in_its_row(tmp_
     _pdf_with_an_open_cell(source)
     rows = [[(c.text, c.col) for c in row] for row in read_rows(source)]
     assert rows == [[("Label one", 0), ("Value one", 1)], [("Label two", 0), ("Open value", 1)]]
+
+
+def test_pdf_text_without_rule_lines_beside_a_merged_cell_joins_its_own_row_as_one_cell(
+    tmp_path: Path,
+) -> None:
+    from generator.importer.cells import read_rows
+
+    source = tmp_path / "merged.pdf"
+    _pdf_with_an_open_cell(source, merged=True)
+    rows = [[(c.text, c.col) for c in row] for row in read_rows(source)]
+    assert rows[-1] == [("Label two", 1), ("Open line1\nOpen line2", 2)], rows
 
 
 def test_a_scanned_pdf_without_text_is_refused(tmp_path: Path) -> None:

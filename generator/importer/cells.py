@@ -170,8 +170,9 @@ def _pdf(path: Path) -> list[Row]:
                 for line in outside.extract_text_lines():
                     text = line["text"]
                     pieces.append((line["top"], [[Cell(text, f"{p} ページ")]], _running_key(text)))
+                words = page.extract_words() if tables else []  # once a page, for every table
                 for t in tables:
-                    pieces += _table_pieces(page, t, p)
+                    pieces += _table_pieces(words, t, p)
                 pages.append(sorted(pieces, key=lambda x: x[0]))
     except ImportInputError:
         raise
@@ -186,7 +187,7 @@ def _pdf(path: Path) -> list[Row]:
     return [row for pieces in pages for _, rows, key in pieces if key not in running for row in rows]
 
 
-def _table_pieces(page, table, p: int) -> list[tuple[float, list[Row], str]]:  # noqa: ANN001 - pdfplumber's
+def _table_pieces(words: list[dict], table, p: int) -> list[tuple[float, list[Row], str]]:  # noqa: ANN001 - pdfplumber's
     """A table's rows, each at its top, with the text inside the table that no cell holds: where
     a rule line is missing (a row printed without its right border, a cell without its top)
     pdfplumber finds no cell there, and that text would be lost. Such text joins the row beside
@@ -198,17 +199,19 @@ def _table_pieces(page, table, p: int) -> list[tuple[float, list[Row], str]]:  #
     spans = [_span(row.cells) for row in table.rows]
     columns = sorted({cell[0] for cell in table.cells})
     pieces: list[tuple[float, list[Row], str]] = []
-    for line in _orphan_lines(page, table):
-        top, bottom, x0, text = line
+    joined: dict[tuple[int, int], list[str]] = {}  # (row, column) → its lines, as extract() joins a cell's
+    for top, bottom, x0, text in _orphan_lines(words, table):
         middle = (top + bottom) / 2
-        at = next((i for i, (t, b) in enumerate(spans) if t <= middle <= b), None)
+        # the last row whose span holds it: a cell merged down stretches the rows above over it
+        at = max((i for i, (t, b) in enumerate(spans) if t <= middle <= b), default=None)
         col = max((c for c, x in enumerate(columns) if x <= x0 + 1), default=0)
         if at is None:
             pieces.append((top, [[Cell(text, f"{p} ページの表の罫線の外れた行", col)]], ""))
         else:
-            rows[at] = sorted(
-                [*rows[at], Cell(text, f"{p} ページの表の {at + 1} 行", col)], key=lambda c: c.col
-            )
+            joined.setdefault((at, col), []).append(text)
+    for (at, col), lines in joined.items():
+        cell = Cell("\n".join(lines), f"{p} ページの表の {at + 1} 行", col)
+        rows[at] = sorted([*rows[at], cell], key=lambda c: c.col)
     pieces += [(spans[i][0], [row], "") for i, row in enumerate(rows)]
     return pieces
 
@@ -218,15 +221,18 @@ def _span(cells: list) -> tuple[float, float]:  # noqa: ANN001 - pdfplumber's ce
     return min(b[1] for b in boxes), max(b[3] for b in boxes)
 
 
-def _orphan_lines(page, table) -> list[tuple[float, float, float, str]]:  # noqa: ANN001
-    """Lines of the words inside ``table``'s box that lie in none of its cells: (top, bottom,
-    left, text), a gap wider than two characters starting a new piece of the line."""
+def _orphan_lines(page_words: list[dict], table) -> list[tuple[float, float, float, str]]:  # noqa: ANN001
+    """Lines of the page's words inside ``table``'s box that lie in none of its cells: (top,
+    bottom, left, text), a gap wider than two characters starting a new piece of the line."""
+    left, top, right, bottom = table.bbox
 
-    def in_a_cell(word: dict) -> bool:
+    def orphan(word: dict) -> bool:
         x, y = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
-        return any(c[0] <= x <= c[2] and c[1] <= y <= c[3] for c in table.cells)
+        if not (left <= x <= right and top <= y <= bottom):
+            return False
+        return not any(c[0] <= x <= c[2] and c[1] <= y <= c[3] for c in table.cells)
 
-    words = [w for w in page.within_bbox(table.bbox).extract_words() if not in_a_cell(w)]
+    words = [w for w in page_words if orphan(w)]
     rows: list[list[dict]] = []  # words on one line: tops within half a character
     for word in sorted(words, key=lambda w: w["top"]):
         if rows and abs(rows[-1][0]["top"] - word["top"]) < (word["bottom"] - word["top"]) / 2:
