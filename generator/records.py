@@ -170,6 +170,10 @@ def _process(cls: Any, frozen: bool, eq: bool, order: bool, slots: bool) -> type
         else:
             f = Field(value, MISSING, True, True, True)
         f.name, f.type = name, annotation
+        if isinstance(f.default, (list, dict, set)):  # one object shared by every record: refused
+            raise ValueError(
+                f"mutable default {type(f.default)} for field {name} is not allowed: use default_factory"
+            )
         found[name] = f  # a field a base has too keeps its place, as in dataclasses
     all_fields = tuple(found.values())
     defaulted = False
@@ -292,7 +296,7 @@ def _init_source(cls: Any, all_fields: tuple[Field, ...], names: dict[str, Any])
         if f.default is not MISSING:
             names[f"_d_{n}"] = f.default
         if slotted:
-            names[f"_s_{n}"] = cls.__dict__[n].__set__
+            names[f"_s_{n}"] = getattr(cls, n).__set__  # the slot may be a record base's
             lines.append(f"_s_{n}(self, {value})")
         elif frozen:
             lines.append(f"_set(self, {n!r}, {value})")

@@ -272,3 +272,33 @@ def test_only_classvar_annotations_are_left_out() -> None:
 
 class ClassVarish:
     pass
+
+
+def test_a_mutable_default_is_refused_as_dataclasses_refuses_it() -> None:
+    with pytest.raises(ValueError, match="default_factory"):
+
+        @dataclass
+        class Shared:
+            items: list = []  # noqa: RUF012 - the point of the test
+
+
+def test_a_slotted_frozen_record_builds_on_a_slotted_base() -> None:
+    @dataclass(frozen=True, slots=True)
+    class Base:
+        x: int
+
+    @dataclass(frozen=True, slots=True)
+    class Child(Base):
+        y: int = 2
+
+    assert (Child(1).x, Child(1).y) == (1, 2)
+
+
+def test_row_anchored_copies_every_field_of_a_row() -> None:
+    """``Row.anchored`` lists the fields by hand (cheaper than replace): a field added to Row must
+    be added there too, or this fails."""
+    from generator.layout.ir import Cell, Row, TextContent
+
+    assert [f.name for f in fields(Row)] == ["cells", "kind", "keep_together", "anchor"]
+    row = Row((Cell((TextContent(()),), role="label"),), kind="heading", keep_together=False, anchor="a")
+    assert row.anchored("b") == replace(row, anchor="b")

@@ -295,7 +295,7 @@ def _grid_table_xml(
         for i, (text, bold) in enumerate(entries):
             span = columns - len(entries) + 1 if i == len(entries) - 1 else 1
             grid_span = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
-            para = paragraph_xml(style, run_xml(text, bold=bold), keep)
+            para = paragraph_xml(style, run_xml(text, bold), keep)
             cells.append(
                 f'<w:tc><w:tcPr><w:tcW w:w="{col * span}" w:type="dxa"/>{grid_span}</w:tcPr>{para}</w:tc>'
             )
@@ -360,7 +360,7 @@ def _content_xml(
                 lines.append("\t".join(text for text, _ in entries[i : i + columns]))
         if columns == 1:
             for entries in rows:
-                xml.append(paragraph_xml(style, "".join(run_xml(t, bold=b) for t, b in entries), keep))
+                xml.append(paragraph_xml(style, "".join(run_xml(t, b) for t, b in entries), keep))
         else:
             xml.append(_grid_table_xml(rows, width, columns, style, keep))
             xml.append(paragraph_xml(SPACER, "", keep))  # a cell must end with a paragraph

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import cache
 
 from ..records import dataclass
 
@@ -40,18 +41,13 @@ def attribute(text: str) -> str:
     return escape(text).replace('"', "&quot;")
 
 
-_COLUMN_LETTERS: dict[int, str] = {}  # every sheet asks for the same few
-
-
+@cache  # every sheet asks for the same few
 def column_letter(column: int) -> str:
     """1 → A, 26 → Z, 27 → AA."""
-    letters = _COLUMN_LETTERS.get(column)
-    if letters is None:
-        letters, rest = "", column
-        while rest > 0:
-            rest, digit = divmod(rest - 1, 26)
-            letters = chr(65 + digit) + letters
-        _COLUMN_LETTERS[column] = letters
+    letters, rest = "", column
+    while rest > 0:
+        rest, digit = divmod(rest - 1, 26)
+        letters = chr(65 + digit) + letters
     return letters
 
 
