@@ -156,9 +156,10 @@ def main(argv: list[str] | None = None) -> int:
         for folder in folders:
             # the folder's documents, its own first (a paired 基礎 after it)
             md = sorted((out / folder.name).glob("*.md"), key=lambda p: (p.stem != folder.name, p.name))
-            common = ("--out", out, "--force", "--quiet", "-j", "1")
+            as_user = ("--out", out, "--force", "--quiet")  # -j left at the number of CPUs
+            common = (*as_user, "-j", "1")
             commands = {
-                "three": hyoka("build", folder, "--format", "html,docx,xlsx", *common[:-2]),
+                "three": hyoka("build", folder, "--format", "html,docx,xlsx", *as_user),
                 "three_j1": hyoka("build", folder, "--format", "html,docx,xlsx", *common),
                 "html_docx": hyoka("build", folder, "--format", "html,docx", *common),
                 "html": hyoka("build", folder, "--format", "html", *common),
