@@ -1,7 +1,9 @@
 """YAML with positions: every mapping key and value keeps its file, line and column.
 
-Only PyYAML's safe parser is used (the events of ``CSafeLoader``/``SafeLoader``): no Python objects, no
-custom tags. Scalars keep their source text, so ``15`` stays 「15」 and a date stays as written.
+A file is read by ``yamlblock`` (block-style YAML, the sources' kind, without importing PyYAML) or,
+where that declines, by PyYAML's safe parser (the events of ``CSafeLoader``/``SafeLoader``), to the
+same tree: no Python objects, no custom tags. Scalars keep their source text, so ``15`` stays
+「15」 and a date stays as written. ``yaml`` is imported only when PyYAML reads a file.
 
 A source file is untrusted input: it is read only when it is a regular file of bounded size, and
 the tree is built without recursion under limits of depth, node count and alias expansion, each
@@ -11,15 +13,15 @@ refusal naming the file and the limit.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-import yaml
-
 if TYPE_CHECKING:
+    import yaml
     from yaml._yaml import Mark as _CMark
 
     _Mark = yaml.Mark | _CMark | None  # the Python parser's or libyaml's
@@ -27,8 +29,15 @@ if TYPE_CHECKING:
 from .diagnostics import Location, Reporter, display_path, in_rule_scope
 from .records import dataclass, field
 
-# libyaml's safe loader composes ~15× faster than the pure-Python one, with the same marks.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+@functools.cache
+def safe_loader() -> type:
+    """libyaml's safe loader where PyYAML has it: it composes ~15× faster than the pure-Python
+    one, with the same marks."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 # Limits of one source file, far above any assessment (the largest example file: 90 KB, 1,300
 # nodes, 6 levels), so that a hostile or broken file is refused with a message in well under a
@@ -106,15 +115,31 @@ def load(
 
 
 def load_text(
-    text: str, shown: str, reporter: Reporter, budget: Budget | None = None, *, loader: type = SAFE_LOADER
+    text: str, shown: str, reporter: Reporter, budget: Budget | None = None, *, loader: type | None = None
 ) -> YNode | None:
-    """Compose YAML text read from ``shown`` (the file name used in messages). ``loader``: libyaml's
-    where PyYAML has it; the pure-Python one gives the same tree and messages (tests run both)."""
+    """Compose YAML text read from ``shown`` (the file name used in messages). ``loader``: a PyYAML
+    loader to read with; by default ``yamlblock``, and where it declines libyaml's where PyYAML has
+    it (the pure-Python one gives the same tree and messages: tests run all three)."""
     # A leading BOM is not content; libyaml would skip a second one as an encoding mark and shift
     # the columns of the first line, the Python parser would make it part of the first key.
     text = text.removeprefix("\ufeff")
+    budget = budget or Budget()
+    if loader is None:
+        from .yamlblock import Declined, read
+
+        try:
+            root, nodes = read(text, shown, _UNPRINTABLE)
+        except Declined:
+            loader = safe_loader()
+        else:
+            if nodes <= MAX_NODES and nodes <= budget.nodes:
+                budget.nodes -= nodes
+                return _document(root, shown)
+            loader = safe_loader()  # over a limit: reported as PyYAML's path reports it
+    import yaml
+
     try:
-        root = _compose(text, shown, reporter, budget or Budget(), loader)
+        root = _compose(text, shown, reporter, budget, loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and (
@@ -146,6 +171,10 @@ def load_text(
         return None
     except _Refused:
         return None  # reported where the limit was reached
+    return _document(root, shown)
+
+
+def _document(root: YNode | None, shown: str) -> YNode:
     if root is None or (isinstance(root, YScalar) and root.is_null):
         return YMap(Location(shown, 1, 1))  # an empty file (or an empty 「---」 document)
     return root
@@ -166,6 +195,8 @@ def _position(text: str, index: int) -> tuple[int, int]:
 def _compose(text: str, shown: str, reporter: Reporter, budget: Budget, loader: type) -> YNode | None:
     """The tree, its problems reported only once the parse ends: on a syntax error, that error
     alone is reported (as PyYAML's composer did); on a refusal, everything found up to it."""
+    import yaml
+
     left = budget.nodes
     found = Reporter(current_rule=reporter.current_rule)
     try:
@@ -212,7 +243,7 @@ _ALLOWED_TAGS = frozenset(
 )
 _NULL = _CORE + "null"
 _STR = _CORE + "str"
-_SEQ, _MAP = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
+_SEQ, _MAP = _CORE + "seq", _CORE + "map"  # what PyYAML's resolver gives a list and a mapping
 # characters no output can hold: C0 controls but tab, line feed and carriage return (XML 1.0
 # refuses them), DEL and C1 controls, bidirectional overrides (they disguise what a page shows),
 # noncharacters U+FFFE/U+FFFF and lone surrogates (only a "\ud800" escape can make one)
@@ -220,15 +251,6 @@ _UNPRINTABLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
 )
 _REFUSED = ""  # the tag of a value dropped for its tag (read as null)
-_RESOLVER = yaml.resolver.Resolver()
-# The first characters the resolver's implicit patterns look at (「」 for the empty value): a plain
-# scalar starting with any other character resolves to a string without trying a pattern.
-_RESOLVED_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers)
-assert None not in _RESOLVED_FIRST and not _RESOLVER.yaml_path_resolvers  # no pattern for every value
-_SCALAR = yaml.ScalarEvent
-_ALIAS = yaml.AliasEvent
-_MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
-_SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
 
 
 class _Refused(Exception):
@@ -283,9 +305,19 @@ class _Builder:
             parser.dispose()
 
     def _events(self, parser) -> YNode | None:  # noqa: ANN001, C901 - a PyYAML loader (C or Python)
-        # The loop runs for every scalar of every file read (about 15,000 for the largest example
-        # with its blocks), so the common cases are inlined: a plain or quoted scalar, attached to
-        # a list or as a mapping's new key or value; anything unusual takes the methods below.
+        # The loop runs for every scalar of every file read by PyYAML, so the common cases are
+        # inlined: a plain or quoted scalar, attached to a list or as a mapping's new key or value;
+        # anything unusual takes the methods below.
+        import yaml
+
+        _SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent  # noqa: N806 - constants of the loop
+        _MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent  # noqa: N806
+        _SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent  # noqa: N806
+        resolver = yaml.resolver.Resolver()
+        # The first characters the resolver's implicit patterns look at (「」 for the empty value): a
+        # plain scalar starting with any other character resolves to a string without a pattern.
+        resolved_first = frozenset(resolver.yaml_implicit_resolvers)
+        assert None not in resolved_first and not resolver.yaml_path_resolvers  # no pattern for all
         stack: list[_Open] = []
         root: YNode | None = None
         documents = 0
@@ -311,8 +343,8 @@ class _Builder:
                     implicit = event.implicit
                     if not implicit[0]:  # quoted: a string
                         tag = _STR
-                    elif value[:1] in _RESOLVED_FIRST:
-                        tag = _RESOLVER.resolve(yaml.ScalarNode, value, implicit)
+                    elif value[:1] in resolved_first:
+                        tag = resolver.resolve(yaml.ScalarNode, value, implicit)
                     else:  # no implicit resolver starts with this character: a string
                         tag = _STR
                 done: YNode = YScalar(Location(shown, mark.line + 1, mark.column + 1), value, tag)

@@ -20,7 +20,7 @@ PY_LOADER = yaml.SafeLoader
 def test_libyaml_is_what_the_loader_uses() -> None:
     # without it every example still reads (the tests below), only slower: this says which one runs
     assert C_LOADER is not None, "PyYAML was installed without libyaml"
-    assert yamlsource.SAFE_LOADER is C_LOADER
+    assert yamlsource.safe_loader() is C_LOADER
 
 
 def _tree(node: YNode | None) -> object:
