@@ -96,12 +96,13 @@ class Declined(Exception):
 
 # characters that start no plain scalar (YAML's indicators; 「-」 followed by a space, a list item)
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
-# what a plain scalar inside a flow list or mapping stops at (or leaves to PyYAML)
-_FLOW_STOP = re.compile(r"[,\[\]{}#:]")
-# quoted scalars closed on their line, and the escapes of a double-quoted one (libyaml's)
-_SINGLE = re.compile(r"'((?:[^']|'')*+)'")  # possessive: a quote is never taken back
-_DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*+)"')
-_ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))")
+# Patterns compiled at first use (``re`` keeps them): what a plain scalar inside a flow list or
+# mapping stops at (or leaves to PyYAML); quoted scalars closed on their line (possessive: a quote
+# is never taken back), and the escapes of a double-quoted one (libyaml's).
+_FLOW_STOP = r"[,\[\]{}#:]"
+_SINGLE = r"'((?:[^']|'')*+)'"
+_DOUBLE = r'"((?:[^"\\]|\\.)*+)"'
+_ESCAPE = r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))"
 _ESCAPES = {
     "0": "\0", "a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r",
     "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0",
@@ -142,10 +143,9 @@ def _indent(line: str) -> int:
 
 
 def _skip_spaces(line: str, j: int) -> int:
-    return _SPACES.match(line, j).end()  # type: ignore[union-attr]  # matches anywhere
-
-
-_SPACES = re.compile(" *")
+    while line.startswith(" ", j):
+        j += 1
+    return j
 
 
 def _is_entry(line: str, j: int) -> bool:
@@ -400,12 +400,12 @@ class _Reader:
     def quoted(self, line: str, j: int) -> tuple[str, int] | None:
         """A quoted scalar ending on its line: its value and the index after its closing quote."""
         if line[j] == "'":
-            found = _SINGLE.match(line, j)
+            found = re.compile(_SINGLE).match(line, j)
             return None if found is None else (found[1].replace("''", "'"), found.end())
-        found = _DOUBLE.match(line, j)
+        found = re.compile(_DOUBLE).match(line, j)
         if found is None:
             return None
-        text = _ESCAPE.sub(_unescape, found[1]) if "\\" in found[1] else found[1]
+        text = re.compile(_ESCAPE).sub(_unescape, found[1]) if "\\" in found[1] else found[1]
         if self.unprintable.search(text):
             raise Declined  # reported by the PyYAML path
         return text, found.end()
@@ -518,7 +518,7 @@ class _Reader:
             return self.scalar(i, k, found[0], _STR), found[1]
         if first in _INDICATORS and not (first == "-" and line[k + 1] not in " ,[]{}"):
             raise Declined
-        stop = _FLOW_STOP.search(line, k)
+        stop = re.compile(_FLOW_STOP).search(line, k)
         if (
             stop is None
             or stop[0] == "#"

@@ -20,7 +20,7 @@ from generator import yamlblock, yamlsource
 from generator.diagnostics import Reporter
 
 from .conftest import SOURCES
-from .test_yaml_parsers import _tree
+from .test_yaml_parsers import PAST_A_TAB, SAME, SYNTAX, TABS, _tree
 
 C_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -248,6 +248,19 @@ def test_the_importers_yaml_is_read_as_libyaml_reads_it() -> None:
 )
 def test_common_forms_are_read_by_the_fast_reader(text: str) -> None:
     assert compare(text) is True
+
+
+@pytest.mark.parametrize(
+    "text", [c[0] for c in (*SAME.values(), *SYNTAX.values(), *TABS.values(), *PAST_A_TAB.values())]
+)
+def test_odd_hostile_and_broken_input_reads_as_before(text: str) -> None:
+    # what the fast reader declines, libyaml reads: every message and position as before
+    def read(loader: type | None) -> tuple[object, list[str]]:
+        reporter = Reporter()
+        root = yamlsource.load_text(text, "src.yaml", reporter, loader=loader)
+        return _tree(root), [d.format() for d in reporter.diagnostics]
+
+    assert read(None) == read(C_LOADER)
 
 
 def test_a_build_of_the_examples_does_not_import_pyyaml(tmp_path: Path) -> None:
