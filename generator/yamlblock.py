@@ -27,12 +27,13 @@ _NULL = _CORE + "null"
 # PyYAML's implicit resolvers (yaml/resolver.py, PyYAML 6.0, MIT licence, Copyright (c) 2017-2021
 # Ingy döt Net, Copyright (c) 2006-2016 Kirill Simonov), copied: tags tried in this order, each for
 # the first characters listed; compiled at first use.
-_PATTERNS = {
+_PATTERNS: dict[str, tuple[str, str, int]] = {
     "bool": (
         r"""^(?:yes|Yes|YES|no|No|NO
                     |true|True|TRUE|false|False|FALSE
                     |on|On|ON|off|Off|OFF)$""",
         "yYnNtTfFoO",
+        re.X,
     ),
     "float": (
         r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
@@ -41,6 +42,7 @@ _PATTERNS = {
                     |[-+]?\.(?:inf|Inf|INF)
                     |\.(?:nan|NaN|NAN))$""",
         "-+0123456789.",
+        re.X,
     ),
     "int": (
         r"""^(?:[-+]?0b[0-1_]+
@@ -49,13 +51,15 @@ _PATTERNS = {
                     |[-+]?0x[0-9a-fA-F_]+
                     |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$""",
         "-+0123456789",
+        re.X,
     ),
-    "merge": (r"^(?:<<)$", "<"),
+    "merge": (r"^(?:<<)$", "<", 0),
     "null": (
         r"""^(?: ~
                     |null|Null|NULL
                     | )$""",
         "~nN",  # and the empty value
+        re.X,
     ),
     "timestamp": (
         r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
@@ -64,11 +68,12 @@ _PATTERNS = {
                      :[0-9][0-9] :[0-9][0-9] (?:\.[0-9]*)?
                      (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""",
         "0123456789",
+        re.X,
     ),
-    "value": (r"^(?:=)$", "="),
+    "value": (r"^(?:=)$", "=", 0),
 }
 _BY_FIRST: dict[str, list[str]] = {}
-for _name, (_, _firsts) in _PATTERNS.items():
+for _name, (_source, _firsts, _flags) in _PATTERNS.items():
     for _first in _firsts:
         _BY_FIRST.setdefault(_first, []).append(_name)
 _COMPILED: dict[str, re.Pattern[str]] = {}
@@ -84,7 +89,8 @@ def resolve(value: str) -> str:
     for name in names:
         pattern = _COMPILED.get(name)
         if pattern is None:
-            pattern = _COMPILED[name] = re.compile(_PATTERNS[name][0], re.X)
+            source, _, flags = _PATTERNS[name]
+            pattern = _COMPILED[name] = re.compile(source, flags)
         if pattern.match(value):
             return _CORE + name
     return _STR

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -47,6 +48,36 @@ def test_every_example_source_is_read_by_the_fast_reader_as_libyaml_reads_it() -
     assert len(files) > 50
     for path in files:
         assert compare(path.read_text(encoding="utf-8")) is True, path
+
+
+def test_the_resolvers_patterns_are_pyyamls() -> None:
+    # the copy tries the same patterns, with the same flags, in the same order for each first
+    # character (「!&*」: no plain scalar starts with them)
+    theirs = {
+        first: [(tag, pattern.pattern, pattern.flags) for tag, pattern in pairs]
+        for first, pairs in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
+        if first not in ("!", "&", "*")
+    }
+    ours = {
+        first: [(yamlblock._CORE + name, *_compiled(name)) for name in names]
+        for first, names in [*yamlblock._BY_FIRST.items(), ("", ["null"])]
+    }
+    assert ours == theirs
+
+
+def _compiled(name: str) -> tuple[str, int]:
+    source, _, flags = yamlblock._PATTERNS[name]
+    return source, re.compile(source, flags).flags
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "~", "null", "Yes", "off", "y", "0x1F", "0o17", "017", "0b101", "-1_000", "190:20:30", "1.5e+3",
+     "1e3", ".inf", "-.NaN", "2001-12-14", "2001-12-14 21:59:43.10 -5", "<<", "=", "2018-12", "日本"],
+)  # fmt: skip
+def test_plain_scalars_resolve_as_pyyaml_resolves_them(value: str) -> None:
+    resolver = yaml.resolver.Resolver()
+    assert yamlblock.resolve(value) == resolver.resolve(yaml.ScalarNode, value, (True, False))
 
 
 # -- generated documents ----------------------------------------------------------------------
