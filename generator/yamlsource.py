@@ -15,17 +15,19 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
 
 import yaml
 
+from .diagnostics import Location, Reporter, display_path, in_rule_scope
+from .records import dataclass, field
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
 if TYPE_CHECKING:
+    from typing import NoReturn
+
     from yaml._yaml import Mark as _CMark
 
     _Mark = yaml.Mark | _CMark | None  # the Python parser's or libyaml's
-
-from .diagnostics import Location, Reporter, display_path, in_rule_scope
-from .records import dataclass, field
 
 # libyaml's safe loader composes ~15× faster than the pure-Python one, with the same marks.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -149,6 +149,18 @@ def test_noop_check_parses_nothing_and_imports_no_writer(tmp_path: Path) -> None
     assert imported(proj, ["build", "sources", "--out", "out", "--quiet"], heavy) == []
 
 
+# Modules a build of all three formats does without: each costs every build's start-up. typing:
+# annotations only (``TYPE_CHECKING = False`` stands for typing's own).
+NOT_ON_BUILD_PATH = ["typing"]
+
+
+def test_build_imports_nothing_it_does_not_use(tmp_path: Path) -> None:
+    proj = project(tmp_path, "a")
+    ok(hyoka(proj, "build", "sources", "--out", "out"))  # the DOCX skeleton, cached for the next
+    args = ["build", "sources", "--out", "out", "--force", "--quiet", "--format", "html,docx,xlsx", "-j", "1"]
+    assert imported(proj, args, NOT_ON_BUILD_PATH) == []
+
+
 def imported(proj: Path, args: list[str], modules: list[str]) -> list[str]:
     """Which of ``modules`` the CLI imports to run ``args`` (in ``proj``, successfully)."""
     probe = (
