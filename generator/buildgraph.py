@@ -21,12 +21,12 @@ import hashlib
 import os
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .records import dataclass
 from .shipped import SHIPPED_BLOCKS, TEMPLATES
 from .sources import CITY_BLOCKS, SUFFIXES
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
 if TYPE_CHECKING:
     from collections.abc import Sequence
 

@@ -18,12 +18,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
 
 from .records import dataclass, field
 from .terminal import escape, shorten
 
-F = TypeVar("F", bound=Callable[..., Any])
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
+if TYPE_CHECKING:
+    from typing import Any, TextIO, TypeVar
+
+    F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Severity(IntEnum):

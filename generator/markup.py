@@ -40,12 +40,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from generator.layout.ir import Flow, Para, Run, flow_text
 
 from .records import dataclass
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token

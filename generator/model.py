@@ -7,12 +7,12 @@ resolution, change tables) can still point at the YAML line.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .dates import FormDate
 from .diagnostics import Location
 from .records import dataclass, field
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
 if TYPE_CHECKING:
     from .form.definition import FormDefinition
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Protocol
 
 from .terminal import escape
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
+if TYPE_CHECKING:
+    from typing import Protocol
 
-class Progress(Protocol):
-    def done(self, name: str) -> None:
-        """One assessment laid out and rendered."""
+    class Progress(Protocol):
+        def done(self, name: str) -> None:
+            """One assessment laid out and rendered."""
 
-    def line(self, text: str) -> None:
-        """A line for the log (a file written); kept above the bar on a terminal."""
+        def line(self, text: str) -> None:
+            """A line for the log (a file written); kept above the bar on a terminal."""
 
 
 class _Quiet:

@@ -24,12 +24,12 @@ import contextlib
 import marshal
 import os
 import sys
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
 if TYPE_CHECKING:
     from collections.abc import Callable
     from types import CodeType
-    from typing import TypeVar, dataclass_transform, overload
+    from typing import Any, TypeVar, dataclass_transform, overload
 
     _T = TypeVar("_T")
 

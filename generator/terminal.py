@@ -9,7 +9,10 @@ bidirectional override could hide part of a message. Everything the CLI prints p
 from __future__ import annotations
 
 import re
-from typing import TextIO
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
+if TYPE_CHECKING:
+    from typing import TextIO
 
 # C0 controls but tab and line feed, DEL, C1 controls, bidirectional formatting, line/paragraph
 # separators, and lone surrogates (which a terminal's encoder cannot even write); compiled at the

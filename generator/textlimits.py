@@ -5,12 +5,12 @@ succeeds: an item's text is printed in one Excel cell, which holds at most 32,76
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from . import records
 from .diagnostics import Location, Reporter
 from .model import Assessment, BlockRef, Checks, Record, Text
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
 if TYPE_CHECKING:
     from .blocks.resolve import Resolved
 

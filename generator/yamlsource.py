@@ -18,16 +18,18 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
 
+from .diagnostics import Location, Reporter, display_path, in_rule_scope
+from .records import dataclass, field
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
 if TYPE_CHECKING:
+    from typing import NoReturn
+
     import yaml
     from yaml._yaml import Mark as _CMark
 
     _Mark = yaml.Mark | _CMark | None  # the Python parser's or libyaml's
-
-from .diagnostics import Location, Reporter, display_path, in_rule_scope
-from .records import dataclass, field
 
 
 @functools.cache

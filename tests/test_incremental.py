@@ -149,6 +149,33 @@ def test_noop_check_parses_nothing_and_imports_no_writer(tmp_path: Path) -> None
     assert imported(proj, ["build", "sources", "--out", "out", "--quiet"], heavy) == []
 
 
+# Modules a build of all three formats does without: each would cost every build's start-up.
+# typing: annotations only (``TYPE_CHECKING = False`` stands for typing's own); dataclasses:
+# generator.records; inspect: pkgutil's, avoided by the rule registry; logging: concurrent.futures';
+# the libraries: the writers write XML themselves (python-docx only makes the cached skeleton);
+# yaml: generator.yamlblock reads the sources' block-style YAML.
+NOT_ON_BUILD_PATH = [
+    "typing",
+    "dataclasses",
+    "inspect",
+    "pkgutil",
+    "logging",
+    "concurrent.futures",
+    "docx",
+    "openpyxl",
+    "jinja2",
+    "markdown_it",
+    "yaml",
+]
+
+
+def test_build_imports_nothing_it_does_not_use(tmp_path: Path) -> None:
+    proj = project(tmp_path, "a")
+    ok(hyoka(proj, "build", "sources", "--out", "out"))  # the DOCX skeleton, cached for the next
+    args = ["build", "sources", "--out", "out", "--force", "--quiet", "--format", "html,docx,xlsx", "-j", "1"]
+    assert imported(proj, args, NOT_ON_BUILD_PATH) == []
+
+
 def imported(proj: Path, args: list[str], modules: list[str]) -> list[str]:
     """Which of ``modules`` the CLI imports to run ``args`` (in ``proj``, successfully)."""
     probe = (

@@ -24,7 +24,6 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from queue import SimpleQueue
-from typing import TYPE_CHECKING
 
 from ..buildgraph import BlockFile, Graph, source_names
 from ..diagnostics import Diagnostic, Reporter, UsageError
@@ -34,6 +33,7 @@ from ..records import dataclass, field
 from ..sources import assessment_folders
 from ..writers import WRITERS
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
 if TYPE_CHECKING:
     from multiprocessing.pool import Pool
 

@@ -21,13 +21,17 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
 
 # Relative CPU cost of one output by format, for a fair share (measured per stage with
 # bench/stages.py: the XLSX's row-height estimate makes it the dearest); unknown formats: 2.
 FORMAT_COST = {"html": 1.0, "docx": 2.0, "xlsx": 3.0}
 
-Item = TypeVar("Item")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    Item = TypeVar("Item")
+
 # what rendering one item gives: (key, temp file, sha256)
 Output = tuple[tuple[str, str], str, str]
 

@@ -8,13 +8,13 @@ a new publication on an outdated form. Both are warnings (the 版 may be right a
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
 
 from .. import dates
 from ..diagnostics import Reporter
 from ..model import DateValue
 from .definition import EDITION_KEY
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
 if TYPE_CHECKING:
     from ..model import Assessment
 

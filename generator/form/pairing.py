@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeGuard
 
 from ..diagnostics import Location, Reporter, display_path
 from ..model import Assessment, ChangeRow, Checks, Choice, Flag, Record, Text, Value
@@ -23,6 +22,10 @@ from . import kiso as k
 from .definition import ChangesAnnex
 from .kiso_threshold import RESULT_LEVELS, count_range
 from .schema import Head, Item, Section
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
+if TYPE_CHECKING:
+    from typing import TypeGuard
 
 PAIRED_FILE = "8_基礎項目"
 PAIRS_WITH = ("重点項目評価書",)  # forms whose folders may hold the paired file

@@ -10,15 +10,17 @@ headings group their items as nested mappings; a few long headings have a short 
 
 from __future__ import annotations
 
-from typing import Literal
-
 from ..records import dataclass
 from . import options as o
 
-GROUPS = ((2, 5), (6, 10), (11, 15), (16, 20))  # members printed under 「システム2～5」 … rows
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
+if TYPE_CHECKING:
+    from typing import Literal
 
-Kind = Literal["text", "choice", "checks", "date", "flag", "fixed", "number", "derived"]
-# fixed: printed by the form itself; derived: computed from other items (counts, 提供・移転の有無)
+    Kind = Literal["text", "choice", "checks", "date", "flag", "fixed", "number", "derived"]
+    # fixed: printed by the form itself; derived: computed from other items (counts, 提供・移転の有無)
+
+GROUPS = ((2, 5), (6, 10), (11, 15), (16, 20))  # members printed under 「システム2～5」 … rows
 
 
 @dataclass(frozen=True)

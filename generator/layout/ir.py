@@ -12,9 +12,11 @@ contain ``\\n`` (a hard line break inside the paragraph). A list item is a parag
 
 from __future__ import annotations
 
-from typing import Literal
-
 from ..records import dataclass, field
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
+if TYPE_CHECKING:
+    from typing import Literal
 
 # ---------------------------------------------------------------------------
 # Text
@@ -131,7 +133,10 @@ class CheckGrid:
 
 Content = TextContent | ChoiceValue | Options | CheckGrid
 
-CellRole = Literal["label", "sublabel", "group", "value", "choice", "options", "heading", "header", "checks"]
+if TYPE_CHECKING:
+    CellRole = Literal[
+        "label", "sublabel", "group", "value", "choice", "options", "heading", "header", "checks"
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,17 +15,19 @@ import importlib
 import importlib.machinery
 import os
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Reporter
 from ..records import dataclass
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..model import Assessment
 
-DEFAULT_KIND = "重点項目評価書"  # a folder whose cover names no form
+    RuleFunc = Callable[[Assessment, Any, Reporter], None]
 
-RuleFunc = Callable[["Assessment", Any, Reporter], None]
+DEFAULT_KIND = "重点項目評価書"  # a folder whose cover names no form
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ quote the past) are never searched.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterator
 
@@ -18,25 +19,33 @@ from .registry import rule
 # 番号法 改正 (令和5年法律第48号, 施行 令和6年5月27日): 別表第一 → 別表, 別表第二 → 主務省令
 # (guidelines.md §2.4 4, §4; 旭川市 （別添２） 「別表第一の76の項」→「別表の111の項」)
 BEPPYO_CHANGE = datetime.date(2024, 5, 27)
-_OLD_TABLES = re.compile(r"別表第[一二１２12]")
+_OLD_TABLES = r"別表第[一二１２12]"
 
 # Spellings of one word the 公用文 conventions unify; only a document using both is flagged
-VARIANTS: tuple[tuple[str, re.Pattern[str], str, re.Pattern[str]], ...] = tuple(
-    (a, re.compile(pa), b, re.compile(pb))
-    for a, pa, b, pb in (
-        ("サーバ", r"サーバ(?!ー)", "サーバー", r"サーバー"),
-        ("ユーザ", r"ユーザ(?!ー)", "ユーザー", r"ユーザー"),
-        ("コンピュータ", r"コンピュータ(?!ー)", "コンピューター", r"コンピューター"),
-        ("プリンタ", r"プリンタ(?!ー)", "プリンター", r"プリンター"),
-        ("フォルダ", r"フォルダ(?!ー)", "フォルダー", r"フォルダー"),
-        ("インタフェース", r"インタフェース", "インターフェース", r"インターフェ[ーイ]ス"),
-        ("稼動", r"稼動", "稼働", r"稼働"),
-    )
+_SPELLINGS = (
+    ("サーバ", r"サーバ(?!ー)", "サーバー", r"サーバー"),
+    ("ユーザ", r"ユーザ(?!ー)", "ユーザー", r"ユーザー"),
+    ("コンピュータ", r"コンピュータ(?!ー)", "コンピューター", r"コンピューター"),
+    ("プリンタ", r"プリンタ(?!ー)", "プリンター", r"プリンター"),
+    ("フォルダ", r"フォルダ(?!ー)", "フォルダー", r"フォルダー"),
+    ("インタフェース", r"インタフェース", "インターフェース", r"インターフェ[ーイ]ス"),
+    ("稼動", r"稼動", "稼働", r"稼働"),
 )
 
 
-# any spelling of any of the words: a text with none (nearly all) is searched once, not 14 times
-_ANY_VARIANT = re.compile("|".join(f"(?:{p.pattern})" for _, ps, _, pl in VARIANTS for p in (ps, pl)))
+# The patterns are compiled at their rule's first run (1 ms): a form without G02 and G03 never
+# needs them.
+@functools.cache
+def _old_tables() -> re.Pattern[str]:
+    return re.compile(_OLD_TABLES)
+
+
+@functools.cache
+def _variants() -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str], str, re.Pattern[str]], ...]]:
+    """A pattern of any spelling of any of the words (a text with none, nearly all, is searched
+    once, not 14 times), and each word's two spellings with their patterns."""
+    found = re.compile("|".join(f"(?:{p})" for _, ps, _, pl in _SPELLINGS for p in (ps, pl)))
+    return found, tuple((a, re.compile(pa), b, re.compile(pb)) for a, pa, b, pb in _SPELLINGS)
 
 
 def city_texts(a: Assessment, printed: Printed) -> Iterator[tuple[str, str, Location]]:
@@ -57,8 +66,9 @@ def legal_references(a: Assessment, form: object, report: Reporter) -> None:
         return
     if published.date.as_date() < BEPPYO_CHANGE:
         return
+    old_tables = _old_tables()
     for label, text, loc in city_texts(a, printed(a)):
-        m = _OLD_TABLES.search(text)
+        m = old_tables.search(text)
         if m:
             now = "主務省令" if m.group(0)[-1] in "二２2" else "別表"
             report.warning(
@@ -71,8 +81,9 @@ def legal_references(a: Assessment, form: object, report: Reporter) -> None:
 
 @rule("G03", title="表記ゆれ（市が書いた文章のみ）")
 def spelling_variants(a: Assessment, form: object, report: Reporter) -> None:
-    texts = [t for t in city_texts(a, printed(a)) if _ANY_VARIANT.search(t[1])]
-    for short, pshort, long, plong in VARIANTS:
+    found, variants = _variants()
+    texts = [t for t in city_texts(a, printed(a)) if found.search(t[1])]
+    for short, pshort, long, plong in variants:
         uses: dict[str, list[tuple[str, Location]]] = {short: [], long: []}
         for label, text, loc in texts:
             for word, pattern in ((short, pshort), (long, plong)):

@@ -11,7 +11,6 @@ import contextlib
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
 
 from generator.layout.ir import Document
 from generator.writers import docx_xml as wml
@@ -262,6 +261,8 @@ def _replace(style_element, tag: str, fragment: str) -> None:
 
 
 def _add_styles(document) -> None:
+    from typing import cast  # here: a build whose skeleton is cached does not import typing
+
     from docx.enum.style import WD_STYLE_TYPE
     from docx.styles.style import ParagraphStyle, StyleFactory
 

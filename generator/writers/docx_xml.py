@@ -15,7 +15,6 @@ from unicodedata import east_asian_width
 from generator.layout.ir import (
     Block,
     Cell,
-    CellRole,
     CheckCaption,
     CheckGrid,
     CheckItem,
@@ -33,6 +32,10 @@ from generator.layout.ir import (
 )
 
 from ..records import dataclass
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
+if TYPE_CHECKING:
+    from generator.layout.ir import CellRole
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

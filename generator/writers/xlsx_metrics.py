@@ -41,8 +41,9 @@ NARROW_EM = 0.6  # Latin letters and digits, a little wider than half an em for 
 # character on each side goes with it, and runs joined by one character are one word (measured:
 # it printed 「…システム／は、ID/パスワード…」 and 「…NIST／800-88、ISO/IEC27001等…」, one line
 # more than breaking beside the runs gave). A run of spaces hangs at a line's end; anything else
-# (kana, kanji, full-width punctuation) may break before any character.
-_TOKEN = re.compile(r"[^\s!-~]?(?:[!-~]+[^\s!-~]?)+| +|.", re.S)
+# (kana, kanji, full-width punctuation) may break before any character. (wrap is the reference
+# that the writer's line count follows; compiled through re's cache when it first runs.)
+_TOKEN = r"(?s)[^\s!-~]?(?:[!-~]+[^\s!-~]?)+| +|."
 _EM: dict[str, float] = {}
 
 
@@ -84,7 +85,7 @@ def wrap(text: str, width_pt: float, size_pt: float) -> list[str]:
             continue
         current: list[str] = []
         used = 0.0
-        for token in _TOKEN.findall(source):
+        for token in re.findall(_TOKEN, source):
             em = _EM.get(token)  # most tokens are one character, met before
             if em is None:
                 em = text_em(token)

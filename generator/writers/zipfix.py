@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections import namedtuple
 from collections.abc import Iterable
 from datetime import datetime
-from typing import NamedTuple
 
 _LOCAL = struct.Struct("<4s2B4HL2L2H")  # as zipfile.structFileHeader
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # as zipfile.structCentralDir
@@ -26,12 +26,18 @@ _LIMIT = (1 << 31) - 1
 _MAX_ENTRIES = 0xFFFF
 
 
-class Deflated(NamedTuple):
-    """An entry's data already deflated: its CRC-32 and size, and the raw deflate stream."""
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
+if TYPE_CHECKING:
+    from typing import NamedTuple
 
-    crc: int
-    size: int
-    stream: bytes
+    class Deflated(NamedTuple):  # the typed face of the namedtuple below
+        crc: int
+        size: int
+        stream: bytes
+
+else:
+    # An entry's data already deflated: its CRC-32 and size, and the raw deflate stream.
+    Deflated = namedtuple("Deflated", ("crc", "size", "stream"))
 
 
 def deflated(data: bytes) -> Deflated:
