@@ -85,7 +85,7 @@ def render(task: Task, spread: int = 1) -> Rendered:
     from ..output import write_temp
     from ..pipeline import layout, load_all
     from ..writers import writer
-    from .spread import render_spread
+    from .spread import LEAST_SHARE, render_spread
 
     reporter = Reporter()
     # only the blocks used: a broken block file that no assessment uses is hyoka check's to report
@@ -115,7 +115,7 @@ def render(task: Task, spread: int = 1) -> Rendered:
 
     # PDF goes through LibreOffice, one at a time: not shared out
     ways = 1 if any(fmt == "pdf" for _, fmt, _ in laid) else spread
-    done = {key: (temp, sha) for key, temp, sha in render_spread(laid, _cost, ways, one)}
+    done = {key: (temp, sha) for key, temp, sha in render_spread(laid, _cost, ways, one, LEAST_SHARE)}
     # in the order asked for: the publishing order and the index do not depend on -j
     outputs = {(s, f): done[s, f] for s, f, _ in laid}
     block_inputs, block_files = used_blocks(
@@ -541,8 +541,10 @@ def _check_manifest(
     stale = []
     digest = stamps.sources_digest(sources)
     for (suffix, fmt), name in zip(formats, names, strict=True):
-        static = graph.static_inputs(folder, fmt, sources)
-        entry = manifest.current(folder, fmt, target / name, entries.get(name), static, graph)
+        entry = entries.get(name)  # none under --force: nothing to hash for it
+        if entry is not None:
+            static = graph.static_inputs(folder, fmt, sources)
+            entry = manifest.current(folder, fmt, target / name, entry, static, graph)
         if entry is None:
             stale.append((suffix, fmt))
             continue
