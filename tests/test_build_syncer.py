@@ -19,9 +19,10 @@ def test_syncer_syncs_in_threads_and_raises_the_first_failure_in_the_caller(tmp_
     assert all(not t.is_alive() for t in syncer._threads) and len(syncer._threads) == 4  # at most
 
     failing = _Syncer()
-    failing.add(iter([str(files[0]), str(tmp_path / "missing.tmp")]))
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(FileNotFoundError):  # from add when a thread failed already, else from wait
+        failing.add(iter([str(files[0]), str(tmp_path / "missing.tmp")]))
         failing.wait()
+    failing.stop()
 
 
 def test_a_stopped_syncer_leaves_no_thread_running(tmp_path: Path) -> None:
