@@ -116,21 +116,29 @@ def _generator_modules() -> list[tuple[str, str]]:
     while folders:  # os.scandir: what os.walk does (no linked folder followed), at 0.6 the cost
         parts, folder = folders.pop()
         try:
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.is_dir():
-                        if entry.name != "__pycache__" and not entry.is_symlink():
-                            folders.append(((*parts, entry.name), entry.path))
-                    elif entry.name.endswith(".py"):
-                        found.append((*parts, entry.name))
+            with os.scandir(folder) as it:
+                entries = list(it)
         except OSError:  # unreadable: as os.walk, left out
             continue
+        for entry in entries:
+            if _is_dir(entry):
+                if entry.name != "__pycache__" and not entry.is_symlink():
+                    folders.append(((*parts, entry.name), entry.path))
+            elif entry.name.endswith(".py"):
+                found.append((*parts, entry.name))
     modules = []
     for parts in sorted(found):  # as the parts compare, so as Path.rglob's paths sort
         name = "/".join(parts)
         if not name.startswith(_NOT_SHAPING):
             modules.append((name, os.path.join(root, *parts)))
     return modules
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # as os.walk: a name it cannot tell is no folder
+        return False
 
 
 @cache

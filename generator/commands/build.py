@@ -687,7 +687,7 @@ class _Syncer:
         self._queue: SimpleQueue[str | None] | None = None
         self._threads: list[threading.Thread] = []
         self._errors: list[BaseException] = []  # raised in the building thread, the first one
-        self._handed = 0  # files handed in to the threads now running
+        self._handed = 0  # files handed in since the threads were started
 
     def add(self, temps: Iterator[str]) -> None:
         for temp in temps:
