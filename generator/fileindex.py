@@ -77,10 +77,10 @@ class _Piece:
 
     def _save(self, folder: Path) -> None:
         from .manifest import locked
-        from .output import write_atomic
+        from .output import temp_files, write_atomic
 
         with locked(folder, LOCK):
-            for tmp in folder.glob(f".{NAME}.*.tmp"):  # left by a killed run (we hold the lock)
+            for tmp in temp_files(folder, [NAME]):  # left by a killed run (we hold the lock)
                 tmp.unlink(missing_ok=True)
             files, sections = _load(self.path)
             files.update(self.changed)

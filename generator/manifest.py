@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .buildgraph import BlockFile, Graph, current_block_inputs
 from .buildgraph import file_hash as file_hash  # for hyoka site
-from .output import write_atomic
+from .output import temp_files, write_atomic
 from .records import dataclass, field
 
 NAME = ".hyoka-manifest.json"
@@ -100,7 +100,9 @@ def update(target: Path, entries: dict[str, Entry]) -> None:
         merged.update(entries)
         data = {"schema": SCHEMA, "outputs": {n: merged[n].to_json() for n in sorted(merged)}}
         text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-        write_atomic(target / NAME, text.encode("utf-8"))
+        # not synced: a manifest lost or left old by a crash costs a rebuild (see above), and an
+        # fsync waits on the disk in every build
+        write_atomic(target / NAME, text.encode("utf-8"), sync=False)
 
 
 @contextmanager
@@ -130,14 +132,8 @@ def remove_leftovers(target: Path, names: list[str]) -> list[Path]:
     file exists, so no live writer loses its file."""
     if not target.is_dir():
         return []
-    removed = []
     with locked(target):
-        for name in [*names, NAME]:
-            for tmp in sorted(target.glob(f".{_glob_escape(name)}.*.tmp")):
-                tmp.unlink(missing_ok=True)
-                removed.append(tmp)
+        removed = temp_files(target, [*names, NAME])
+        for tmp in removed:
+            tmp.unlink(missing_ok=True)
     return removed
-
-
-def _glob_escape(name: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[" else c for c in name)

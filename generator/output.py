@@ -69,6 +69,22 @@ def _create_temp(path: Path) -> tuple[int, str]:
     raise FileExistsError(errno.EEXIST, "一時ファイルの名前が見つかりません", str(path.parent))
 
 
+def temp_files(folder: Path, names: list[str]) -> list[Path]:
+    """The temp files ``write_temp`` made beside ``folder``'s files ``names`` (``.<name>.*.tmp``,
+    as a glob finds them), by name: one listing of the folder, no glob pattern compiled."""
+    try:
+        entries = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    found = (
+        e
+        for prefix in (f".{name}." for name in names)
+        for e in entries
+        if e.startswith(prefix) and e.endswith(".tmp") and len(e) >= len(prefix) + 4
+    )
+    return [folder / e for e in dict.fromkeys(found)]
+
+
 def write_temp(path: Path, data: bytes, sync: bool = True) -> Path:
     """``data`` in a new temp file beside ``path`` (``.<name>.<random>.tmp``), on disk when
     ``sync``: ``os.replace`` it to ``path`` to publish it whole."""

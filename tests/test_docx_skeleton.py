@@ -4,6 +4,7 @@ python-docx gives for that document."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,20 @@ def test_skeleton_is_used_and_python_docx_not_imported(tmp_path: Path) -> None:
     assert first.stdout.split() == ["True", "True"], first.stderr
     second = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True)
     assert second.stdout.split() == ["False", "True"], second.stderr
+
+
+def test_skeleton_key_follows_the_writer_modules_stats(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = tmp_path / "w.py"
+    module.write_text("A = 1\n")
+    monkeypatch.setattr(writer, "_WRITERS", str(tmp_path))
+    first = writer._skeleton_key()
+    assert writer._skeleton_key() == first
+    module.write_text("A = 22\n")  # another size
+    second = writer._skeleton_key()
+    st = module.stat()
+    os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # same size, another time
+    third = writer._skeleton_key()
+    (tmp_path / "x.py").write_text("")  # a module added
+    assert len({first, second, third, writer._skeleton_key()}) == 4

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import stat
 from pathlib import Path
 
 import pytest
 
-from generator.output import OutputError, write_atomic, write_temp
+from generator.output import OutputError, temp_files, write_atomic, write_temp
 
 
 def test_write_atomic_leaves_only_the_file(tmp_path: Path) -> None:
@@ -23,7 +24,22 @@ def test_temp_is_beside_the_output_and_named_for_the_leftover_sweep(tmp_path: Pa
     temp = write_temp(tmp_path / "a.xlsx", b"x", sync=False)
     assert temp.is_absolute() and temp.parent == tmp_path
     assert list(tmp_path.glob(".a.xlsx.*.tmp")) == [temp]  # the pattern manifest and fileindex sweep
+    assert temp_files(tmp_path, ["a.xlsx"]) == [temp]
     assert temp.read_bytes() == b"x"
+
+
+def test_temp_files_are_those_the_glob_finds(tmp_path: Path) -> None:
+    names = ["a.html", "a*[b].docx", ".hyoka-index"]
+    for n in [".a.html.1.tmp", ".a.html..tmp", ".a.html.x.y.tmp", ".a.html.tmp", "a.html.1.tmp",
+              ".a.html.1.tmpx", ".a.htm.1.tmp", ".a*[b].docx.2.tmp", ".ab.docx.2.tmp",
+              "..hyoka-index.3.tmp", ".hyoka-index.3.tmp", "a.html"]:  # fmt: skip
+        (tmp_path / n).write_text("")
+    globbed = [p for n in names for p in sorted(tmp_path.glob(f".{glob.escape(n)}.*.tmp"))]
+    assert temp_files(tmp_path, names) == globbed
+    assert [p.name for p in globbed] == [
+        ".a.html..tmp", ".a.html.1.tmp", ".a.html.x.y.tmp", ".a*[b].docx.2.tmp", "..hyoka-index.3.tmp"
+    ]  # fmt: skip
+    assert temp_files(tmp_path / "none", names) == []
 
 
 def test_a_taken_temp_name_is_not_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

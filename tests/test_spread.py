@@ -44,6 +44,16 @@ def test_children_render_a_share_and_every_output_comes_back_once(tmp_path: Path
 
 
 @pytest.mark.skipif(not available(), reason="fork without threads: Linux only")
+def test_no_child_for_a_share_below_the_least_worth_forking(tmp_path: Path) -> None:
+    # cost 4 in all: with 2 the least share, one child; with 3, none (this process renders all)
+    two = render_spread(list("abcd"), lambda _: 1.0, 3, _writer(tmp_path), least=2.0)
+    three = render_spread(list("abcd"), lambda _: 1.0, 3, _writer(tmp_path), least=3.0)
+    assert len({pid for _, _, pid in two}) == 2
+    assert {pid for _, _, pid in three} == {str(os.getpid())}
+    assert sorted(key[1] for key, _, _ in three) == list("abcd")
+
+
+@pytest.mark.skipif(not available(), reason="fork without threads: Linux only")
 def test_a_failing_childs_share_is_rendered_here_and_its_files_go(tmp_path: Path) -> None:
     done = render_spread(list("abcd"), lambda _: 1.0, 2, _writer(tmp_path, fail_in_child=True))
     assert sorted(key[1] for key, _, _ in done) == list("abcd")

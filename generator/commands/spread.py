@@ -25,6 +25,11 @@ from pathlib import Path
 # Relative CPU cost of one output by format, for a fair share (measured per stage with
 # bench/stages.py: the XLSX's row-height estimate makes it the dearest); unknown formats: 2.
 FORMAT_COST = {"html": 1.0, "docx": 2.0, "xlsx": 3.0}
+# The least cost of a child's share (in those units times a document's blocks and rows, about
+# 12 µs of rendering each): a forked child costs the build ~15 ms of CPU and a few ms of wall
+# time (the pages it and the parent copy as either writes them), so a smaller share renders
+# sooner here (the one-folder build of a small assessment: its three outputs ~5 ms in all).
+LEAST_SHARE = 600.0
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
 if TYPE_CHECKING:
@@ -60,10 +65,13 @@ def render_spread(
     cost: Callable[[Item], float],
     ways: int,
     one: Callable[[Item], Output],
+    least: float = 0.0,
 ) -> list[Output]:
     """Every item rendered, by this process and up to ``ways - 1`` forked children (this
-    process's share first). ``one(item)`` renders one item into a temp file and returns its key,
-    path and hash."""
+    process's share first), in no more shares than the items' cost fills at ``least`` a share.
+    ``one(item)`` renders one item into a temp file and returns its key, path and hash."""
+    if least and ways > 1:
+        ways = min(ways, int(sum(cost(item) for item in items) // least))
     parts = shares(items, cost, ways) if ways > 1 and available() else [list(items)]
     children: list[tuple[int, int, list]] = []
     done: list[Output] = []

@@ -8,9 +8,9 @@ assessment in Word (「評価書 本文」, 「評価書 表」 …).
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 from generator.layout.ir import Document
 from generator.writers import docx_xml as wml
@@ -194,23 +194,37 @@ def _made_skeleton() -> Skeleton | None:
 
 
 def _skeleton_key() -> str:
-    """This package's writer code and python-docx's files (by place, size and time)."""
+    """This package's writer modules and python-docx's files (its ``__init__`` and templates), by
+    place, size and modification time, as Python checks a .pyc against its source (reading the
+    modules and listing python-docx through ``rglob`` cost 3 ms of every build)."""
     import hashlib
     import importlib.util
     import zlib
 
-    digest = hashlib.sha256()
-    # a part deflated by another zlib could differ in its bytes from one deflated now
-    digest.update(zlib.ZLIB_RUNTIME_VERSION.encode() + b"\0")
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    files = _files(_WRITERS, (".py",))
     spec = importlib.util.find_spec("docx")
-    origin = Path(spec.origin) if spec and spec.origin else None
-    if origin is not None:
-        for path in sorted([origin, *origin.parent.rglob("*.docx"), *origin.parent.rglob("*.xml")]):
-            st = path.stat()
-            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
-    return digest.hexdigest()[:32]
+    if spec and spec.origin:
+        templates = os.path.join(os.path.dirname(spec.origin), "templates")
+        files += [spec.origin, *_files(templates, (".docx", ".xml"))]
+    # a part deflated by another zlib could differ in its bytes from one deflated now
+    parts = [zlib.ZLIB_RUNTIME_VERSION]
+    for path in files:
+        with contextlib.suppress(OSError):
+            st = os.stat(path)
+            parts.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}")
+    return hashlib.sha256("\0\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+_WRITERS = os.path.dirname(os.path.abspath(__file__))
+
+
+def _files(folder: str, suffixes: tuple[str, ...]) -> list[str]:
+    """The files under ``folder`` ending in one of ``suffixes``, in path order."""
+    found = []
+    for base, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        found += [os.path.join(base, name) for name in names if name.endswith(suffixes)]
+    return sorted(found)
 
 
 def _drop_stale_parts(document) -> None:
