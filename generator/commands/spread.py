@@ -23,9 +23,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-# Relative CPU cost of one output by format, for a fair share (measured per stage with
-# bench/stages.py: the XLSX's row-height estimate makes it the dearest); unknown formats: 2.
-FORMAT_COST = {"html": 1.0, "docx": 2.0, "xlsx": 3.0}
+# Relative CPU cost of one output by format, for a fair share (measured per document with
+# bench/stages.py --fresh: HTML 1, DOCX 2.3–3.7, XLSX 7.6–9.6, its row-height estimate making it
+# the dearest); unknown formats: 2. Weighed too lightly, a large document's XLSX drew its paired
+# 基礎's into the same share, which then ended last.
+FORMAT_COST = {"html": 1.0, "docx": 3.0, "xlsx": 8.0}
 
 Item = TypeVar("Item")
 # what rendering one item gives: (key, temp file, sha256)
