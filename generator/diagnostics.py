@@ -157,6 +157,14 @@ class Reporter:
             raise SourceError(self)
 
 
+class HeldReporter(Reporter):
+    """Diagnostics held as given (no cap) to be passed on later with ``Reporter.extend``: work
+    done early whose messages belong after others keeps the order, and the cap, of doing it late."""
+
+    def _keep(self, d: Diagnostic) -> None:
+        self.diagnostics.append(d)
+
+
 def in_rule_scope(rule: str) -> Callable[[F], F]:
     """Decorate a function taking ``reporter``: what it reports without an id carries ``rule``."""
 

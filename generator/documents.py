@@ -40,6 +40,26 @@ def paired_file(folder: Path) -> Path | None:
     return None
 
 
+# the last paired 基礎 derived: (重点, paired file, 基礎, what reading it reported)
+_paired: list[tuple[Assessment, Path, Assessment, Reporter]] = []
+
+
+def paired_for(assessment: Assessment, path: Path) -> tuple[Assessment, Reporter]:
+    """The 基礎 paired with ``assessment`` from ``path``, and what reading it reported (as the
+    S check, held to be passed on): derived once for a load, which compares it with the 重点
+    (rule T7) before it prints and checks it (``documents``)."""
+    from .diagnostics import HeldReporter
+    from .form.pairing import paired_assessment
+
+    if _paired and _paired[0][0] is assessment and _paired[0][1] == path:
+        return _paired[0][2], _paired[0][3]
+    read = HeldReporter()
+    with read.rule_scope("S"):
+        kiso = paired_assessment(assessment, path, read)
+    _paired[:] = [(assessment, path, kiso, read)]
+    return kiso, read
+
+
 def suffixes(folder: Path) -> list[str]:
     """Output-name suffixes of the folder's documents, without reading its YAML."""
     return ["", PAIRED_SUFFIX] if paired_file(folder) is not None else [""]
@@ -54,10 +74,10 @@ def documents(
     path = paired_file(folder)
     if path is None:
         return docs
-    from .form.pairing import PAIRS_WITH, paired_assessment
+    from .form.pairing import PAIRS_WITH
 
     if assessment.form.kind in PAIRS_WITH and not check:
-        kiso = paired_assessment(assessment, path, Reporter())
+        kiso, _ = paired_for(assessment, path)
         docs.append(Document(PAIRED_SUFFIX, kiso.form, kiso))
     elif assessment.form.kind in PAIRS_WITH:
         from .rules import run_rules
@@ -67,8 +87,8 @@ def documents(
         # finding about a copied value: one message per rule and place
         before = list(reporter.diagnostics) if reporter is not None else []
         own = Reporter(list(before))
-        with own.rule_scope("S"):
-            kiso = paired_assessment(assessment, path, own)
+        kiso, read = paired_for(assessment, path)
+        own.extend(read)
         run_rules(kiso, kiso.form, own)
         if reporter is not None:
             seen: dict[tuple[str, object], int] = {}

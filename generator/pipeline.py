@@ -8,7 +8,7 @@ from . import acknowledge
 from .blocks.library import Library, load_library, sources_root
 from .blocks.resolve import Resolved, resolve, resolve_assessment
 from .blocks.usage import block_refs
-from .diagnostics import Reporter
+from .diagnostics import HeldReporter, Reporter
 from .documents import Document, documents
 from .layout import ir
 from .model import Assessment
@@ -32,6 +32,8 @@ def load_all(folders: list[Path], reporter: Reporter, *, every_block: bool = Tru
 
     ``every_block``: read and check every block file of the library (``hyoka check``); else only
     the files of the blocks referenced, which is all a build needs."""
+    from .rules.printed import blocks_resolved  # the rules import it: no extra cost
+
     loaded = []
     libraries: dict[Path, Library] = {}  # one per sources root, so its errors show once
     for folder in folders:
@@ -40,12 +42,19 @@ def load_all(folders: list[Path], reporter: Reporter, *, every_block: bool = Tru
         resolved = Resolved()
         library = None
         if assessment is not None:
-            run_rules(assessment, assessment.form, reporter)  # the rules registered for its form
+            # the blocks are resolved first, for the rules to print them (rules.printed), and
+            # their problems reported after the rules', in the order of doing them after
+            held = HeldReporter()
             root = sources_root(folder)
             if root not in libraries:
-                libraries[root] = load_library(root, reporter, lazy=not every_block)
+                libraries[root] = load_library(root, held, lazy=not every_block)
             library = libraries[root]
-            resolved = resolve_assessment(assessment, library, reporter)
+            library.reporter = held  # a lazy library reports a file's problems when it reads it
+            resolved = resolve_assessment(assessment, library, held)
+            library.reporter = reporter
+            with blocks_resolved(assessment, resolved.texts):
+                run_rules(assessment, assessment.form, reporter)  # the rules registered for its form
+            reporter.extend(held)
             check_lengths(assessment, resolved, reporter)
         docs = documents(folder, assessment, reporter) if assessment is not None else []
         for further in docs[1:]:  # a paired 基礎: its own file may reference blocks too

@@ -685,3 +685,42 @@ def test_show_prints_the_text_params_and_versions() -> None:
     assert re.search(r"^ \* 2017-06 ", old.stdout, re.M), old.stdout
     missing = run_cli("blocks", "show", "chukan-platform/kyoiku", "--version", "1999-01")
     assert missing.code == 1 and "2025-08" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_the_load_resolves_each_reference_once_and_reports_it_after_the_rules(example_copy: Path) -> None:
+    from generator.rules import printed
+    from generator.rules.registry import rules_for
+
+    reporter = Reporter()
+    (loaded,) = load_all([example_copy], reporter, every_block=False)
+    # the rules' walk printed the references with the texts the load resolved: it read no library
+    walk = printed.printed(loaded.assessment)
+    assert walk._library is None and not printed._resolved
+    assert loaded.blocks.texts and all(walk.block_text(ref) == t for ref, t in loaded.blocks.texts.items())
+    overview = example_copy / OVERVIEW
+    replace_once(overview, "- {block: chukan-platform/hokan}", "- {block: chukan-platform/hokann}")
+    reporter = Reporter()
+    (loaded,) = load_all([example_copy], reporter, every_block=False)
+    ids = {r.id for r in rules_for(loaded.assessment.form)}
+    order = [d.rule for d in reporter.diagnostics if d.rule in ids or d.rule == "B"]
+    # resolved before the rules ran, reported after them, once (the walk's own look-up is quiet)
+    assert order.count("B") == 1 and order[-1] == "B" and len(order) > 1
+
+
+def test_messages_held_and_passed_on_are_kept_as_if_reported_then() -> None:
+    from generator.diagnostics import HeldReporter, Location
+
+    def report(r: Reporter, n: int, severity: Severity, file: str = "a.yaml") -> None:
+        for i in range(n):
+            r.add(severity, Location(file, i + 1), "", f"{severity.word}{i}", rule="B")
+
+    direct, late, held = Reporter(), Reporter(), HeldReporter()
+    for r in (direct, late):
+        report(r, 40, Severity.WARNING)
+    report(direct, 90, Severity.INFO)  # past the cap of 100 a file: one line for the rest
+    report(direct, 20, Severity.ERROR)
+    report(held, 90, Severity.INFO)
+    report(held, 20, Severity.ERROR)
+    assert len(held.diagnostics) == 110  # nothing capped while held
+    late.extend(held)
+    assert late.diagnostics == direct.diagnostics and len(direct.diagnostics) == 101

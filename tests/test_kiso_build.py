@@ -252,3 +252,23 @@ def test_the_site_reads_the_pair_as_the_build_did_without_checking_it(
         assert layout(documents[document.suffix].assessment, blocks) == layout(
             document.assessment, loaded.blocks
         )
+
+
+def test_the_pair_is_derived_once_for_its_rule_and_its_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """T7 (the 重点 against its pair) and ``documents`` share one derivation of the 基礎; what
+    reading the paired file reports is reported once, with the 基礎, as the reader's (S)."""
+    from generator.form import pairing
+
+    derived = []
+    derive = pairing.paired_assessment
+    monkeypatch.setattr(pairing, "paired_assessment", lambda *a: derived.append(derive(*a)) or derived[-1])
+    folder = _copy(tmp_path, "kumagaya-yobosesshu")
+    with (folder / "8_基礎項目.yaml").open("a", encoding="utf-8") as f:
+        f.write("\n知らない項目: 1\n")
+    reporter = Reporter()
+    [loaded] = load_all([folder], reporter, every_block=False)
+    assert len(derived) == 1 and derived[0] is loaded.documents[1].assessment
+    found = [d for d in reporter.diagnostics if "「知らない項目」" in d.message]
+    assert [(d.rule, Path(d.location.file).name) for d in found] == [("S", "8_基礎項目.yaml")]

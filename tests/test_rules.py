@@ -358,6 +358,8 @@ def test_g01_latest_row_quotes_the_body(asahikawa: Path) -> None:
     found = findings(asahikawa, "G01")  # 旭川市 as published: 稼働/稼動, サーバー/サーバ, の/が
     assert len(found) == 3 and all(Path(d.location.file).name == ANNEX2 for d in found)
     assert any("稼働" in d.message and "稼動" in d.message for d in found)
+    # the differences quoted, (別添２) first, from the matcher that measured the ratio
+    assert any("（（別添２）「集計、稼働状態の通」／本文「集計、稼動状態の通」）" in d.message for d in found)
     # the row quoting the standard text the body prints: that row is quiet
     replace_once(path, '{block: asahikawa/kino-betten2, version: "2025-12"}', "{block: chukan-server/kino}")
     assert len(findings(asahikawa, "G01")) == 2

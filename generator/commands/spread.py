@@ -22,14 +22,16 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-# Relative CPU cost of one output by format, for a fair share (measured per stage with
-# bench/stages.py: the XLSX's row-height estimate makes it the dearest); unknown formats: 2.
-FORMAT_COST = {"html": 1.0, "docx": 2.0, "xlsx": 3.0}
+# Relative CPU cost of one output by format, for a fair share (measured per document with
+# bench/stages.py --fresh: HTML 1, DOCX 2.3–3.7, XLSX 7.6–9.6, its row-height estimate making it
+# the dearest); unknown formats: 2. Weighed too lightly, a large document's XLSX drew its paired
+# 基礎's into the same share, which then ended last.
+FORMAT_COST = {"html": 1.0, "docx": 3.0, "xlsx": 8.0}
 # The least cost of a child's share (in those units times a document's blocks and rows, about
-# 12 µs of rendering each): a forked child costs the build ~15 ms of CPU and a few ms of wall
+# 6 µs of rendering each): a forked child costs the build ~15 ms of CPU and a few ms of wall
 # time (the pages it and the parent copy as either writes them), so a smaller share renders
 # sooner here (the one-folder build of a small assessment: its three outputs ~5 ms in all).
-LEAST_SHARE = 600.0
+LEAST_SHARE = 1200.0
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
 if TYPE_CHECKING:

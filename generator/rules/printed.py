@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 
 from ..blocks.library import Library, load_library, sources_root
@@ -15,18 +17,20 @@ from ..layout.builder import Builder
 from ..layout.items import PrintedItem, flow_plain, printed_items
 from ..model import Assessment, BlockRef, Text
 
-
-def _block_text(library: Library):
-    from ..blocks.resolve import resolve
-    from ..diagnostics import Reporter
-
-    def text(ref: BlockRef) -> str:
-        return resolve(ref, library, Reporter()) or ""
-
-    return text
-
-
 _last: list[tuple[Assessment, Printed]] = []  # the rules of one run share one walk of the document
+# the block texts load_all resolved for the assessment its rules check (``blocks_resolved``)
+_resolved: list[tuple[Assessment, Mapping[BlockRef, str]]] = []
+
+
+@contextmanager
+def blocks_resolved(a: Assessment, texts: Mapping[BlockRef, str]) -> Iterator[None]:
+    """Inside, the walk of ``a`` prints its block references with ``texts`` (references that
+    resolved, as the load resolved them) rather than resolving every one again."""
+    _resolved[:] = [(a, texts)]
+    try:
+        yield
+    finally:
+        _resolved.clear()
 
 
 def printed(a: Assessment) -> Printed:
@@ -41,12 +45,24 @@ class Printed:
     """Printed items of one assessment and a printer for other texts (（別添２） cells)."""
 
     def __init__(self, a: Assessment) -> None:
+        self.folder = a.folder
+        self._library: Library | None = None
+        self._texts = _resolved[0][1] if _resolved and _resolved[0][0] is a else {}
+        self.builder = Builder(a, self.block_text)
+        self.items: list[PrintedItem] = printed_items(a, self.block_text)
+
+    def block_text(self, ref: BlockRef) -> str:
+        """A reference's text as printed; one that does not resolve prints as nothing."""
+        text = self._texts.get(ref)
+        if text is not None:
+            return text
+        from ..blocks.resolve import resolve
         from ..diagnostics import Reporter
 
-        # only the blocks referenced are read; their problems were reported when the folder loaded
-        self.library = load_library(sources_root(a.folder), Reporter(), lazy=True)
-        self.builder = Builder(a, _block_text(self.library))
-        self.items: list[PrintedItem] = printed_items(a, _block_text(self.library))
+        if self._library is None:
+            # only the blocks asked for are read; their problems are reported by the load
+            self._library = load_library(sources_root(self.folder), Reporter(), lazy=True)
+        return resolve(ref, self._library, Reporter()) or ""
 
     def text(self, value: Text | None) -> str:
         return flow_plain(self.builder.flow(value)) if value is not None else ""

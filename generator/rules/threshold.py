@@ -287,13 +287,12 @@ def _paired_people(a: Assessment) -> bool:
 @rule("T7", forms=(JUTEN,), title="重点項目評価書と対の基礎項目評価書（8_基礎項目.yaml）の一致")
 def paired_agrees(a: Assessment, form: object, report: Reporter) -> None:
     """What the paired file says beside the 重点: the 基礎's counts against the 重点's Ⅱ and Ⅲ."""
-    from ..documents import paired_file
-    from ..form.pairing import paired_assessment
+    from ..documents import paired_file, paired_for
 
     path = paired_file(a.folder)
     if path is None:
         return
-    b = paired_assessment(a, path, Reporter())  # its reading problems are reported with the 基礎
+    b, _ = paired_for(a, path)  # its reading problems are reported with the 基礎 (documents)
     staff, estimate = _choice(b, "staff"), staff_from_files(a)
     if staff is not None and staff.value == "500人未満" and estimate is not None and estimate >= 500:
         report.warning(
