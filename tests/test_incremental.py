@@ -170,7 +170,9 @@ NOT_ON_BUILD_PATH = [
 
 
 def test_build_imports_nothing_it_does_not_use(tmp_path: Path) -> None:
-    proj = project(tmp_path, "a")
+    # every example, its paired 基礎 and 変更箇所 included: each runs rules the others do not
+    proj = project(tmp_path)
+    shutil.copytree(SOURCES, proj / "sources", dirs_exist_ok=True)
     ok(hyoka(proj, "build", "sources", "--out", "out"))  # the DOCX skeleton, cached for the next
     args = ["build", "sources", "--out", "out", "--force", "--quiet", "--format", "html,docx,xlsx", "-j", "1"]
     assert imported(proj, args, NOT_ON_BUILD_PATH) == []

@@ -9,7 +9,6 @@ they can place for certain.
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from ..diagnostics import Reporter
 from ..layout.items import PrintedItem
@@ -18,6 +17,7 @@ from .printed import Printed, normal_text, path_key, printed
 from .registry import rule
 from .values import blank, plain
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
 if TYPE_CHECKING:
     import difflib
 
