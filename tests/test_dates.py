@@ -195,3 +195,25 @@ def test_days_in_month_is_the_calendar_s() -> None:
     for year in (*range(1, 2101), 9999):
         for month in range(1, 13):
             assert days_in_month(year, month) == calendar.monthrange(year, month)[1], (year, month)
+
+
+def test_wareki_pattern_matches_as_the_era_names_as_alternatives_did() -> None:
+    import itertools
+    import re
+
+    from generator import dates
+
+    names = [era.name for era in dates.ERAS]
+    assert {len(name) for name in names} == {2}  # what the pattern's two characters stand for
+    old = re.compile(
+        "(?P<era>" + "|".join(names) + r")(?P<y>元|\d+)年(?P<m>\d+)月(?:(?P<d>\d+)日)?(?P<note>予定)?",
+        re.ASCII,
+    )
+    eras = [*names, "明", "和令", "令和和", "ab", "\n令", "令\n", "", "平成平成"]
+    rest = ["元年1月", "30年12月31日", "1年5月予定", "2年2月", "年1月", "1年1月1", "x1年1月", "1年1月1日予定"]
+    for era, tail in itertools.product(eras, rest):
+        text = era + tail
+        new = dates._WAREKI.fullmatch(text)
+        found = new.groupdict() if new and new["era"] in dates._ERA_BY_NAME else None
+        expected = old.fullmatch(text)
+        assert found == (expected.groupdict() if expected else None), text

@@ -80,6 +80,21 @@ def test_plain_scalars_resolve_as_pyyaml_resolves_them(value: str) -> None:
     assert yamlblock.resolve(value) == resolver.resolve(yaml.ScalarNode, value, (True, False))
 
 
+def test_every_short_value_resolves_as_pyyaml_resolves_it() -> None:
+    # all values of up to 3 characters from the patterns' characters and a few others: the
+    # checks that skip a pattern (a value not ASCII, or without the character every match holds)
+    # skip none that PyYAML's resolver matches
+    resolver = yaml.resolver.Resolver()
+    alphabet = "0159.-+:_eEbxXaTtZnNy~<= \t\n１é日"
+    values = [""] + [a + b + c for a in alphabet for b in ["", *alphabet] for c in ["", *alphabet]]
+    values += ["2001-12-14", "2001-12-14 21:59:43.10 -5", "1.5e+3", "1_000.5", "190:20:30.15", "１.5"]
+    differ = [
+        v for v in values if yamlblock.resolve(v) != resolver.resolve(yaml.ScalarNode, v, (True, False))
+    ]
+    assert differ == []
+    assert yamlblock.resolve("1.5") == yamlblock._CORE + "float"
+
+
 # -- generated documents ----------------------------------------------------------------------
 
 _WORDS = [
