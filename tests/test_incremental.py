@@ -161,6 +161,8 @@ NOT_ON_BUILD_PATH = [
     "pkgutil",
     "logging",
     "concurrent.futures",
+    "queue",  # commands/build.py's _Queue
+    "importlib.util",  # writers/docx.py finds python-docx through importlib.machinery
     "docx",
     "openpyxl",
     "jinja2",
@@ -179,12 +181,14 @@ def test_build_imports_nothing_it_does_not_use(tmp_path: Path) -> None:
 
 
 def imported(proj: Path, args: list[str], modules: list[str]) -> list[str]:
-    """Which of ``modules`` the CLI imports to run ``args`` (in ``proj``, successfully)."""
+    """Which of ``modules`` the CLI imports to run ``args`` (in ``proj``, successfully); not
+    those the interpreter had at its start (an editable install's finder brings importlib.util)."""
     probe = (
         "import sys\n"
+        "started = set(sys.modules)\n"
         "from generator.cli import run\n"
         f"code = run({args!r})\n"
-        f"print(code, [m for m in {modules!r} if m in sys.modules])\n"
+        f"print(code, [m for m in {modules!r} if m in sys.modules and m not in started])\n"
     )
     proc = subprocess.run(
         [sys.executable, "-c", probe],
