@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 
 from .records import dataclass
-from .shipped import SHIPPED_BLOCKS, TEMPLATES
+from .shipped import PACKAGE, SHIPPED_BLOCKS, TEMPLATES
 from .sources import CITY_BLOCKS, SUFFIXES
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .fileindex import FileIndex
     from .model import Assessment
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PACKAGE.parent  # resolved once, in shipped.py (a resolve took 0.1 ms)
 GENERATOR = ROOT / "generator"
 
 # Modules that never shape an output's bytes: working on the CLI, the site or the build's own

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -55,7 +56,7 @@ EXIT_CODES = (
 )
 
 Handler = Callable[[argparse.Namespace], int]
-_state = {"traceback": False}
+_state = {"traceback": False, "ending": False}  # ending: the process ends after the command (entry)
 
 
 def _jobs(text: str) -> int:
@@ -156,9 +157,19 @@ def _check(a: argparse.Namespace) -> int:
 
 
 def _build(a: argparse.Namespace) -> int:
-    from .commands import build
+    # The build's modules are imported with the cyclic collector paused: they make no cyclic
+    # garbage, and the collector's passes over them took ~1 ms (commands/build.py ``run`` keeps it
+    # paused for one folder and runs it for many). When the process ends after it (``entry``) the collector stays paused: its first pass
+    # would go over every object the build made (3 ms after mihon's), to free what exit frees.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        from .commands import build
 
-    return build.run(a.paths, a.out, build.parse_formats(a.format), a.quiet, a.jobs, a.force, a.rules)
+        return build.run(a.paths, a.out, build.parse_formats(a.format), a.quiet, a.jobs, a.force, a.rules)
+    finally:
+        if collecting and not _state["ending"]:
+            gc.enable()
 
 
 def _deps(a: argparse.Namespace) -> int:
@@ -581,6 +592,7 @@ def entry() -> None:
     import atexit
 
     code: int | None = 0
+    _state["ending"] = True
     try:
         main()
     except SystemExit as exc:

@@ -1,14 +1,17 @@
-"""generator.commands.build: the cyclic garbage collector paused for a build, as it was after."""
+"""generator.commands.build: the cyclic garbage collector paused for a one-folder build and running
+for a build of many, as it was after."""
 
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from generator.commands import build
-from tests.conftest import SOURCES
+from tests.conftest import REPO, SOURCES
 
 
 @pytest.mark.parametrize("enabled", [True, False])
@@ -30,3 +33,59 @@ def test_a_build_pauses_the_collector_and_leaves_it_as_it_was(
         assert seen == [False] and gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_build_of_many_folders_runs_the_collector_and_leaves_it_as_it_was(
+    enabled: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # paused over many folders, a pool worker kept every folder's cyclic garbage (N=1000: 255 MiB)
+    seen = []
+    plan = build.plan
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return plan(*args, **kwargs)
+
+    monkeypatch.setattr(build, "plan", watched)
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        folders = [SOURCES / "mihon-jidofuyo", SOURCES / "asahikawa-kenkozoshin"]
+        assert build.run(folders, tmp_path, ["html"], quiet=True, jobs=1) == 0
+        assert seen == [True] and gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_the_build_command_pauses_the_collector_from_its_imports_on_and_resumes_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from generator import cli
+
+    seen = []
+    monkeypatch.setattr(cli, "_state", {**cli._state, "ending": False})  # as a caller of main has it
+    monkeypatch.setattr(build, "run", lambda *args: seen.append(gc.isenabled()) or 0)
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        assert cli.run(["build", str(SOURCES / "mihon-jidofuyo"), "--quiet"]) == 0
+        assert seen == [False] and gc.isenabled()  # paused in cli (before build.run), enabled again after
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_the_hyoka_program_leaves_the_collector_paused_after_a_build_as_the_process_ends(
+    tmp_path: Path,
+) -> None:
+    probe = (
+        "import atexit, gc, sys\n"
+        "from generator.cli import entry\n"
+        "atexit.register(lambda: print('collecting at exit:', gc.isenabled()))\n"
+        f"sys.argv = ['hyoka', 'build', {str(SOURCES / 'mihon-jidofuyo')!r}, '--out', {str(tmp_path)!r},"
+        " '--format', 'html', '--quiet', '-j', '1']\n"
+        "entry()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "collecting at exit: False\n"

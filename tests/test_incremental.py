@@ -161,6 +161,8 @@ NOT_ON_BUILD_PATH = [
     "pkgutil",
     "logging",
     "concurrent.futures",
+    "queue",  # commands/build.py's _Queue
+    "importlib.util",  # writers/docx.py finds python-docx through importlib.machinery
     "docx",
     "openpyxl",
     "jinja2",
@@ -178,13 +180,22 @@ def test_build_imports_nothing_it_does_not_use(tmp_path: Path) -> None:
     assert imported(proj, args, NOT_ON_BUILD_PATH) == []
 
 
+def test_a_build_without_blocks_does_not_import_the_block_renderer(tmp_path: Path) -> None:
+    proj = project(tmp_path)
+    shutil.copytree(SOURCES / "mihon-jidofuyo", proj / "sources" / "mihon-jidofuyo")  # uses no block
+    args = ["build", "sources", "--out", "out", "--quiet", "--format", "html,docx,xlsx", "-j", "1"]
+    assert imported(proj, args, ["generator.blocks.render"]) == []
+
+
 def imported(proj: Path, args: list[str], modules: list[str]) -> list[str]:
-    """Which of ``modules`` the CLI imports to run ``args`` (in ``proj``, successfully)."""
+    """Which of ``modules`` the CLI imports to run ``args`` (in ``proj``, successfully); not
+    those the interpreter had at its start (an editable install's finder brings importlib.util)."""
     probe = (
         "import sys\n"
+        "started = set(sys.modules)\n"
         "from generator.cli import run\n"
         f"code = run({args!r})\n"
-        f"print(code, [m for m in {modules!r} if m in sys.modules])\n"
+        f"print(code, [m for m in {modules!r} if m in sys.modules and m not in started])\n"
     )
     proc = subprocess.run(
         [sys.executable, "-c", probe],

@@ -10,7 +10,6 @@ from ..diagnostics import Location, Reporter, display_path, in_rule_scope
 from ..model import Assessment, BlockRef
 from ..reader import suggest
 from ..records import dataclass, field
-from . import render
 from .library import Library
 from .usage import block_refs, is_history, used_version
 
@@ -43,6 +42,8 @@ def resolve_assessment(assessment: Assessment, library: Library, reporter: Repor
 @in_rule_scope("B")  # 共通記載ブロック (README「検査」)
 def resolve(ref: BlockRef, library: Library, reporter: Reporter) -> str | None:
     """The rendered text of one reference, or None after reporting why not."""
+    from . import render  # here: an assessment without blocks does without it (0.4 ms of a build)
+
     block = library.get(ref.id)
     if block is None:
         if ref.id.strip() not in library.broken:  # a broken block file has its own error

@@ -17,15 +17,13 @@ not depend on ``-j``; else they are deleted.
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import hashlib
 import os
 import sys
-import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from queue import SimpleQueue
 
 from ..buildgraph import BlockFile, Graph, source_names
 from ..diagnostics import Diagnostic, Reporter, UsageError
@@ -37,10 +35,8 @@ from ..writers import WRITERS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
 if TYPE_CHECKING:
+    import threading
     from multiprocessing.pool import Pool
-    from typing import ParamSpec
-
-    _P = ParamSpec("_P")
 
 ALL_FORMATS = ("html", "docx", "xlsx")
 KNOWN = (*WRITERS, "pdf")
@@ -573,26 +569,22 @@ def _check_manifest(
 # The build
 
 
-def _without_cycle_collection(command: Callable[_P, int]) -> Callable[_P, int]:
-    """``command`` with Python's cyclic garbage collector paused (as it was again after): a
-    build makes next to no cyclic garbage (none found after a folder is rendered, once warm), yet
-    the collector's passes over its young objects took ~8 ms of mihon's build and 17 of
-    atsugi's. Forked children and pool workers keep it paused, and copy fewer pages for it."""
-
-    @functools.wraps(command)
-    def paused(*args: _P.args, **kwargs: _P.kwargs) -> int:
-        if not gc.isenabled():
-            return command(*args, **kwargs)
-        gc.disable()
-        try:
-            return command(*args, **kwargs)
-        finally:
-            gc.enable()
-
-    return paused
+@contextlib.contextmanager
+def _cycle_collection(paused: bool) -> Iterator[None]:
+    """Python's cyclic garbage collector paused (``paused``) or running, as it was again after.
+    A one-folder build makes next to no cyclic garbage (none found after a folder is rendered,
+    once warm), yet the collector's passes over its young objects took ~8 ms of mihon's build and
+    17 of atsugi's; its forked children keep it paused and copy fewer pages for it. A build of
+    many folders runs it: the little each folder leaves adds up in a pool worker (N=1000 paused:
+    255 MiB a worker; running: ~45)."""
+    was = gc.isenabled()
+    (gc.disable if paused else gc.enable)()
+    try:
+        yield
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
-@_without_cycle_collection
 def run(
     paths: list[Path],
     out: Path,
@@ -612,6 +604,22 @@ def run(
     (with ``held``): filled with each folder's documents, their output-name suffixes."""
     source_date_epoch()  # an unusable value fails here, before any work
     folders = assessment_folders(paths)
+    with _cycle_collection(paused=len(folders) == 1):
+        return _run(folders, out, formats, quiet, jobs, force, rules, held, index, documents)
+
+
+def _run(
+    folders: list[Path],
+    out: Path,
+    formats: list[str],
+    quiet: bool,
+    jobs: int | None,
+    force: bool,
+    rules: bool,
+    held: dict[str, Stamp] | None,
+    index: FileIndex | None,
+    documents: dict[Path, tuple[str, ...]] | None,
+) -> int:
     _check_names(folders)
     say: Callable[[str], None] = (lambda text: None) if quiet else (lambda text: print(text, flush=True))
     stamps = Stamps(Graph(index or FileIndex(out)))
@@ -681,10 +689,11 @@ def _build(todo: Plan, out: Path, quiet: bool, workers: _Workers, stamps: Stamps
 class _Syncer:
     """fsync of the workers' temp files in threads, overlapping the rendering (an fsync waits on
     the disk, 5–20 ms a file here, and would otherwise hold a worker). Plain threads and a queue:
-    concurrent.futures would bring logging with it, 5 ms of every build's start."""
+    concurrent.futures would bring logging with it, 5 ms of every build's start. ``threading``
+    is imported with the first file (a build with nothing to write does without it: 1 ms)."""
 
     def __init__(self) -> None:
-        self._queue: SimpleQueue[str | None] | None = None
+        self._queue: _Queue | None = None
         self._threads: list[threading.Thread] = []
         self._errors: list[BaseException] = []  # raised in the building thread, the first one
         self._handed = 0  # files handed in since the threads were started
@@ -692,19 +701,20 @@ class _Syncer:
     def add(self, temps: Iterator[str]) -> None:
         for temp in temps:
             if self._queue is None:
-                self._queue, self._threads, self._handed = SimpleQueue(), [], 0
+                self._queue, self._threads, self._handed = _Queue(), [], 0
             self._queue.put(temp)
             self._handed += 1
             if len(self._threads) < min(4, self._handed):  # no idle thread started: ~0.1 ms each
-                thread = threading.Thread(target=self._work, daemon=True)
+                import threading
+
+                thread = threading.Thread(target=self._work, args=(self._queue,), daemon=True)
                 self._threads.append(thread)
                 thread.start()
         if self._errors:
             raise self._errors[0]
 
-    def _work(self) -> None:
-        assert self._queue is not None
-        while (path := self._queue.get()) is not None:
+    def _work(self, queue: _Queue) -> None:
+        while (path := queue.get()) is not None:
             try:
                 _fsync(path)
             except BaseException as exc:  # handed to the building thread
@@ -723,6 +733,26 @@ class _Syncer:
             for thread in self._threads:
                 thread.join()
             self._queue = None  # the threads are ended (kept for a look at them)
+
+
+class _Queue:
+    """``queue.SimpleQueue``'s put and get, from a deque (its appends and pops are thread-safe)
+    and a semaphore counting what it holds: the queue module (heapq and four queue classes with
+    it) cost 0.6 ms of every build's start."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._items: deque[str | None] = deque()
+        self._held = threading.Semaphore(0)
+
+    def put(self, item: str | None) -> None:
+        self._items.append(item)
+        self._held.release()
+
+    def get(self) -> str | None:
+        self._held.acquire()
+        return self._items.popleft()
 
 
 def _fsync(path: str) -> None:
