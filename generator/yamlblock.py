@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from .diagnostics import Location
-from .yamlsource import MAX_KEY, YMap, YNode, YScalar, YSeq
+from .yamlsource import MAX_KEY, MAX_NODES, YMap, YNode, YScalar, YSeq
 
 # deeper than any assessment (6 levels) and well inside the limit the PyYAML path reports (64)
 _MAX_DEPTH = 32
@@ -132,17 +132,21 @@ def _unescape(escape: re.Match[str]) -> str:
     return _ESCAPES[escape[4]]
 
 
-def read(text: str, shown: str, unprintable: re.Pattern[str]) -> tuple[YNode | None, int]:
+def read(
+    text: str, shown: str, unprintable: re.Pattern[str], limit: int = MAX_NODES
+) -> tuple[YNode | None, int]:
     """The tree of ``text`` and its number of nodes (as ``yamlsource`` counts them); raises
     ``Declined`` for anything this reader does not read exactly as libyaml does. ``unprintable``:
-    the characters a value may not hold (such a file is left to PyYAML, which reports it)."""
+    the characters a value may not hold (such a file is left to PyYAML, which reports it);
+    ``limit``: the most nodes it may hold (a file over it is declined as soon as it is, and
+    PyYAML's path reports it, without reading the rest first)."""
     if "\t" in text or "\ufeff" in text or unprintable.search(text) is not None:
         raise Declined
     if "\r" in text:
         text = text.replace("\r\n", "\n")  # the parsers count CRLF as one line break, read as 「\n」
     if any(c in text for c in "\r\x85\u2028\u2029"):
         raise Declined
-    reader = _Reader(text.split("\n"), shown, unprintable)
+    reader = _Reader(text.split("\n"), shown, unprintable, limit)
     try:
         return reader.document(), reader.nodes
     except IndexError:  # a line ended where this reader expected more: not a file it reads
@@ -159,14 +163,24 @@ def _skip_spaces(line: str, j: int) -> int:
     return j
 
 
+def _key_end(start: int, colon: int) -> int:
+    """The index after a key's 「:」 at ``colon``; declines a key written over more than MAX_KEY
+    characters (spaces and escapes included): libyaml takes none that runs over 1,024 to its
+    「:」, and no key of an assessment comes near either."""
+    if colon - start > MAX_KEY:
+        raise Declined
+    return colon + 1
+
+
 def _is_entry(line: str, j: int) -> bool:
     """Whether a list item's 「-」 is at ``line[j]``."""
     return line[j] == "-" and (j + 1 == len(line) or line[j + 1] == " ")
 
 
 class _Reader:
-    def __init__(self, lines: list[str], shown: str, unprintable: re.Pattern[str]) -> None:
+    def __init__(self, lines: list[str], shown: str, unprintable: re.Pattern[str], limit: int) -> None:
         self.lines = lines
+        self.limit = limit
         self.last = len(lines) - 1  # the one line with no line break after it
         self.shown = shown
         self.unprintable = unprintable
@@ -176,8 +190,13 @@ class _Reader:
     def loc(self, i: int, j: int) -> Location:
         return Location(self.shown, i + 1, j + 1)
 
-    def scalar(self, i: int, j: int, text: str, tag: str) -> YScalar:
+    def count(self) -> None:
         self.nodes += 1
+        if self.nodes > self.limit:
+            raise Declined
+
+    def scalar(self, i: int, j: int, text: str, tag: str) -> YScalar:
+        self.count()
         return YScalar(Location(self.shown, i + 1, j + 1), text, tag)
 
     def content(self, i: int) -> int:
@@ -221,7 +240,7 @@ class _Reader:
 
     def enter(self) -> None:
         self.depth += 1
-        self.nodes += 1
+        self.count()
         if self.depth > _MAX_DEPTH:
             raise Declined
 
@@ -251,7 +270,7 @@ class _Reader:
             name = text.strip()
             if name in items or len(name) > MAX_KEY or name == "<<":
                 raise Declined  # reported by the PyYAML path
-            self.nodes += 1
+            self.count()
             loc = Location(self.shown, i + 1, n + 1)  # every key at the mapping's indent
             value, i = self.value(i, after, n)
             items[name] = (loc, value)
@@ -325,7 +344,7 @@ class _Reader:
             text, end = found
             end = _skip_spaces(line, end)
             if end < len(line) and line[end] == ":" and (end + 1 == len(line) or line[end + 1] == " "):
-                return text, end + 1
+                return text, _key_end(j, end)
             return None
         if first in _INDICATORS and not (first == "-" and j + 1 < len(line) and line[j + 1] != " "):
             return None
@@ -337,7 +356,7 @@ class _Reader:
         if line.find(" #", j, colon) >= 0:
             return None  # a comment starts before it
         text = line[j:colon].rstrip(" ")
-        return text, colon + 1
+        return text, _key_end(j, colon)
 
     def inline(self, i: int, j: int, n: int) -> tuple[YNode, int]:
         """A scalar or flow collection starting at ``lines[i][j]`` (not a key, not a list item)."""
@@ -501,9 +520,11 @@ class _Reader:
                 item, k = self.flow_node(i, k)
                 node.items.append(item)
             else:
+                start = k
                 key, k = self.flow_node(i, k, is_key=True)
                 if not isinstance(key, YScalar) or not line.startswith(": ", k):
                     raise Declined
+                _key_end(start, k)
                 name = key.text.strip()
                 if name in node.items or len(name) > MAX_KEY or name == "<<":
                     raise Declined

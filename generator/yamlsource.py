@@ -129,15 +129,13 @@ def load_text(
     if loader is None:
         from .yamlblock import Declined, read
 
-        try:
-            root, nodes = read(text, shown, _UNPRINTABLE)
+        try:  # over a node limit: declined, and reported as PyYAML's path reports it
+            root, nodes = read(text, shown, _UNPRINTABLE, min(MAX_NODES, budget.nodes))
         except Declined:
             loader = safe_loader()
         else:
-            if nodes <= MAX_NODES and nodes <= budget.nodes:
-                budget.nodes -= nodes
-                return _document(root, shown)
-            loader = safe_loader()  # over a limit: reported as PyYAML's path reports it
+            budget.nodes -= nodes
+            return _document(root, shown)
     import yaml
 
     try:

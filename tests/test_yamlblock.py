@@ -335,3 +335,28 @@ if __name__ == "__main__":
     print(f"{total:,} documents: {same:,} read alike, {declined:,} declined, {len(differ)} differ")
     for text in differ[:5]:
         print(repr(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" + " " * 2000 + ": 1\n",
+        "'" + " " * 2000 + "a': 1\n",
+        '"' + "\\x20" * 300 + 'a": 1\n',
+        "- {'" + " " * 1100 + "a': 1}\n",
+        "a: {x" + " " * 1100 + ": 1}\n",
+    ],
+)
+def test_a_key_written_over_more_characters_than_libyaml_takes_is_declined(text: str) -> None:
+    # libyaml takes no key running over 1,024 characters to its 「:」 (an error there): the fast
+    # reader must not read it as a key
+    assert compare(text) is None
+
+
+def test_a_file_over_the_node_limit_is_declined_as_soon_as_it_is() -> None:
+    reader_nodes = []
+    text = "".join(f"k{i}: v\n" for i in range(50))
+    with pytest.raises(yamlblock.Declined):
+        yamlblock.read(text, "src.yaml", yamlsource._UNPRINTABLE, limit=40)
+    reader_nodes.append(yamlblock.read(text, "src.yaml", yamlsource._UNPRINTABLE, limit=101)[1])
+    assert reader_nodes == [101]  # the mapping and its 50 keys and 50 values
