@@ -36,6 +36,7 @@ ERAS: tuple[Era, ...] = (
     Era("令和", datetime.date(2019, 5, 1)),
 )
 _ERA_BY_NAME = {e.name: e for e in ERAS}
+assert all(len(name) == 2 for name in _ERA_BY_NAME), "_WAREKI takes an era name as two characters"
 
 NOTES = ("予定",)  # suffixes the form prints after a date (「平成29年12月予定」)
 

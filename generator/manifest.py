@@ -59,7 +59,7 @@ def load(target: Path) -> dict[str, Entry]:
         if data.get("schema") != SCHEMA:
             return {}
         return {name: Entry.from_json(e) for name, e in data["outputs"].items()}
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # AttributeError: JSON not an object
         return {}
 
 

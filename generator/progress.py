@@ -47,10 +47,11 @@ class _Bar:
         self.task = task
 
     def done(self, name: str) -> None:
-        self.progress.update(self.task, advance=1, description=f"組版中 {escape(name)}")
+        self.progress.update(self.task, advance=1, description=f"組版中 {escape(name)}", refresh=True)
 
     def line(self, text: str) -> None:
         self.progress.console.print(escape(text), highlight=False, markup=False)
+        self.progress.refresh()
 
 
 @contextmanager
@@ -71,5 +72,7 @@ def progress(total: int, quiet: bool) -> Iterator[Progress]:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     # the stream under the CLI's escaping one: the bar's own escape sequences must get through
     console = Console(file=getattr(sys.stderr, "raw", sys.stderr))
-    with RichProgress(*columns, console=console, transient=False) as bar:
+    # drawn when a folder is done, without rich's refresh thread: a thread running would keep the
+    # one-folder build from forking (commands/spread.py available)
+    with RichProgress(*columns, console=console, transient=False, auto_refresh=False) as bar:
         yield _Bar(bar, bar.add_task("組版中", total=total))

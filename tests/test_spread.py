@@ -105,3 +105,18 @@ def test_an_error_while_redoing_a_failed_childs_share_leaves_no_file(tmp_path: P
     with pytest.raises(ValueError):
         render_spread(list("abcd"), lambda _: 1.0, 2, failing)
     assert list(tmp_path.iterdir()) == []  # a, c and the redone b deleted
+
+
+def test_a_build_showing_its_progress_bar_on_a_terminal_still_forks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # rich's bar refreshed itself from a thread, and with a thread running a build may not fork
+    import sys
+
+    from generator.commands import build, spread
+
+    seen: list[bool] = []
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setattr(spread, "available", lambda: seen.append(available()) or False)
+    assert build.run([SOURCES / "asahikawa-kenkozoshin"], tmp_path, ["html", "docx", "xlsx"], jobs=2) == 0
+    assert seen == [True]

@@ -696,15 +696,13 @@ class _Syncer:
         self._queue: _Queue | None = None
         self._threads: list[threading.Thread] = []
         self._errors: list[BaseException] = []  # raised in the building thread, the first one
-        self._handed = 0  # files handed in since the threads were started
 
     def add(self, temps: Iterator[str]) -> None:
         for temp in temps:
             if self._queue is None:
-                self._queue, self._threads, self._handed = _Queue(), [], 0
+                self._queue, self._threads = _Queue(), []
             self._queue.put(temp)
-            self._handed += 1
-            if len(self._threads) < min(4, self._handed):  # no idle thread started: ~0.1 ms each
+            if len(self._threads) < 4:  # a thread per file handed in, up to 4: none idle (~0.1 ms each)
                 import threading
 
                 thread = threading.Thread(target=self._work, args=(self._queue,), daemon=True)

@@ -84,8 +84,9 @@ def render_spread(
             done.append(one(item))
         while children:
             pid, reader, part = children[0]
-            _collect(pid, reader, part, one, done)
-            children.pop(0)
+            status, outputs = _collect(pid, reader)
+            children.pop(0)  # waited for: an error from here on does not stop it again
+            _take(status, outputs, part, one, done)
     except BaseException:  # an error or an interrupt here: stop the children, drop every file
         for pid, reader, _ in children:
             _abandon(pid, reader)
@@ -103,14 +104,20 @@ def _fork(part: list, one: Callable) -> tuple[int, int, list]:
     if pid == 0:  # the child: render, report each output as it is written, never return
         os.close(reader)
         status = 1
+        written: list[str] = []
         try:
             with os.fdopen(writer, "w") as pipe:
                 for item in part:
-                    pipe.write(json.dumps(one(item), ensure_ascii=False) + "\n")
+                    output = one(item)
+                    written.append(output[1])
+                    pipe.write(json.dumps(output) + "\n")
                     pipe.flush()
             status = 0
         except BaseException:  # noqa: BLE001 - the parent renders this share again and reports
             status = 1
+            for temp in written:  # stopped (Ctrl+C, the parent's SIGINT) or failed: its files go
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
         finally:
             os._exit(status)
     os.close(writer)
@@ -118,8 +125,11 @@ def _fork(part: list, one: Callable) -> tuple[int, int, list]:
 
 
 def _read_all(reader: int) -> list[Output]:
-    with os.fdopen(reader, "r") as pipe:
+    """The outputs a child reported, its pipe closed after; left open when reading is interrupted,
+    so that ``_abandon`` reads the rest (no other file can have taken its number)."""
+    with os.fdopen(reader, "r", encoding="utf-8", closefd=False) as pipe:
         lines = pipe.read().splitlines()
+    os.close(reader)
     outputs: list[Output] = []
     for line in lines:
         try:
@@ -130,13 +140,15 @@ def _read_all(reader: int) -> list[Output]:
     return outputs
 
 
-def _collect(pid: int, reader: int, part: list, one: Callable, done: list[Output]) -> None:
-    """The child's outputs added to ``done`` (each as soon as it is there, so that an error
-    after it still finds it to delete); a failed child's share rendered here instead."""
-    try:
-        outputs = _read_all(reader)
-    finally:
-        _, status = os.waitpid(pid, 0)
+def _collect(pid: int, reader: int) -> tuple[int, list[Output]]:
+    """The child's exit status and the outputs it reported (interrupted, the caller stops it)."""
+    outputs = _read_all(reader)
+    _, status = os.waitpid(pid, 0)
+    return status, outputs
+
+
+def _take(status: int, outputs: list[Output], part: list, one: Callable, done: list[Output]) -> None:
+    """The child's outputs added to ``done``; a failed child's share rendered here instead."""
     if status == 0 and len(outputs) == len(part):
         done += outputs
         return
