@@ -15,14 +15,10 @@ from __future__ import annotations
 import re
 
 from .diagnostics import Location
-from .yamlsource import MAX_KEY, MAX_NODES, YMap, YNode, YScalar, YSeq
+from .yamlsource import _CORE, _NULL, _STR, MAX_KEY, MAX_NODES, YMap, YNode, YScalar, YSeq
 
 # deeper than any assessment (6 levels) and well inside the limit the PyYAML path reports (64)
 _MAX_DEPTH = 32
-
-_CORE = "tag:yaml.org,2002:"
-_STR = _CORE + "str"
-_NULL = _CORE + "null"
 
 # PyYAML's implicit resolvers (yaml/resolver.py, PyYAML 6.0, MIT licence, Copyright (c) 2017-2021
 # Ingy döt Net, Copyright (c) 2006-2016 Kirill Simonov), copied: tags tried in this order, each for

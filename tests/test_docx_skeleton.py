@@ -82,3 +82,16 @@ def test_skeleton_key_follows_the_writer_modules_stats(
     third = writer._skeleton_key()
     (tmp_path / "x.py").write_text("")  # a module added
     assert len({first, second, third, writer._skeleton_key()}) == 4
+
+
+def test_the_cache_keeps_the_newest_skeletons_only(tmp_path: Path) -> None:
+    # each edit or install of the writer code names a new skeleton: the old ones do not pile up
+    from generator.writers import docx
+
+    for i in range(docx._KEPT + 3):
+        made = tmp_path / f"skeleton-{i:02d}.marshal"
+        made.write_bytes(b"")
+        os.utime(made, ns=(i * 10**9, i * 10**9))
+    docx._prune(tmp_path)
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert kept == [f"skeleton-{i:02d}.marshal" for i in range(3, docx._KEPT + 3)]

@@ -16,6 +16,10 @@ from generator.layout.ir import Document
 from generator.writers import docx_xml as wml
 from generator.writers.zipfix import Deflated, deflated, zip_entries
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
+if TYPE_CHECKING:
+    from pathlib import Path
+
 EXTENSION = ".docx"
 
 # A4 portrait in twips, margins 15 mm at the sides and bottom, 20 mm at the top for the header.
@@ -170,7 +174,18 @@ def _cached_skeleton() -> Skeleton | None:
         stored = [(m, *part) if isinstance(part, Deflated) else (m, part) for m, part in skeleton]
         with contextlib.suppress(OSError):
             write_atomic(path, marshal.dumps(stored), sync=False)
+            _prune(path.parent)
     return skeleton
+
+
+_KEPT = 8  # skeletons kept in the cache: one per version of the code in use, a few at once
+
+
+def _prune(folder: Path) -> None:
+    """The newest skeletons only: each edit or install of the writer code names a new one."""
+    found = sorted(folder.glob("skeleton-*.marshal"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in found[_KEPT:]:
+        old.unlink(missing_ok=True)
 
 
 def _made_skeleton() -> Skeleton | None:
