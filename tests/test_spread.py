@@ -120,3 +120,17 @@ def test_a_build_showing_its_progress_bar_on_a_terminal_still_forks(
     monkeypatch.setattr(spread, "available", lambda: seen.append(available()) or False)
     assert build.run([SOURCES / "asahikawa-kenkozoshin"], tmp_path, ["html", "docx", "xlsx"], jobs=2) == 0
     assert seen == [True]
+
+
+def test_an_interrupt_between_a_folders_rendering_and_its_result_leaves_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.commands import build
+
+    def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build, "_small", interrupted)  # the outputs are rendered, not yet kept
+    with pytest.raises(KeyboardInterrupt):
+        build.run([SOURCES / "mihon-jidofuyo"], tmp_path, ["html", "docx", "xlsx"], quiet=True, jobs=1)
+    assert [p.name for p in tmp_path.rglob("*.tmp")] == []

@@ -675,6 +675,14 @@ def _build(todo: Plan, out: Path, quiet: bool, workers: _Workers, stamps: Stamps
             reporter.raise_if_errors()
             syncing.wait()  # every output on disk before any replaces its old file
             written = _publish(results, todo, out, stamps, shown.line)
+    except BaseException:  # an interrupt between a folder's rendering and its result kept here
+        from ..output import temp_files
+
+        for task in todo.tasks:
+            names = [output_name(task.folder.name, fmt, suffix) for suffix, fmt in task.formats]
+            for leftover in temp_files(task.target, names):
+                leftover.unlink(missing_ok=True)
+        raise
     finally:
         syncing.stop()  # its threads end on an error too (a later build in this process forks)
         for result in results:  # what was not published (an error, an interrupt)
