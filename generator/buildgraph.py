@@ -17,12 +17,12 @@ changed. ``hyoka deps`` turns the same graph into Makefile rules.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from functools import cache
 from pathlib import Path
 
 from .records import dataclass
+from .sha import sha256_hex
 from .shipped import PACKAGE, SHIPPED_BLOCKS, TEMPLATES
 from .sources import CITY_BLOCKS, SUFFIXES
 
@@ -44,6 +44,7 @@ _NOT_SHAPING = (
     "buildgraph.py",
     "manifest.py",
     "fileindex.py",
+    "sha.py",
     "progress.py",
     "cachedir.py",
     "commands/",
@@ -55,7 +56,7 @@ _TEMPLATE_FORMAT = {"pdf": "xlsx"}
 
 
 def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return sha256_hex(path.read_bytes())
 
 
 # ---------------------------------------------------------------------------
@@ -195,7 +196,7 @@ class Graph:
 
             sha = self.hash
             text = "".join(f"{name}\0{sha(path)}\0" for name, path in _generator_modules())
-            self._fingerprint = f"{package}+{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+            self._fingerprint = f"{package}+{sha256_hex(text.encode())[:16]}"
         return self._fingerprint
 
     def template_hashes(self, fmt: str) -> tuple[tuple[str, str], ...]:

@@ -26,12 +26,13 @@ only: loading it runs no code), and an unreadable or foreign file counts as empt
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 import sys
 import time
 from pathlib import Path
+
+from .sha import file_sha256_hex
 
 NAME = ".hyoka-index"
 LOCK = ".hyoka-index.lock"
@@ -43,9 +44,9 @@ Entry = tuple[int, int, int, int, str, bool]
 Stat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 
-def _sha_of_file(path: str) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+def stat_key(st: os.stat_result) -> Stat:
+    """What of a file's stat stands for its content (``Stat``)."""
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 class _Piece:
@@ -176,14 +177,10 @@ class FileIndex:
             piece.now[path] = None
             return None
         entry = piece.files.get(path)
-        if (
-            entry is not None
-            and entry[5]
-            and entry[:4] == (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        ):
+        if entry is not None and entry[5] and entry[:4] == stat_key(st):
             piece.now[path] = entry[4]
             return entry[4]
-        sha = _sha_of_file(path)
+        sha = file_sha256_hex(path)
         self._remember(piece, path, st, sha)
         return sha
 
@@ -218,9 +215,9 @@ class FileIndex:
                 st = os.stat(path)
             except OSError:
                 continue
-            now = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            now = stat_key(st)
             if _regular(st.st_mode) and entry[:4] != now:
-                sha = _sha_of_file(path)
+                sha = file_sha256_hex(path)
                 self._remember(piece, path, st, sha)
                 if sha == entry[4] and entry[5] and piece.files[path][5]:
                     moved[path] = (entry[:4], now)
@@ -234,7 +231,7 @@ class FileIndex:
     def _remember(piece: _Piece, path: str, st: os.stat_result, sha: str) -> None:
         # by the modification time alone, as git does: an output published by a rename has a
         # new change time but its content's time, and a later edit moves the modification time
-        entry = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, sha, settled(st))
+        entry = (*stat_key(st), sha, settled(st))
         piece.now[path] = sha
         if piece.files.get(path) != entry:
             piece.files[path] = entry

@@ -11,7 +11,6 @@ A wording that differs between cities at the same time is a separate id, not a v
 from __future__ import annotations
 
 import datetime
-import hashlib
 import os
 import re
 import unicodedata
@@ -20,6 +19,7 @@ from pathlib import Path
 from ..diagnostics import Location, Reporter, in_rule_scope
 from ..reader import suggest
 from ..records import dataclass, field
+from ..sha import sha256_hex
 from ..shipped import SHIPPED_BLOCKS
 from ..sources import CITY_BLOCKS, SUFFIXES
 from ..yamlsource import SourceFileError, YMap, YNode, YScalar, YSeq, load, read_source
@@ -42,7 +42,7 @@ class BlockVersion:
     @property
     def digest(self) -> str:
         """Content hash of the text: what a build depending on block@version must watch."""
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return sha256_hex(self.text.encode("utf-8"))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import os
 import sys
 from collections import deque
@@ -28,8 +27,9 @@ from pathlib import Path
 from ..buildgraph import BlockFile, Graph, source_names
 from ..diagnostics import Diagnostic, Reporter, UsageError
 from ..epoch import source_date_epoch
-from ..fileindex import FileIndex, Stat, interned, settled
+from ..fileindex import FileIndex, Stat, interned, settled, stat_key
 from ..records import dataclass, field
+from ..sha import sha256_hex
 from ..sources import assessment_folders
 from ..writers import WRITERS
 
@@ -112,7 +112,7 @@ def render(task: Task, spread: int = 1) -> Rendered:
             data = module.render(doc)
         # not synced here: the parent syncs it while the workers go on (see run)
         temp = write_temp(task.target / output_name(task.folder.name, fmt, suffix), data, sync=False)
-        return (suffix, fmt), str(temp), hashlib.sha256(data).hexdigest()
+        return (suffix, fmt), str(temp), sha256_hex(data)
 
     # PDF goes through LibreOffice, one at a time: not shared out
     ways = 1 if any(fmt == "pdf" for _, fmt, _ in laid) else spread
@@ -285,7 +285,7 @@ class Stamps:
 
 
 def _digest(parts) -> str:  # noqa: ANN001 - any iterable of str
-    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return sha256_hex("\0".join(parts).encode("utf-8", "surrogatepass"))
 
 
 def plan(
@@ -385,7 +385,7 @@ def _settled_stat(folder: Path) -> Stat | None:
         st = os.stat(folder)
     except OSError:
         return None
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) if settled(st) else None
+    return stat_key(st) if settled(st) else None
 
 
 def _valid_holds(check: Check, folder: Path, name: str, base: str, stamps: Stamps, held: bool) -> bool:
@@ -402,19 +402,16 @@ def _holds(check: Check, folder: Path, name: str, base: str, stamps: Stamps) -> 
     """Whether nothing the folder's outputs were checked against has changed since (any doubt:
     no, and the full check runs)."""
     names, outputs, stats, _ = check
-    st = os.stat(folder)
-    now = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    now = list(stat_key(os.stat(folder)))
     if now != list(stats[:4]):  # a file added, removed or renamed: the names are not the checked ones
         return False
     sources = f"{folder}{os.sep}"
     for source in names:
-        st = os.stat(sources + source)
-        now += (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        now += stat_key(os.stat(sources + source))
     base += os.sep
     last = blocks = None
     for suffix, fmt, block_ids, context in outputs:
-        st = os.stat(base + output_name(name, fmt, suffix))
-        now += (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        now += stat_key(os.stat(base + output_name(name, fmt, suffix)))
         if block_ids is not last:  # a folder's outputs share one list (one object when loaded)
             last, blocks = block_ids, stamps.context(fmt, folder, block_ids)
         if blocks is None or context != (stamps.format(fmt), blocks[1]):

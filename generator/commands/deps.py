@@ -18,7 +18,6 @@ again. Without ``--output`` everything is printed as one makefile.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shlex
 import sys
@@ -35,6 +34,7 @@ from ..buildgraph import (
 from ..diagnostics import Reporter
 from ..fileindex import FileIndex
 from ..output import output_dir, write_atomic
+from ..sha import sha256_hex
 from ..sources import CITY_BLOCKS, assessment_folders
 from .build import KNOWN, STAMPS, Stamps, output_name
 
@@ -134,7 +134,7 @@ class Rules:
         if record is not None and record[:3] == (digest, ids, key) and self.index.sha(rules) == record[3]:
             return target, None
         text = self._text(folder, names, [Path(b) for b in blocks])
-        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        sha = sha256_hex(text.encode("utf-8"))
         self.index.put(SECTION, key_folder, (digest, ids, key, sha))
         return target, None if self.index.sha(rules) == sha else text
 
@@ -192,7 +192,7 @@ class Rules:
 
 
 def _digest(parts: list[str]) -> str:
-    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return sha256_hex("\0".join(parts).encode("utf-8", "surrogatepass"))
 
 
 def _watched(folders: list[Path], paths: list[Path]) -> list[Path]:
@@ -221,7 +221,7 @@ def write_rules(folders: list[Path], out: Path, formats: list[str], index: FileI
         if text is not None:
             output_dir(out, folder.name)  # never written outside out/
             write_atomic(target, text.encode("utf-8"), sync=False)
-            index.wrote(os.path.abspath(target), hashlib.sha256(text.encode("utf-8")).hexdigest())
+            index.wrote(os.path.abspath(target), sha256_hex(text.encode("utf-8")))
         index.release(folder)
     for note in rules.notes:
         print(note, file=sys.stderr)

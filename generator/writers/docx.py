@@ -13,6 +13,7 @@ import re
 from datetime import UTC, datetime
 
 from generator.layout.ir import Document
+from generator.sha import sha256_hex
 from generator.writers import docx_xml as wml
 from generator.writers.zipfix import Deflated, deflated, zip_entries
 
@@ -212,7 +213,6 @@ def _skeleton_key() -> str:
     """This package's writer modules and python-docx's files (its ``__init__`` and templates), by
     place, size and modification time, as Python checks a .pyc against its source (reading the
     modules and listing python-docx through ``rglob`` cost 3 ms of every build)."""
-    import hashlib
     import importlib.machinery  # the build imports it already; importlib.util cost 0.3 ms
     import zlib
 
@@ -227,7 +227,7 @@ def _skeleton_key() -> str:
         with contextlib.suppress(OSError):
             st = os.stat(path)
             parts.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}")
-    return hashlib.sha256("\0\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return sha256_hex("\0\0".join(parts).encode("utf-8", "surrogateescape"))[:32]
 
 
 _WRITERS = os.path.dirname(os.path.abspath(__file__))

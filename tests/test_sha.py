@@ -1,0 +1,61 @@
+"""generator.sha: the same digests as hashlib, whichever implementation hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import sha
+from tests.conftest import REPO
+
+INPUTS = [b"", b"a", b"abc", "評価書\0".encode(), bytes(range(256)) * 37, os.urandom(64), os.urandom(100_003)]
+
+
+@pytest.mark.parametrize("left", [sha.BUDGET, 0], ids=["builtin", "hashlib"])
+def test_digests_are_hashlibs(left: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sha, "_left", [left])
+    for i, data in enumerate(INPUTS):
+        expected = hashlib.sha256(data).hexdigest()
+        assert sha.sha256_hex(data) == expected
+        path = tmp_path / f"f{i}"
+        path.write_bytes(data)
+        assert sha.file_sha256_hex(str(path)) == expected
+    assert sha._left[0] == (left - 2 * sum(map(len, INPUTS)) if left else 0)
+
+
+def test_a_hash_over_the_budget_goes_to_hashlib_and_so_does_every_later_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sha, "_left", [10])
+    assert sha.sha256_hex(b"12345") == hashlib.sha256(b"12345").hexdigest()
+    assert sha._left == [5]
+    assert sha.sha256_hex(b"123456") == hashlib.sha256(b"123456").hexdigest()
+    assert sha._left == [0]
+    assert sha.sha256_hex(b"1") == hashlib.sha256(b"1").hexdigest()
+    assert sha._left == [0]
+
+
+def test_hashlib_is_loaded_only_past_the_budget() -> None:
+    # a fresh interpreter without site (the venv's editable-install hook imports more)
+    probe = (
+        "import sys\n"
+        "from generator import sha\n"
+        "assert sha._builtin is not None\n"
+        "sha.sha256_hex(b'x' * 1000)\n"
+        "print('hashlib' in sys.modules, end=' ')\n"
+        "sha.sha256_hex(b'x' * (sha.BUDGET + 1))\n"
+        "print('hashlib' in sys.modules)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-S", "-c", probe],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "False True\n"
