@@ -91,13 +91,12 @@ def _timed(command: Command, env: dict[str, str]) -> tuple[float, float]:
     return wall, cpu
 
 
-_PYTHON: list[Path] = []  # the installed-like console script, made once by installed_python()
-
-
 def installed_python(work: Path) -> Path:
     """An interpreter that finds hyoka as a regular install does: a bare venv (no pip, no
-    editable-install hook) whose one .pth names the checkout and this venv's libraries."""
+    editable-install hook) whose one .pth names the checkout and this venv's libraries; with
+    the ``hyoka`` console script (``program``)."""
     import sysconfig
+    import tomllib
     import venv
 
     target = work / "venv"
@@ -109,22 +108,25 @@ def installed_python(work: Path) -> Path:
     ).stdout.strip()  # fmt: skip
     libraries = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     Path(purelib, "hyoka-bench.pth").write_text("\n".join([str(REPO), *sorted(libraries)]) + "\n")
-    # the console script as pip writes it for the project's [project.scripts] entry
-    script = target / "bin" / "hyoka"
+    # the console script as pip (26) writes it for the project's [project.scripts] entry
+    entry = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"][
+        "hyoka"
+    ]
+    module, _, function = entry.partition(":")
+    script = program(work)
     script.write_text(
-        f"#!{python}\n# -*- coding: utf-8 -*-\nimport re\nimport sys\nfrom generator.cli import entry\n"
+        f"#!{python}\nimport sys\nfrom {module} import {function}\n"
         "if __name__ == '__main__':\n"
-        "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n"
-        "    sys.exit(entry())\n"
+        "    sys.argv[0] = sys.argv[0].removesuffix('.exe')\n"
+        f"    sys.exit({function}())\n"
     )
     script.chmod(0o755)
-    _PYTHON.append(script)
     return python
 
 
-def hyoka(*args: str | Path) -> list[str | Path]:
-    """The ``hyoka`` program: the bare venv's console script, else this interpreter's module."""
-    return [_PYTHON[-1], *args] if _PYTHON else [sys.executable, "-m", "generator.cli", *args]
+def program(work: Path) -> Path:
+    """The ``hyoka`` program that ``installed_python(work)`` makes."""
+    return work / "venv" / "bin" / "hyoka"
 
 
 def pandoc(sources: list[Path], target: Path, fmt: str, reader: str = "gfm") -> list[str | Path]:
@@ -151,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         env = _env(work)
         installed_python(work)
+
+        def hyoka(*args: str | Path) -> list[str | Path]:
+            return [program(work), *args]
+
         out = work / "out"
         _run(hyoka("build", *folders, "--out", out, "--format", "md", "--quiet"), env)
         for folder in folders:

@@ -31,6 +31,21 @@ FORM_ITEMS = REFERENCE / "form-items.md"
 # Running the CLI
 
 
+def bare_python(probe: str, *path: str | Path, cwd: Path | None = None) -> str:
+    """What ``probe`` prints, run by a fresh interpreter without site (the venv's editable-install
+    hook imports pathlib, urllib.parse and importlib.util at its start), with ``path`` (default:
+    the repository) as its module path; fails on a failed run."""
+    proc = subprocess.run(
+        [sys.executable, "-S", "-c", probe],
+        cwd=cwd or REPO,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(str(p) for p in path or [REPO])},
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
 @dataclass(frozen=True)
 class CliResult:
     args: tuple[str, ...]
@@ -51,7 +66,8 @@ class CliResult:
 def run_cli(
     *args: str | Path, cwd: Path | None = None, env: dict[str, str | None] | None = None
 ) -> CliResult:
-    """``python -m generator.cli ARGS`` in a subprocess, capturing exit code, stdout and stderr.
+    """``python -m generator.launch ARGS`` (the ``hyoka`` program, as its console script starts
+    it) in a subprocess, capturing exit code, stdout and stderr.
 
     ``env`` adds to the inherited environment (a ``None`` value removes the variable);
     SOURCE_DATE_EPOCH is removed unless given, so that a CI setting does not leak into the tests.
@@ -67,7 +83,7 @@ def run_cli(
             full[key] = value
     argv = tuple(str(a) for a in args)
     proc = subprocess.run(
-        [sys.executable, "-m", "generator.cli", *argv],
+        [sys.executable, "-m", "generator.launch", *argv],
         cwd=cwd or REPO,
         env=full,
         stdin=subprocess.DEVNULL,  # never a terminal: a command that would ask fails instead

@@ -15,13 +15,14 @@ import shutil
 import signal
 import subprocess
 import sys
+import sysconfig
 import time
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import EXAMPLE, REPO, SOURCES, CliResult, run_cli
+from tests.conftest import EXAMPLE, REPO, SOURCES, CliResult, bare_python, run_cli
 
 FAST = "html,docx"  # two formats of different writers, without XLSX's cost
 
@@ -153,7 +154,8 @@ def test_noop_check_parses_nothing_and_imports_no_writer(tmp_path: Path) -> None
 # typing: annotations only (``TYPE_CHECKING = False`` stands for typing's own); dataclasses:
 # generator.records; inspect: pkgutil's, avoided by the rule registry; logging: concurrent.futures';
 # the libraries: the writers write XML themselves (python-docx only makes the cached skeleton);
-# yaml: generator.yamlblock reads the sources' block-style YAML.
+# yaml: generator.yamlblock reads the sources' block-style YAML; urllib.parse and gettext: see
+# generator.launch.
 NOT_ON_BUILD_PATH = [
     "typing",
     "dataclasses",
@@ -168,6 +170,8 @@ NOT_ON_BUILD_PATH = [
     "jinja2",
     "markdown_it",
     "yaml",
+    "urllib.parse",
+    "gettext",
 ]
 # ... nor a build of one small folder: hashlib (OpenSSL) hashes only past generator.sha's budget
 NOT_ON_A_SMALL_BUILD = [*NOT_ON_BUILD_PATH, "hashlib", "generator.blocks.render"]
@@ -191,25 +195,19 @@ def test_a_small_build_without_blocks_imports_neither_the_block_renderer_nor_ope
 
 
 def imported(proj: Path, args: list[str], modules: list[str]) -> list[str]:
-    """Which of ``modules`` the CLI imports to run ``args`` (in ``proj``, successfully); not
-    those the interpreter had at its start (an editable install's finder brings importlib.util)."""
+    """Which of ``modules`` the ``hyoka`` program (generator.launch) imports to run ``args`` (in
+    ``proj``, successfully); from an interpreter without site (an editable install's finder
+    brings pathlib, urllib.parse and importlib.util), the libraries on its path as they are."""
     probe = (
         "import sys\n"
         "started = set(sys.modules)\n"
-        "from generator.cli import run\n"
-        f"code = run({args!r})\n"
+        "from generator.launch import cli\n"
+        f"code = cli().run({args!r})\n"
         f"print(code, [m for m in {modules!r} if m in sys.modules and m not in started])\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=proj,
-        env={**os.environ, "PYTHONPATH": str(proj)},
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, proc.stderr
-    code, _, found = proc.stdout.strip().partition(" ")
-    assert code == "0", proc.stdout
+    libraries = [sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]
+    code, _, found = bare_python(probe, proj, *libraries, cwd=proj).strip().partition(" ")
+    assert code == "0", found
     return ast.literal_eval(found)  # a printed list of module names
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.commands.spread import available, render_spread, shares
-from tests.conftest import SOURCES, run_cli
+from tests.conftest import SOURCES, bare_python, run_cli
 
 
 def test_shares_are_balanced_ordered_and_never_empty() -> None:
@@ -19,6 +19,26 @@ def test_shares_are_balanced_ordered_and_never_empty() -> None:
     assert all(part == sorted(part) for part in parts)  # each in the items' own order
     assert shares(["a"], costs.__getitem__, 4) == [["a"]]
     assert shares(list(costs), costs.__getitem__, 1) == [list(costs)]
+
+
+@pytest.mark.skipif(not available(), reason="fork without threads: Linux only")
+def test_no_fork_while_another_thread_runs_and_threading_is_not_imported_to_know() -> None:
+    import threading
+
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert not available()
+    finally:
+        release.set()
+        thread.join()
+    probe = (
+        "import sys\n"
+        "from generator.commands.spread import available\n"
+        "print(available(), 'threading' in sys.modules)\n"
+    )
+    assert bare_python(probe) == "True False\n"
 
 
 def _writer(folder: Path, fail_in_child: bool = False):  # type: ignore[no-untyped-def]
