@@ -44,6 +44,7 @@ _NOT_SHAPING = (
     "launch.py",
     "buildgraph.py",
     "manifest.py",
+    "plainjson.py",
     "fileindex.py",
     "sha.py",
     "progress.py",

@@ -11,12 +11,12 @@ per output): an update re-reads, merges its own entries and replaces the file un
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import plainjson
 from .buildgraph import BlockFile, Graph, current_block_inputs
 from .buildgraph import file_hash as file_hash  # for hyoka site
 from .output import temp_files, write_atomic
@@ -55,7 +55,7 @@ class Entry:
 def load(target: Path) -> dict[str, Entry]:
     """Entries by output file name; an unreadable or foreign manifest counts as empty."""
     try:
-        data = json.loads((target / NAME).read_text(encoding="utf-8"))
+        data = plainjson.loads((target / NAME).read_text(encoding="utf-8"))
         if data.get("schema") != SCHEMA:
             return {}
         return {name: Entry.from_json(e) for name, e in data["outputs"].items()}
@@ -99,7 +99,7 @@ def update(target: Path, entries: dict[str, Entry]) -> None:
         merged = load(target)
         merged.update(entries)
         data = {"schema": SCHEMA, "outputs": {n: merged[n].to_json() for n in sorted(merged)}}
-        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        text = plainjson.dumps(data) + "\n"  # as json.dumps(ensure_ascii=False, indent=1, sort_keys=True)
         # not synced: a manifest lost or left old by a crash costs a rebuild (see above), and an
         # fsync waits on the disk in every build
         write_atomic(target / NAME, text.encode("utf-8"), sync=False)

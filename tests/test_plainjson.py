@@ -1,0 +1,75 @@
+"""generator.plainjson: the manifest's JSON as json writes and reads it, without json."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from generator import plainjson
+from tests.conftest import SOURCES, run_cli
+
+# characters json escapes or that break lines, and some that it does not
+ALPHABET = ['a', 'Z', '0', ' ', '"', '\\', '\n', '\t', '\x00', '\x1f', '\x7f', 'é', '評', '\u2028', '\ud800', '/', ':', ',', '{', '}', '[', ']', '💡']  # fmt: skip
+
+
+def _value(rnd: random.Random, depth: int = 0) -> object:
+    kind = rnd.randint(0, 5 if depth < 4 else 1)
+    if kind == 0:
+        return "".join(rnd.choice(ALPHABET) for _ in range(rnd.randint(0, 8)))
+    if kind == 1:
+        return rnd.randint(-1000, 10**6)
+    if kind in (2, 3):
+        return {str(_value(rnd, 9)): _value(rnd, depth + 1) for _ in range(rnd.randint(0, 4))}
+    return [_value(rnd, depth + 1) for _ in range(rnd.randint(0, 4))]
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def test_written_and_read_as_json_does() -> None:
+    rnd = random.Random(2026)
+    for _ in range(3000):
+        value = _value(rnd)
+        text = _json(value)
+        assert plainjson.dumps(value) + "\n" == text
+        assert plainjson.loads(text) == json.loads(text)
+
+
+def test_a_built_manifest_is_read_without_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    assert (
+        run_cli("build", SOURCES / "atsugi-kokuho", "--out", out, "--format", "html,docx", "--quiet").code
+        == 0
+    )
+    text = (out / "atsugi-kokuho" / ".hyoka-manifest.json").read_text(encoding="utf-8")
+    assert '"block_files": [\n' in text  # lists of lists, dicts and strings in it
+    monkeypatch.setattr(json, "loads", lambda text: pytest.fail("read by json"))
+    value = plainjson.loads(text)
+    monkeypatch.undo()
+    assert value == json.loads(text) and plainjson.dumps(value) + "\n" == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "{", "{\n}\n", '{"a": 1}\n', "[1, 2]\n", '{\n "a": 1,\n "a": 2\n}\n', "nul\n", '{\n "a": tru\n}\n',
+     '{\n "a": "b\\u00e9"\n}\n', '{\n "a": 1\n}', '{\n  "a": 1\n}\n', "true\n", '{\n "a": [\n  1\n ]\n}\n'],
+)  # fmt: skip
+def test_other_text_is_json_s_to_read(text: str) -> None:
+    try:
+        expected: object = json.loads(text)
+    except ValueError as exc:
+        with pytest.raises(ValueError, match=re.escape(str(exc))):
+            plainjson.loads(text)
+    else:
+        assert plainjson.loads(text) == expected
+
+
+def test_what_json_has_no_plain_form_for_is_refused() -> None:
+    for value in (True, None, 1.5, (1,)):
+        with pytest.raises(TypeError):
+            plainjson.dumps({"a": value})
