@@ -109,10 +109,8 @@ def installed_python(work: Path) -> Path:
     libraries = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     Path(purelib, "hyoka-bench.pth").write_text("\n".join([str(REPO), *sorted(libraries)]) + "\n")
     # the console script as pip (26) writes it for the project's [project.scripts] entry
-    entry = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"][
-        "hyoka"
-    ]
-    module, _, function = entry.partition(":")
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    module, _, function = scripts["hyoka"].partition(":")
     script = program(work)
     script.write_text(
         f"#!{python}\nimport sys\nfrom {module} import {function}\n"
