@@ -3,10 +3,12 @@
 ``hashlib`` loads OpenSSL (``_hashlib``: ~3 ms of every build's start, the smallest example's
 whole build taking ~70 ms). Python's own SHA-256, which hashlib falls back to without OpenSSL
 (``_sha256`` in 3.11, ``_sha2`` from 3.12), loads in 0.2 ms but hashes ~6× slower (300 MB/s
-against 1.8 GB/s where the CPU has SHA instructions). So a process hashes its first ``BUDGET``
-bytes with the builtin one, and from there on through hashlib: a build of one folder (~90 kB
-hashed) never loads OpenSSL, a large one loses at most ~3 ms to the builtin's pace before it
-does. The digests are the same either way (tests/test_sha.py).
+against 1.8 GB/s where the CPU has SHA instructions). So a process hashes with the builtin one
+until it has hashed ``BUDGET`` bytes or is given one input over ``LARGE`` (an output of a large
+document: the build will hash much more), and from then on through hashlib. A build of one of the
+examples but atsugi never loads OpenSSL (89–640 kB hashed, the largest input 28–230 kB), and
+whatever the build, the builtin's pace costs at most ~3 ms before it does. The digests are the
+same either way (tests/test_sha.py).
 """
 
 from __future__ import annotations
@@ -24,12 +26,15 @@ except ImportError:
 
 # About the bytes the builtin hashes in the time hashlib takes to load (~1 MB at the gap above)
 BUDGET = 1 << 20
+# One input this large, and the build hashes more than BUDGET in all (a document's outputs come to
+# ~3 times the largest of them: atsugi's 560 kB of 1.5 MB; kumagaya's 230 kB of 640 kB)
+LARGE = 1 << 18
 _left = [BUDGET if _builtin is not None else 0]  # what this process may still hash with the builtin
 
 
 def _builtin_for(size: int) -> bool:
     """Whether ``size`` bytes go to the builtin (then taken off what is left of the budget)."""
-    if size > _left[0]:
+    if size > _left[0] or size > LARGE:
         _left[0] = 0  # from now on hashlib, loaded for this
         return False
     _left[0] -= size

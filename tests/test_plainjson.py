@@ -36,22 +36,21 @@ def test_written_and_read_as_json_does() -> None:
     for _ in range(3000):
         value = _value(rnd)
         text = _json(value)
-        assert plainjson.dumps(value) + "\n" == text
+        assert plainjson._dumps(value, "\n") + "\n" == text  # dumps itself, without json loaded
         assert plainjson.loads(text) == json.loads(text)
 
 
-def test_a_built_manifest_is_read_without_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_small_folder_s_manifest_is_read_without_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "out"
-    assert (
-        run_cli("build", SOURCES / "atsugi-kokuho", "--out", out, "--format", "html,docx", "--quiet").code
-        == 0
-    )
-    text = (out / "atsugi-kokuho" / ".hyoka-manifest.json").read_text(encoding="utf-8")
-    assert '"block_files": [\n' in text  # lists of lists, dicts and strings in it
+    assert run_cli("build", SOURCES / "mihon-jidofuyo", "--out", out, "--quiet").code == 0
+    text = (out / "mihon-jidofuyo" / ".hyoka-manifest.json").read_text(encoding="utf-8")
+    assert '"inputs": {\n' in text and '"block_files": []' in text and len(text) <= plainjson.SMALL
     monkeypatch.setattr(json, "loads", lambda text: pytest.fail("read by json"))
     value = plainjson.loads(text)
     monkeypatch.undo()
-    assert value == json.loads(text) and plainjson.dumps(value) + "\n" == text
+    assert value == json.loads(text) and plainjson._dumps(value, "\n") + "\n" == text
 
 
 @pytest.mark.parametrize(
@@ -72,4 +71,14 @@ def test_other_text_is_json_s_to_read(text: str) -> None:
 def test_what_json_has_no_plain_form_for_is_refused() -> None:
     for value in (True, None, 1.5, (1,)):
         with pytest.raises(TypeError):
-            plainjson.dumps({"a": value})
+            plainjson._dumps({"a": value}, "\n")
+
+
+def test_a_large_text_is_read_and_written_by_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    value = {"outputs": {f"{i}.html": {"format": "html", "sha256": "0" * 64} for i in range(200)}}
+    text = _json(value)
+    assert len(text) > plainjson.SMALL and plainjson._dumps(value, "\n") + "\n" == text
+    monkeypatch.setattr(json, "loads", lambda text: "by json")
+    monkeypatch.setattr(json, "dumps", lambda value, **options: f"by json {options}")
+    assert plainjson.loads(text) == "by json"
+    assert plainjson.dumps(value) == "by json {'ensure_ascii': False, 'indent': 1, 'sort_keys': True}"

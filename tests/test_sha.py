@@ -38,6 +38,13 @@ def test_a_hash_over_the_budget_goes_to_hashlib_and_so_does_every_later_one(
     assert sha._left == [0]
 
 
+def test_one_large_input_goes_to_hashlib_with_budget_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sha, "_left", [sha.BUDGET])
+    data = os.urandom(sha.LARGE + 1)
+    assert sha.sha256_hex(data) == hashlib.sha256(data).hexdigest()
+    assert sha._left == [0]
+
+
 def test_hashlib_is_loaded_only_past_the_budget() -> None:
     probe = (
         "import sys\n"
