@@ -200,10 +200,14 @@ class Styles:
 # Worksheets
 
 
-# A range of cells (1-based, inclusive) with its text in the top-left cell: (top, left, bottom,
-# right, text, style, every_cell), a plain tuple (a sheet has thousands). ``every_cell`` gives
-# each cell of a merged range the format, as borders need: Excel and LibreOffice draw a merged
-# range's border from its cells' own.
+# A range of cells with its text in the top-left cell, as a plain 7-tuple:
+#   top, left, bottom, right  its rows and columns, 1-based and inclusive
+#   text                      the top-left cell's text ("" for none)
+#   style                     the cellXfs index of its format (Styles.index)
+#   every_cell                each cell of a merged range gets the format, as borders need:
+#                             Excel and LibreOffice draw a merged range's border from its cells'
+# Not a NamedTuple: a sheet has thousands, and one cost 0.25 ms to define and 0.2 µs a range to
+# make (a fifth of a millisecond on a small assessment, 0.8 ms on the largest example).
 Placed = tuple[int, int, int, int, str, int, bool]
 
 
