@@ -167,7 +167,10 @@ def _cached_skeleton() -> Skeleton | None:
     if skeleton is not None and path is not None:
         from generator.output import write_atomic
 
-        stored = [(m, *part) if isinstance(part, Deflated) else (m, part) for m, part in skeleton]
+        stored = [
+            (m, part.crc, part.size, part.stream) if isinstance(part, Deflated) else (m, part)
+            for m, part in skeleton
+        ]
         with contextlib.suppress(OSError):
             write_atomic(path, marshal.dumps(stored), sync=False)
             _prune(path.parent)
