@@ -163,6 +163,8 @@ NOT_ON_BUILD_PATH = [
     "concurrent.futures",
     "queue",  # commands/build.py's _Queue
     "importlib.util",  # writers/docx.py finds python-docx through importlib.machinery
+    "struct",  # writers/zipfix.py packs the zip records with int.to_bytes
+    "zipfile",
     "docx",
     "openpyxl",
     "jinja2",
