@@ -30,8 +30,7 @@ from generator.layout.ir import (
     TextContent,
     check_line,
 )
-from generator.writers.xmltext import ILLEGAL as _ILLEGAL
-from generator.writers.xmltext import escape
+from generator.writers.xmltext import ILLEGAL, escape
 
 from ..records import dataclass
 
@@ -167,6 +166,7 @@ LEVEL_INDENT = 360  # twips per list nesting level (two characters at 9 pt)
 # ---------------------------------------------------------------------------
 # Text
 
+_ILLEGAL = re.compile(ILLEGAL)
 _BREAKS = re.compile(r"(\n|\t)")
 
 

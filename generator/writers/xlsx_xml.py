@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 
 from generator.writers import xmltext
-from generator.writers.xmltext import ILLEGAL as ILLEGAL_XML
 
 from ..records import dataclass
 
@@ -23,6 +22,7 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
+ILLEGAL_XML = re.compile(xmltext.ILLEGAL)
 # Excel reads "_x" + four hex digits + "_" in any string as an escaped character (_x000D_ is a
 # CR), so a literal one has its underscore escaped as _x005F_.
 _EXCEL_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
