@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
+import reprlib  # imported at start-up already (by collections)
 import sys
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
@@ -373,6 +374,7 @@ def _write_codes() -> None:
 _MAX_CODES = 5000  # beyond: the file keeps only what the last run used (edited classes pile up)
 
 
+@reprlib.recursive_repr()  # a record that holds itself shows 「...」 there, as dataclasses' does
 def _repr(self: Any) -> str:
     shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in self.__record_fields__ if f.repr)
     return f"{self.__class__.__qualname__}({shown})"
