@@ -16,6 +16,9 @@ from .schema import Annex, Head, Item, Node, Repeat, RowGroup, Section
 # Cover keys that say which form and edition a folder is written in (read before the cover's items).
 FORM_KEY = "様式"
 EDITION_KEY = "版"
+# The file of a 重点's folder with the paired 基礎's own items (generator.form.pairing): here, for a
+# build to look for it without importing the pairing and both forms' items.
+PAIRED_FILE = "8_基礎項目"
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,7 @@ def walk_items(nodes: tuple[Node, ...]) -> Iterator[Item]:
 __all__ = [
     "EDITION_KEY",
     "FORM_KEY",
+    "PAIRED_FILE",
     "Annex",
     "ChangesAnnex",
     "CoverKeys",
