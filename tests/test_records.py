@@ -353,3 +353,27 @@ def test_a_cache_folder_others_may_write_is_not_used(tmp_path, monkeypatch):
         assert records._codes_file() is None
         os.chmod(shared, 0o700)
     assert cache_dir("records") == tmp_path / "hyoka" / "records"
+
+
+def test_a_frozen_record_is_built_in_one_step_but_through_a_fields_descriptor() -> None:
+    class Upper:  # a data descriptor in a field's place: __init__ must go through its __set__
+        def __get__(self, obj: object, owner: type | None = None) -> object:
+            return "" if obj is None else obj.__dict__["_name"]
+
+        def __set__(self, obj: object, value: str) -> None:
+            obj.__dict__["_name"] = value.upper()
+
+    @dataclass(frozen=True)
+    class Named:
+        name: str = Upper()  # type: ignore[assignment]
+
+    @dataclass(frozen=True)
+    class Plain:
+        name: str
+        size: int = 0
+
+    assert Named("ab").name == "AB"
+    assert "__dict__.update" in records._init_source(Plain, fields(Plain), {})
+    assert Plain("a").__dict__ == {"name": "a", "size": 0} and Plain("a") == Plain("a", 0)
+    with pytest.raises(FrozenInstanceError):
+        Plain("a").name = "b"  # type: ignore[misc]
