@@ -400,3 +400,25 @@ def test_labels_and_file_names_are_read_by_hand_as_their_patterns_read_them() ->
 
     for text in ["".join(p) + "x" for n in range(6) for p in itertools.product("\r\n a-", repeat=n)]:
         assert render_markdown(text) == render_markdown(re.sub(r"\r\n?", "\n", text)), repr(text)
+
+
+def test_count_bounds_and_part_keys_are_read_by_hand_as_their_patterns_read_them() -> None:
+    import itertools
+    import random
+    import re
+
+    from generator.form.kiso_threshold import _bounds
+    from generator.sources import part_key
+
+    rng = random.Random(13)
+    pieces = ["1", "0", ",", "万", "人", "以上", "未満", "以", "上", "x", "_", "\n", "٣", "1,000", "10万"]
+    texts = ["".join(p) for n in range(5) for p in itertools.product(pieces, repeat=n)]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(5, 14))) for _ in range(20000)]
+    bound = re.compile(r"([0-9,]+)(万)?人(以上|未満)")
+    number = re.compile(r"_0*([0-9]+)$")
+    for text in texts:
+        assert _bounds(text) == bound.findall(text), repr(text)
+        assert part_key(Path(f"d/{text}.yaml")) == number.sub(r"_\1", Path(f"d/{text}.yaml").stem), repr(text)
+    assert sum(bool(_bounds(t)) for t in texts) > 500
+    assert sum(part_key(Path(f"{t}.yaml")) != Path(f"{t}.yaml").stem for t in texts) > 40
+    assert part_key(Path("2_ファイル概要_01.yml")) == "2_ファイル概要_1"
