@@ -145,8 +145,12 @@ def replace(obj: _T, /, **changes: Any) -> _T:
 
 
 def _is_classvar(annotation: Any) -> bool:
-    if isinstance(annotation, str):  # from __future__ import annotations
-        return annotation.replace(" ", "").split("[", 1)[0] in ("ClassVar", "typing.ClassVar", "t.ClassVar")
+    if isinstance(annotation, str):  # from __future__ import annotations (most fields: no ClassVar)
+        return "ClassVar" in annotation and annotation.replace(" ", "").split("[", 1)[0] in (
+            "ClassVar",
+            "typing.ClassVar",
+            "t.ClassVar",
+        )
     typing = sys.modules.get("typing")
     return typing is not None and (
         annotation is typing.ClassVar or getattr(annotation, "__origin__", None) is typing.ClassVar
