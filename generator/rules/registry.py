@@ -78,15 +78,23 @@ def rule(
 
 
 def _load_rule_modules(kind: str | None = None) -> None:
-    """Import the rule modules with rules for ``kind`` (None: every one)."""
+    """Import the rule modules with rules for ``kind`` (None: every one), once per kind."""
     global _loaded
-    if _loaded:
+    if _loaded or kind in _kinds_loaded:
         return
     package = __name__.rsplit(".", 1)[0]
-    for name in _module_names(importlib.import_module(package).__path__):
+    if not _names:  # the package's folder read once (a build checks a form for every folder)
+        _names.extend(_module_names(importlib.import_module(package).__path__))
+    for name in _names:
         if name != "registry" and (kind is None or kind in MODULE_FORMS.get(name, (kind,))):
             importlib.import_module(f"{package}.{name}")
     _loaded = kind is None
+    if kind is not None:
+        _kinds_loaded.add(kind)
+
+
+_names: list[str] = []  # the rule modules' names
+_kinds_loaded: set[str] = set()  # the forms whose rule modules are imported
 
 
 def _module_names(path: Iterable[str]) -> list[str]:
