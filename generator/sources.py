@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import unicodedata
 from pathlib import Path
 
@@ -11,9 +10,6 @@ from .diagnostics import Location, Reporter, UsageError, display_path
 
 SUFFIXES = (".yaml", ".yml")  # of every file hyoka reads: sources and blocks
 CITY_BLOCKS = "blocks"  # the city's blocks, beside the assessment folders (generator.blocks.library)
-
-
-_NUMBER = re.compile(r"_0*([0-9]+)$")
 MAX_FILES = 500  # YAML files of one assessment folder (the examples: at most 17)
 
 
@@ -21,7 +17,12 @@ def part_key(path: Path) -> str:
     """The part of the form a file stands for, however its name is written: Unicode NFC (a name
     from macOS may be NFD), ``.yml`` = ``.yaml``, ``_01`` = ``_1``."""
     stem = unicodedata.normalize("NFC", path.stem)
-    return _NUMBER.sub(r"_\1", stem)
+    # re.sub(r"_0*([0-9]+)$", r"_\1", stem), read by hand (the pattern took 0.1 ms to compile)
+    body, end = (stem[:-1], "\n") if stem.endswith("\n") else (stem, "")  # 「$」: before a last \n
+    head, found, number = body.rpartition("_")
+    if found and number.isascii() and number.isdigit():
+        return f"{head}_{number.lstrip('0') or '0'}{end}"
+    return stem
 
 
 def section_files(folder: Path, reporter: Reporter) -> list[Path]:

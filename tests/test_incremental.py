@@ -189,6 +189,22 @@ def test_a_build_without_blocks_does_not_import_the_block_renderer(tmp_path: Pat
     assert imported(proj, args, ["generator.blocks.render"]) == []
 
 
+def test_a_kiso_build_imports_neither_the_juten_only_rules_nor_the_pairing(tmp_path: Path) -> None:
+    # mihon is a standalone 基礎: the rule modules listed for the 重点 only, their helper and the
+    # paired 基礎's definitions (a 重点's) are not on its path
+    from generator.rules.registry import MODULE_FORMS
+
+    juten_only = [
+        f"generator.rules.{name}" for name, forms in MODULE_FORMS.items() if forms == ("重点項目評価書",)
+    ]
+    assert len(juten_only) >= 12
+    proj = project(tmp_path)
+    shutil.copytree(SOURCES / "mihon-jidofuyo", proj / "sources" / "mihon-jidofuyo")
+    args = ["build", "sources", "--out", "out", "--quiet", "--format", "html,docx,xlsx", "-j", "1"]
+    unwanted = [*juten_only, "generator.rules.values", "generator.form.pairing"]
+    assert imported(proj, args, unwanted) == []
+
+
 def imported(proj: Path, args: list[str], modules: list[str]) -> list[str]:
     """Which of ``modules`` the CLI imports to run ``args`` (in ``proj``, successfully); not
     those the interpreter had at its start (an editable install's finder brings importlib.util)."""
