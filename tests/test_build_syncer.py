@@ -36,3 +36,23 @@ def test_a_stopped_syncer_leaves_no_thread_running(tmp_path: Path) -> None:
     syncer.stop()  # as a failed build's cleanup does, without wait()
     syncer.stop()  # again: nothing
     assert threading.active_count() == before
+
+
+def test_an_interrupt_while_a_thread_starts_leaves_stop_working(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+C between listing a thread and its start ended the build as an internal error
+    (``join`` of a thread not started raises RuntimeError in the cleanup)."""
+    import threading
+
+    def interrupted(self: threading.Thread) -> None:
+        raise KeyboardInterrupt
+
+    (tmp_path / "a.tmp").write_bytes(b"x")
+    syncer = _Syncer()
+    monkeypatch.setattr(threading.Thread, "start", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        syncer.add(iter([str(tmp_path / "a.tmp")]))
+    monkeypatch.undo()
+    syncer.stop()  # no RuntimeError: the unstarted thread is not joined
+    assert syncer._queue is None

@@ -735,12 +735,16 @@ class _Syncer:
             raise self._errors[0]
 
     def stop(self) -> None:
-        """Every file handed in synced, the threads ended; again is a no-op."""
+        """Every file handed in synced, the threads ended; again is a no-op. A thread whose
+        ``start`` an interrupt cut short is not joined (``join`` raises on a thread not started:
+        Ctrl+C then ended a build as an internal error); if it runs after all, it takes one of
+        the end marks, one per thread listed."""
         if self._queue is not None:
             for _ in self._threads:
                 self._queue.put(None)
             for thread in self._threads:
-                thread.join()
+                if thread.is_alive():
+                    thread.join()
             self._queue = None  # the threads are ended (kept for a look at them)
 
 
