@@ -14,14 +14,27 @@ if TYPE_CHECKING:
 
 
 def cache_dir(name: str) -> Path | None:
-    """``<cache>/<name>``, made private to the user; None when it cannot be made or written."""
+    """``<cache>/hyoka/<name>``, both folders made private to the user (0700); None when it
+    cannot be made or written, or when another user could write it or ``hyoka/``: code read from
+    it is run (generator.records), so only the user may have put it there."""
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
     try:
-        folder = (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "hyoka" / name
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)  # the XDG cache folder is 0700 too
+        folder = root / "hyoka" / name
+        for made in (folder.parent, folder):
+            made.mkdir(mode=0o700, exist_ok=True)
+            if not _private(os.stat(made)):
+                return None
     except (OSError, RuntimeError):  # RuntimeError: no home directory
         return None
     return folder if os.access(folder, os.W_OK | os.X_OK) else None
+
+
+def _private(info: os.stat_result) -> bool:
+    """Whether a folder is the user's and no one else may write it (where there are owners)."""
+    getuid = getattr(os, "getuid", None)  # none on Windows: left to the folder's ACL
+    return getuid is None or (info.st_uid == getuid() and not info.st_mode & 0o022)
 
 
 def jinja_bytecode_cache() -> jinja2.BytecodeCache | None:

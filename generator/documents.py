@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .diagnostics import Reporter
-from .form.definition import FormDefinition
+from .form.definition import PAIRED_FILE, FormDefinition
 from .model import Assessment
 from .records import dataclass
 
@@ -30,7 +30,6 @@ class Document:
 
 def paired_file(folder: Path) -> Path | None:
     """The folder's paired-基礎 file, if any (a file test: the build plans without parsing)."""
-    from .form.pairing import PAIRED_FILE
     from .sources import SUFFIXES
 
     for suffix in SUFFIXES:

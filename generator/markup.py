@@ -71,7 +71,8 @@ def render_markdown(text: str) -> Flow:
     Cached: a flow is immutable, and block texts recur in every file of an assessment."""
     if not text or not text.strip():
         return ()
-    source = re.sub(r"\r\n?", "\n", text)  # as markdown-it normalises, so token line maps match
+    # as markdown-it normalises (re.sub(r"\r\n?", "\n", …)), so token line maps match
+    source = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
     if not _has_syntax(source):
         return _plain_flow(source)
     if source.strip(" \n") == "-":  # the seeds' placeholder alone: its marker as text (see above)

@@ -55,18 +55,15 @@ def soffice_path() -> str:
     return path
 
 
-def _xml_text(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
 def profile_xcu() -> str:
     """LibreOffice settings for printing the form: the fonts of ``generator.writers.fonts`` replaced
     by their fallbacks (always: LibreOffice takes a font it lacks for present, and prints its
     Latin in DejaVu Serif), and Japanese as the default Asian language."""
     from .writers.fonts import FALLBACKS
+    from .writers.xmltext import quote
 
     def prop(name: str, value: str) -> str:
-        return f'<prop oor:name="{name}" oor:op="fuse"><value>{_xml_text(value)}</value></prop>'
+        return f'<prop oor:name="{name}" oor:op="fuse"><value>{quote(value)}</value></prop>'
 
     pairs = "".join(
         '<item oor:path="/org.openoffice.Office.Common/Font/Substitution/FontPairs">'

@@ -15,14 +15,26 @@ from __future__ import annotations
 import re
 
 from .diagnostics import Location
-from .yamlsource import _CORE, _NULL, _STR, MAX_KEY, MAX_NODES, YMap, YNode, YScalar, YSeq
+from .yamlsource import (
+    _CORE,
+    _NULL,
+    _STR,
+    MAX_KEY,
+    MAX_NODES,
+    YMap,
+    YNode,
+    YScalar,
+    YSeq,
+    find_unprintable,
+    new_key,
+)
 
 # deeper than any assessment (6 levels) and well inside the limit the PyYAML path reports (64)
 _MAX_DEPTH = 32
 
 # PyYAML's implicit resolvers (yaml/resolver.py, PyYAML 6.0, MIT licence, Copyright (c) 2017-2021
 # Ingy döt Net, Copyright (c) 2006-2016 Kirill Simonov), copied: tags tried in this order, each for
-# the first characters listed; compiled at first use.
+# the first characters listed; compiled at first use (``_pattern``).
 _PATTERNS: dict[str, tuple[str, str, int]] = {
     "bool": (
         r"""^(?:yes|Yes|YES|no|No|NO
@@ -72,10 +84,57 @@ _BY_FIRST: dict[str, list[str]] = {}
 for _name, (_source, _firsts, _flags) in _PATTERNS.items():
     for _first in _firsts:
         _BY_FIRST.setdefault(_first, []).append(_name)
-_COMPILED: dict[str, re.Pattern[str]] = {}
+_COMPILED: dict[str, re.Pattern[str]] = {}  # pattern source → compiled
+
+
+def _pattern(source: str, flags: int = 0) -> re.Pattern[str]:
+    """``source`` compiled once, at first use: a file may need few of these patterns, or none
+    (``re.compile`` would look each up in its cache at every call)."""
+    found = _COMPILED.get(source)
+    if found is None:
+        found = _COMPILED[source] = re.compile(source, flags)
+    return found
+
+
 # A character each pattern's every match holds (all of them match ASCII only): a value without it
 # is no such scalar, and the pattern (0.2–0.4 ms to compile) is not compiled for it.
 _HOLDS = {"float": ".", "timestamp": "-"}
+
+# The patterns that are a few words, looked up instead (a test checks each against its pattern).
+# A value is taken without one line break at its end: ``$`` matches before one, as re's does.
+_WORDS = {
+    "bool": frozenset(("yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
+                       "FALSE", "on", "On", "ON", "off", "Off", "OFF")),
+    "merge": frozenset(("<<",)),
+    "null": frozenset(("~", "null", "Null", "NULL", "")),
+    "value": frozenset(("=",)),
+}  # fmt: skip
+_DIGITS = frozenset("0123456789")
+
+
+def _is_int(value: str) -> bool:
+    """Whether the pattern of "int" matches ``value``, written out (it took 0.4 ms to compile, and
+    most values starting with a digit are ints or not numbers at all; a test compares the two)."""
+    body = value.removesuffix("\n")
+    if body[:1] in ("-", "+"):
+        body = body[1:]
+    if body[:2] == "0b" and len(body) > 2 and set(body[2:]) <= _BINARY:
+        return True
+    if body[:2] == "0x" and len(body) > 2 and set(body[2:]) <= _HEX:
+        return True
+    if body[:1] == "0":
+        return set(body[1:]) <= _OCTAL  # 「0」 alone, or octal
+    if body[:1] not in _DIGITS:  # (also the empty value)
+        return False
+    head, *sexagesimal = body.split(":")  # [1-9][0-9_]*(?::[0-5]?[0-9])*
+    return set(head) <= _DECIMAL and all(
+        0 < len(part) <= 2 and set(part) <= _DIGITS and (len(part) == 1 or part[0] <= "5")
+        for part in sexagesimal
+    )
+
+
+_BINARY, _OCTAL = frozenset("01_"), frozenset("01234567_")
+_DECIMAL, _HEX = _DIGITS | {"_"}, frozenset("0123456789abcdefABCDEF_")
 
 
 def resolve(value: str) -> str:
@@ -86,13 +145,19 @@ def resolve(value: str) -> str:
     if names is None or not value.isascii():
         return _STR
     for name in names:
+        words = _WORDS.get(name)
+        if words is not None:
+            if value.removesuffix("\n") in words:
+                return _CORE + name
+            continue
+        if name == "int":
+            if _is_int(value):
+                return _CORE + name
+            continue
         if _HOLDS.get(name, "") not in value:
             continue
-        pattern = _COMPILED.get(name)
-        if pattern is None:
-            source, _, flags = _PATTERNS[name]
-            pattern = _COMPILED[name] = re.compile(source, flags)
-        if pattern.match(value):
+        source, _, flags = _PATTERNS[name]
+        if _pattern(source, flags).match(value):
             return _CORE + name
     return _STR
 
@@ -103,7 +168,7 @@ class Declined(Exception):
 
 # characters that start no plain scalar (YAML's indicators; 「-」 followed by a space, a list item)
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
-# Patterns compiled at first use (``re`` keeps them): what a plain scalar inside a flow list or
+# Patterns compiled at first use (``_pattern``): what a plain scalar inside a flow list or
 # mapping stops at (or leaves to PyYAML); quoted scalars closed on their line (possessive: a quote
 # is never taken back), and the escapes of a double-quoted one (libyaml's).
 _FLOW_STOP = r"[,\[\]{}#:]"
@@ -128,21 +193,19 @@ def _unescape(escape: re.Match[str]) -> str:
     return _ESCAPES[escape[4]]
 
 
-def read(
-    text: str, shown: str, unprintable: re.Pattern[str], limit: int = MAX_NODES
-) -> tuple[YNode | None, int]:
+def read(text: str, shown: str, limit: int = MAX_NODES) -> tuple[YNode | None, int]:
     """The tree of ``text`` and its number of nodes (as ``yamlsource`` counts them); raises
-    ``Declined`` for anything this reader does not read exactly as libyaml does. ``unprintable``:
-    the characters a value may not hold (such a file is left to PyYAML, which reports it);
-    ``limit``: the most nodes it may hold (a file over it is declined as soon as it is, and
-    PyYAML's path reports it, without reading the rest first)."""
-    if "\t" in text or "\ufeff" in text or unprintable.search(text) is not None:
+    ``Declined`` for anything this reader does not read exactly as libyaml does (a file with a
+    character no output can hold too: PyYAML's path reports it). ``limit``: the most nodes it
+    may hold (a file over it is declined as soon as it is, and PyYAML's path reports it, without
+    reading the rest first)."""
+    if "\t" in text or "\ufeff" in text or find_unprintable(text) is not None:
         raise Declined
     if "\r" in text:
         text = text.replace("\r\n", "\n")  # the parsers count CRLF as one line break, read as 「\n」
     if any(c in text for c in "\r\x85\u2028\u2029"):
         raise Declined
-    reader = _Reader(text.split("\n"), shown, unprintable, limit)
+    reader = _Reader(text.split("\n"), shown, limit)
     try:
         return reader.document(), reader.nodes
     except IndexError:  # a line ended where this reader expected more: not a file it reads
@@ -174,12 +237,11 @@ def _is_entry(line: str, j: int) -> bool:
 
 
 class _Reader:
-    def __init__(self, lines: list[str], shown: str, unprintable: re.Pattern[str], limit: int) -> None:
+    def __init__(self, lines: list[str], shown: str, limit: int) -> None:
         self.lines = lines
         self.limit = limit
         self.last = len(lines) - 1  # the one line with no line break after it
         self.shown = shown
-        self.unprintable = unprintable
         self.nodes = 0
         self.depth = 0
 
@@ -264,7 +326,7 @@ class _Reader:
                 raise Declined  # a list item or a scalar where a key is due
             text, after = key
             name = text.strip()
-            if name in items or len(name) > MAX_KEY or name == "<<":
+            if not new_key(name, items):
                 raise Declined  # reported by the PyYAML path
             self.count()
             loc = Location(self.shown, i + 1, n + 1)  # every key at the mapping's indent
@@ -426,13 +488,13 @@ class _Reader:
     def quoted(self, line: str, j: int) -> tuple[str, int] | None:
         """A quoted scalar ending on its line: its value and the index after its closing quote."""
         if line[j] == "'":
-            found = re.compile(_SINGLE).match(line, j)
+            found = _pattern(_SINGLE).match(line, j)
             return None if found is None else (found[1].replace("''", "'"), found.end())
-        found = re.compile(_DOUBLE).match(line, j)
+        found = _pattern(_DOUBLE).match(line, j)
         if found is None:
             return None
-        text = re.compile(_ESCAPE).sub(_unescape, found[1]) if "\\" in found[1] else found[1]
-        if self.unprintable.search(text):
+        text = _pattern(_ESCAPE).sub(_unescape, found[1]) if "\\" in found[1] else found[1]
+        if find_unprintable(text):
             raise Declined  # reported by the PyYAML path
         return text, found.end()
 
@@ -522,7 +584,7 @@ class _Reader:
                     raise Declined
                 _key_end(start, k)
                 name = key.text.strip()
-                if name in node.items or len(name) > MAX_KEY or name == "<<":
+                if not new_key(name, node.items):
                     raise Declined
                 value, k = self.flow_node(i, _skip_spaces(line, k + 2))
                 node.items[name] = (key.loc, value)
@@ -546,7 +608,7 @@ class _Reader:
             return self.scalar(i, k, found[0], _STR), found[1]
         if first in _INDICATORS and not (first == "-" and line[k + 1] not in " ,[]{}"):
             raise Declined
-        stop = re.compile(_FLOW_STOP).search(line, k)
+        stop = _pattern(_FLOW_STOP).search(line, k)
         if (
             stop is None
             or stop[0] == "#"

@@ -255,6 +255,19 @@ def test_a_build_reads_only_the_blocks_it_uses_and_check_reads_them_all(example_
     assert built.code == 0, built.describe()
 
 
+def test_a_build_lists_the_block_folders_when_it_first_asks_for_a_block(monkeypatch) -> None:
+    listed: list[Path] = []
+    real = lib.block_files
+    monkeypatch.setattr(lib, "block_files", lambda root: listed.append(root) or real(root))
+    folder = SOURCES / "mihon-jidofuyo"  # references no block
+    (loaded,) = load_all([folder], Reporter(), every_block=False)
+    assert loaded.assessment is not None and not loaded.blocks.texts and listed == []
+    library = loaded.library
+    assert library is not None and library.get("no-such-block") is None
+    assert listed == [lib.SHIPPED, folder.resolve().parent / "blocks"]  # shipped first, the city's over it
+    assert library.get("no-such-block") is None and len(listed) == 2  # listed once
+
+
 def test_a_city_block_overrides_a_shipped_id(tmp_path: Path) -> None:
     city = TWO_VERSIONS.replace("新文言。", "市の文言。")
     library, reporter = library_of(tmp_path, {"t": TWO_VERSIONS}, city={"t": city, "own/x": TWO_VERSIONS})

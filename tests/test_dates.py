@@ -197,23 +197,55 @@ def test_days_in_month_is_the_calendar_s() -> None:
             assert days_in_month(year, month) == calendar.monthrange(year, month)[1], (year, month)
 
 
-def test_wareki_pattern_matches_as_the_era_names_as_alternatives_did() -> None:
+def test_dates_are_read_by_hand_as_the_patterns_read_them() -> None:
+    # _iso and _wareki give the groups the patterns (compiled at every start before) found, and
+    # the era names as alternatives (before that) with the lookup after
     import itertools
+    import random
     import re
 
     from generator import dates
 
     names = [era.name for era in dates.ERAS]
-    assert {len(name) for name in names} == {2}  # what the pattern's two characters stand for
-    old = re.compile(
+    assert {len(name) for name in names} == {2}  # what the two characters of _wareki stand for
+    iso = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?(?P<note>予定)?", re.ASCII)
+    wareki = re.compile(r"(?P<era>..)(?P<y>元|\d+)年(?P<m>\d+)月(?:(?P<d>\d+)日)?(?P<note>予定)?", re.ASCII)
+    alternatives = re.compile(
         "(?P<era>" + "|".join(names) + r")(?P<y>元|\d+)年(?P<m>\d+)月(?:(?P<d>\d+)日)?(?P<note>予定)?",
         re.ASCII,
     )
-    eras = [*names, "明", "和令", "令和和", "ab", "\n令", "令\n", "", "平成平成"]
-    rest = ["元年1月", "30年12月31日", "1年5月予定", "2年2月", "年1月", "1年1月1", "x1年1月", "1年1月1日予定"]
-    for era, tail in itertools.product(eras, rest):
-        text = era + tail
-        new = dates._WAREKI.fullmatch(text)
-        found = new.groupdict() if new and new["era"] in dates._ERA_BY_NAME else None
-        expected = old.fullmatch(text)
-        assert found == (expected.groupdict() if expected else None), text
+    eras = [*names, "明", "和令", "令和和", "ab", "\n令", "令\n", "", "平成平成", "予定", "年月"]
+    rest = ["元年1月", "30年12月31日", "1年5月予定", "2年2月", "年1月", "1年1月1", "x1年1月", "1年1月1日予定",
+            "１年1月", "1年1月日", "1年月", "元元年1月", "1年1月1日日", "1年1月予定予定", "1年1月\n", "٣年1月"]  # fmt: skip
+    texts = [era + tail for era, tail in itertools.product(eras, rest)]
+    rng = random.Random(5)
+    texts += [
+        "".join(rng.choice("0123456789-予定年月日元令和x\n٣") for _ in range(rng.randint(0, 14)))
+        for _ in range(20000)
+    ]
+    digits = ["", "1", "12", "123", "2025", "20255", "0", "٣", "12予定"]
+    texts += ["-".join(parts) for n in (1, 2, 3, 4) for parts in itertools.product(digits, repeat=n)]
+    texts += [
+        "2025-12-01",
+        "2025-1-5予定",
+        "2025-12",
+        "12345-1-1",
+        "2025-123",
+        "2025--1",
+        "2025-1-",
+        "２025-1-1",
+        "2025-1-1\n",
+    ]
+    for text in texts:
+        found = wareki.fullmatch(text)
+        expected = tuple(found.groups()) if found else None
+        assert dates._wareki(text) == expected, text
+        named = alternatives.fullmatch(text)
+        by_name = dates._wareki(text) if expected and expected[0] in dates._ERA_BY_NAME else None
+        assert by_name == (tuple(named.groups()) if named else None), text
+        found = iso.fullmatch(text)
+        assert dates._iso(text) == (tuple(found.groups()) if found else None), text
+    assert (
+        sum(dates._iso(t) is not None for t in texts) > 15  # both ways exercised
+        and sum(dates._wareki(t) is not None for t in texts) > 40
+    )

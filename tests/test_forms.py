@@ -357,3 +357,68 @@ def test_hyoka_changes_proposes_form_change_rows_for_a_new_edition(tmp_path: Pat
         ),
     ]
     assert all(r["提出時期"] == LATER for r in form_rows)
+
+
+def test_labels_and_file_names_are_read_by_hand_as_their_patterns_read_them() -> None:
+    # the label helpers, reader's per-file stems and numbers, and markup's line breaks, written
+    # out instead of patterns compiled at every start, give what the patterns gave
+    import itertools
+    import random
+    import re
+
+    from generator import reader
+    from generator.form.definition import clean_label, label_number
+
+    rng = random.Random(11)
+    alphabet = ["0", "9", "０", "９", "．", ".", "_", " ", "\u3000", "※", "\n", "\t", "a", "日", "٣"]
+    texts = ["".join(p) for n in range(4) for p in itertools.product(alphabet, repeat=n)]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(4, 16))) for _ in range(20000)]
+    texts += [
+        "３．特定個人情報の入手",
+        "2_ファイル概要_12",
+        "2_ファイル概要_1\n",
+        "①ファイルの種類　※",
+        "123456789",
+        "1234567890",
+    ]
+    heading = re.compile(r"^([０-９0-9]+．)")
+    per_file = re.compile(r"^(?P<stem>.+)_(?P<n>[0-9]+)$")
+    number = re.compile("[0-9０-９]{1,9}")
+    for text in texts:
+        found = heading.match(text)
+        assert label_number(text) == (found.group(1) if found else ""), repr(text)
+        assert clean_label(text) == re.sub(r"[ \u3000]+", " ", text.replace("※", "")).strip(), repr(text)
+        found = per_file.match(text)
+        assert reader._per_file(text) == (found.group("stem", "n") if found else None), repr(text)
+        ok = 0 < len(text) <= reader._NUMBER_DIGITS and reader._NUMBER_CHARS.issuperset(text)
+        assert ok == bool(number.fullmatch(text)), repr(text)
+    assert (
+        sum(bool(label_number(t)) for t in texts) > 100
+        and sum(bool(reader._per_file(t)) for t in texts) > 100
+    )
+    from generator.markup import render_markdown
+
+    for text in ["".join(p) + "x" for n in range(6) for p in itertools.product("\r\n a-", repeat=n)]:
+        assert render_markdown(text) == render_markdown(re.sub(r"\r\n?", "\n", text)), repr(text)
+
+
+def test_count_bounds_and_part_keys_are_read_by_hand_as_their_patterns_read_them() -> None:
+    import itertools
+    import random
+    import re
+
+    from generator.form.kiso_threshold import _bounds
+    from generator.sources import part_key
+
+    rng = random.Random(13)
+    pieces = ["1", "0", ",", "万", "人", "以上", "未満", "以", "上", "x", "_", "\n", "٣", "1,000", "10万"]
+    texts = ["".join(p) for n in range(5) for p in itertools.product(pieces, repeat=n)]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(5, 14))) for _ in range(20000)]
+    bound = re.compile(r"([0-9,]+)(万)?人(以上|未満)")
+    number = re.compile(r"_0*([0-9]+)$")
+    for text in texts:
+        assert _bounds(text) == bound.findall(text), repr(text)
+        assert part_key(Path(f"d/{text}.yaml")) == number.sub(r"_\1", Path(f"d/{text}.yaml").stem), repr(text)
+    assert sum(bool(_bounds(t)) for t in texts) > 500
+    assert sum(part_key(Path(f"{t}.yaml")) != Path(f"{t}.yaml").stem for t in texts) > 40
+    assert part_key(Path("2_ファイル概要_01.yml")) == "2_ファイル概要_1"

@@ -165,6 +165,8 @@ NOT_ON_BUILD_PATH = [
     "concurrent.futures",
     "queue",  # commands/build.py's _Queue
     "importlib.util",  # writers/docx.py finds python-docx through importlib.machinery
+    "struct",  # writers/zipfix.py packs the zip records with int.to_bytes
+    "zipfile",
     "docx",
     "openpyxl",
     "jinja2",
@@ -193,6 +195,22 @@ def test_a_small_build_without_blocks_imports_neither_the_block_renderer_nor_ope
     args = ["build", "sources", "--out", "out", "--quiet", "--format", "html,docx,xlsx", "-j", "1"]
     ok(hyoka(proj, *args))  # the DOCX skeleton, cached for the next (python-docx uses hashlib)
     assert imported(proj, [*args, "--force"], NOT_ON_A_SMALL_BUILD) == []
+
+
+def test_a_kiso_build_imports_neither_the_juten_only_rules_nor_the_pairing(tmp_path: Path) -> None:
+    # mihon is a standalone 基礎: the rule modules listed for the 重点 only, their helper and the
+    # paired 基礎's definitions (a 重点's) are not on its path
+    from generator.rules.registry import MODULE_FORMS
+
+    juten_only = [
+        f"generator.rules.{name}" for name, forms in MODULE_FORMS.items() if forms == ("重点項目評価書",)
+    ]
+    assert len(juten_only) >= 12
+    proj = project(tmp_path)
+    shutil.copytree(SOURCES / "mihon-jidofuyo", proj / "sources" / "mihon-jidofuyo")
+    args = ["build", "sources", "--out", "out", "--quiet", "--format", "html,docx,xlsx", "-j", "1"]
+    unwanted = [*juten_only, "generator.rules.values", "generator.form.pairing"]
+    assert imported(proj, args, unwanted) == []
 
 
 def imported(proj: Path, args: list[str], modules: list[str]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
 from typing import ClassVar
@@ -302,3 +303,77 @@ def test_row_anchored_copies_every_field_of_a_row() -> None:
     assert [f.name for f in fields(Row)] == ["cells", "kind", "keep_together", "anchor"]
     row = Row((Cell((TextContent(()),), role="label"),), kind="heading", keep_together=False, anchor="a")
     assert row.anchored("b") == replace(row, anchor="b")
+
+
+def test_a_record_that_holds_itself_shows_dots_there_as_dataclasses_does() -> None:
+    import dataclasses
+
+    @dataclasses.dataclass
+    class Theirs:
+        items: list[object]
+
+    bag, theirs = Bag("b"), Theirs([])
+    bag.items.append(bag)  # type: ignore[arg-type]
+    theirs.items.append(theirs)
+    assert repr(bag) == "Bag(name='b', items=[...])"
+    assert (
+        repr(theirs)
+        == "test_a_record_that_holds_itself_shows_dots_there_as_dataclasses_does.<locals>.Theirs(items=[...])"
+    )
+    assert repr(Bag("c", [1])) == "Bag(name='c', items=[1])"  # the guard is left
+
+
+def test_the_cache_folders_are_made_private_to_the_user(tmp_path, monkeypatch):
+    from generator.cachedir import cache_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    old = os.umask(0o022)
+    try:
+        folder = cache_dir("records")
+    finally:
+        os.umask(old)
+    assert folder == tmp_path / "cache" / "hyoka" / "records"
+    for made in (tmp_path / "cache", folder.parent, folder):
+        assert made.stat().st_mode & 0o777 == 0o700, made
+
+
+def test_a_cache_folder_others_may_write_is_not_used(tmp_path, monkeypatch):
+    # compiled code is read from it and run: a folder another user could write is left alone
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(records, "_codes", None)
+    monkeypatch.setattr(records, "_used", set())
+    monkeypatch.setattr(records, "_compiled", [])
+    from generator.cachedir import cache_dir
+
+    (tmp_path / "hyoka").mkdir()
+    for shared, mode in ((tmp_path / "hyoka", 0o777), (tmp_path / "hyoka" / "records", 0o770)):
+        (tmp_path / "hyoka" / "records").mkdir(exist_ok=True)
+        os.chmod(shared, mode)
+        assert cache_dir("records") is None
+        assert records._codes_file() is None
+        os.chmod(shared, 0o700)
+    assert cache_dir("records") == tmp_path / "hyoka" / "records"
+
+
+def test_a_frozen_record_is_built_in_one_step_but_through_a_fields_descriptor() -> None:
+    class Upper:  # a data descriptor in a field's place: __init__ must go through its __set__
+        def __get__(self, obj: object, owner: type | None = None) -> object:
+            return "" if obj is None else obj.__dict__["_name"]
+
+        def __set__(self, obj: object, value: str) -> None:
+            obj.__dict__["_name"] = value.upper()
+
+    @dataclass(frozen=True)
+    class Named:
+        name: str = Upper()  # type: ignore[assignment]
+
+    @dataclass(frozen=True)
+    class Plain:
+        name: str
+        size: int = 0
+
+    assert Named("ab").name == "AB"
+    assert "__dict__.update" in records._init_source(Plain, fields(Plain), {})
+    assert Plain("a").__dict__ == {"name": "a", "size": 0} and Plain("a") == Plain("a", 0)
+    with pytest.raises(FrozenInstanceError):
+        Plain("a").name = "b"  # type: ignore[misc]

@@ -104,3 +104,59 @@ def test_module_names_are_those_pkgutil_finds(tmp_path: Path) -> None:
         expected = sorted(m.name for m in pkgutil.iter_modules(path))
         assert registry._module_names(path) == expected
     assert registry._module_names([str(tmp_path)]) == ["a", "b", "ext", "pkg"]
+
+
+def test_each_module_listed_with_its_forms_registers_rules_for_those_forms_only() -> None:
+    by_module: dict[str, set[str]] = {}
+    for r in all_rules():
+        by_module.setdefault(r.module.rsplit(".", 1)[1], set()).update(r.forms)
+    assert registry.MODULE_FORMS
+    for name, forms in registry.MODULE_FORMS.items():
+        assert by_module.get(name, set()) == set(forms), name
+
+
+@pytest.mark.parametrize("kind", ["基礎項目評価書", "重点項目評価書"])
+def test_a_forms_check_imports_only_the_rule_modules_with_rules_for_it(kind: str) -> None:
+    # in a fresh process: the rules a form's check runs are those it ran with every module
+    # imported, and a 基礎 imports none of the modules listed for the 重点 only
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "from generator.rules import registry\n"
+        f"class Form:\n    kind = {kind!r}\n"
+        "ran = [r.id for r in registry.rules_for(Form())]\n"
+        "imported = sorted(m.rsplit('.', 1)[1] for m in sys.modules if m.startswith('generator.rules.'))\n"
+        "every = [r.id for r in registry.all_rules() if Form.kind in r.forms]\n"
+        "print(json.dumps([ran, every, imported]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    ran, every, imported = json.loads(done.stdout)
+    assert ran == every and len(ran) >= 3
+    if kind == "基礎項目評価書":
+        assert ran == ["C01", "T1", "T6"]
+        others = {name for name, forms in registry.MODULE_FORMS.items() if forms and kind not in forms}
+        assert len(others) >= 12 and not others & set(imported)
+        assert "threshold" in imported and "values" not in imported  # values: a helper of the 重点's
+
+
+def test_severity_is_one_of_three_ints_and_stays_so_through_pickling() -> None:
+    # Severity is a light int class (an IntEnum before): the same order, words, text and identity
+    import pickle
+
+    levels = [Severity.ERROR, Severity.INFO, Severity.WARNING]
+    assert sorted(levels) == [Severity.INFO, Severity.WARNING, Severity.ERROR] == [0, 1, 2]
+    assert [s.word for s in sorted(levels)] == ["情報", "警告", "エラー"]
+    assert (str(Severity.ERROR), f"{Severity.WARNING}", repr(Severity.INFO)) == (
+        "2",
+        "1",
+        "<Severity.INFO: 0>",
+    )
+    for level in levels:
+        assert pickle.loads(pickle.dumps(level)) is level  # a worker's diagnostics: `is ERROR` holds
+    reporter = Reporter()
+    reporter.error(Location("a.yaml"), "", "x")
+    (back,) = pickle.loads(pickle.dumps(reporter)).errors
+    assert back.severity is Severity.ERROR

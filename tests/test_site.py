@@ -233,6 +233,32 @@ def test_second_run_writes_nothing(tmp_path: Path) -> None:
     assert COPY not in (site / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_site_file_gone_or_replaced_is_noticed(tmp_path: Path) -> None:
+    """A run with no input changed still finds each file of the site missing or no longer a
+    file (the page's own files, its search texts, the root's) and puts it back."""
+    site = _site(tmp_path)
+    text = sorted((site / "search" / "t").glob(f"{search.page_key(COPY + KISO)}-*.js"))[-1]
+    damaged = {
+        "page": (site / COPY / "index.html", "unlink"),
+        "download": (site / EXAMPLE_NAME / f"{EXAMPLE_NAME}.xlsx", "unlink"),
+        "search text": (text, "unlink"),
+        "search text as a folder": (text, "folder"),
+        "root": (site / "list.js", "unlink"),
+        "meta": (site / "search" / "meta.js", "folder"),
+    }
+    for what, (path, how) in damaged.items():
+        before = path.read_bytes()
+        path.unlink()
+        if how == "folder":
+            path.mkdir()
+        result = run_cli("site", "sources", "--out", "out/site", "--build", "out", cwd=tmp_path)
+        assert result.code == 0, result.describe()
+        assert "サイトは最新です" not in result.stdout, what
+        assert path.is_file() and path.read_bytes() == before, what
+    again = run_cli("site", "sources", "--out", "out/site", "--build", "out", cwd=tmp_path)
+    assert "サイトは最新です" in again.stdout, again.describe()
+
+
 def test_an_edit_renders_only_its_page(tmp_path: Path) -> None:
     site = _site(tmp_path)
     others = [(site / name / "index.html").stat().st_ino for name in (EXAMPLE_NAME, EXAMPLE_NAME + KISO)]
@@ -267,7 +293,7 @@ def test_each_download_is_sized_once(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     copy_example(tmp_path)
     shutil.copy(SOURCES / "city.yaml", tmp_path / "sources" / "city.yaml")
-    sized: list[Path] = []
+    sized: list[str] = []
     real = command._size
     monkeypatch.setattr(command, "_size", lambda path: sized.append(path) or real(path))
     out = tmp_path / "out"
@@ -276,7 +302,7 @@ def test_each_download_is_sized_once(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert len(set(sized)) == len(sized)
     record = json.loads((out / "site" / ".hyoka-site.json").read_text(encoding="utf-8"))
     assert [d[2] for p in record["pages"] for d in p["downloads"]] == [
-        human_size(p.stat().st_size) for p in sized
+        human_size(os.stat(p).st_size) for p in sized
     ]
 
 

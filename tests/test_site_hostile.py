@@ -169,16 +169,36 @@ def test_an_interrupted_site_leaves_the_previous_one_intact(
     assert "健康増進X" in (out / "index.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("where", ["build", "foreign", "sources"])
+@pytest.mark.parametrize("where", ["build", "foreign", "sources", "folder", "linked", "work", "profile"])
 def test_site_refuses_an_output_folder_it_would_wipe(tmp_path: Path, where: str) -> None:
     sources = _sources(tmp_path, ["one"])
-    out = {"build": tmp_path / "out", "foreign": tmp_path / "docs", "sources": sources}[where]
+    out = {
+        "build": tmp_path / "out",
+        "foreign": tmp_path / "docs",
+        "sources": sources,
+        "folder": sources / "one",  # the assessment folder itself
+        "linked": tmp_path / "elsewhere",  # holds the folder sources/two links to
+        "work": tmp_path / "w",  # holds the working folder
+        "profile": tmp_path / "profile",  # holds the city profile given
+    }[where]
     if where == "foreign":
         out.mkdir()
         (out / "memo.txt").write_text("大事なメモ", encoding="utf-8")
-    result = run_cli("site", sources, "--out", out, "--build", tmp_path / "out")
+    if where == "linked":
+        (out / "deep").mkdir(parents=True)
+        shutil.copytree(sources / "one", out / "deep" / "two")
+        (sources / "two").symlink_to(out / "deep" / "two")
+    given = []
+    if where == "profile":
+        out.mkdir()
+        given = ["--profile", shutil.copy(sources / "city.yaml", out / "city.yaml")]
+    work = out / "inner" if where == "work" else tmp_path / "work"
+    work.mkdir(parents=True)
+    result = run_cli("site", sources, "--out", out, "--build", tmp_path / "out", *given, cwd=work)
     assert result.code == 2, result.describe()
     assert "サイト" in result.stderr and "Traceback" not in result.stderr
+    # each a guard of its own: the output folder holding one of the others' folders, else a file
+    assert ("含んでいます" in result.stderr) == (where != "foreign"), result.describe()
     if where == "foreign":
         assert (out / "memo.txt").read_text(encoding="utf-8") == "大事なメモ"
     assert (sources / "one" / "0_表紙.yaml").is_file()

@@ -4,12 +4,28 @@ cost, every output back once, a failing child's share done again, nothing left b
 from __future__ import annotations
 
 import os
+import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from generator.commands.spread import available, render_spread, shares
 from tests.conftest import SOURCES, bare_python, run_cli
+
+# fork is the platform's own only on Linux; there a test must fork, so no skip for a thread
+LINUX = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork: Linux only")
+
+
+@pytest.fixture(autouse=True)
+def _no_other_thread() -> None:
+    """``available()`` refuses to fork beside another thread, and an earlier test's thread (a
+    served site's request handler, a syncer) may still be ending: wait for it, and fail
+    loudly, naming it, if it does not end, rather than test the one-process path by chance."""
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread():
+            thread.join(timeout=10)
+    assert available() or not sys.platform.startswith("linux"), threading.enumerate()
 
 
 def test_shares_are_balanced_ordered_and_never_empty() -> None:
@@ -54,7 +70,7 @@ def _writer(folder: Path, fail_in_child: bool = False):  # type: ignore[no-untyp
     return one
 
 
-@pytest.mark.skipif(not available(), reason="fork without threads: Linux only")  # CI is Linux
+@LINUX  # CI is Linux
 def test_children_render_a_share_and_every_output_comes_back_once(tmp_path: Path) -> None:
     done = render_spread(list("abcd"), lambda _: 1.0, 2, _writer(tmp_path))
     assert sorted(key[1] for key, _, _ in done) == list("abcd")
@@ -63,7 +79,7 @@ def test_children_render_a_share_and_every_output_comes_back_once(tmp_path: Path
     assert sorted(p.name.split(".")[0] for p in tmp_path.iterdir()) == list("abcd")
 
 
-@pytest.mark.skipif(not available(), reason="fork without threads: Linux only")
+@LINUX
 def test_no_child_for_a_share_below_the_least_worth_forking(tmp_path: Path) -> None:
     # cost 4 in all: with 2 the least share, one child; with 3, none (this process renders all)
     two = render_spread(list("abcd"), lambda _: 1.0, 3, _writer(tmp_path), least=2.0)
@@ -73,7 +89,7 @@ def test_no_child_for_a_share_below_the_least_worth_forking(tmp_path: Path) -> N
     assert sorted(key[1] for key, _, _ in three) == list("abcd")
 
 
-@pytest.mark.skipif(not available(), reason="fork without threads: Linux only")
+@LINUX
 def test_a_failing_childs_share_is_rendered_here_and_its_files_go(tmp_path: Path) -> None:
     done = render_spread(list("abcd"), lambda _: 1.0, 2, _writer(tmp_path, fail_in_child=True))
     assert sorted(key[1] for key, _, _ in done) == list("abcd")
@@ -110,7 +126,7 @@ def test_a_one_folder_build_gives_the_same_bytes_with_any_jobs(tmp_path: Path) -
     assert not [p for p in (tmp_path / "3").rglob("*.tmp")]
 
 
-@pytest.mark.skipif(not available(), reason="fork without threads: Linux only")
+@LINUX
 def test_an_error_while_redoing_a_failed_childs_share_leaves_no_file(tmp_path: Path) -> None:
     parent = os.getpid()
     one = _writer(tmp_path)

@@ -7,6 +7,7 @@ A larger random run by hand: ``.venv/bin/python -m tests.test_xlsx_line_count 20
 from __future__ import annotations
 
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -83,6 +84,40 @@ def test_one_em_characters_are_one_em_wide() -> None:
     for low, high in zip(ranges[0::3], ranges[2::3], strict=True):
         for code in range(ord(low), ord(high) + 1):
             assert xm.char_em(chr(code)) == 1.0 and chr(code) > "~", hex(code)
+
+
+def test_translated_text_has_the_classes_of_the_source() -> None:
+    """Every code point is in _FULL, white space, printable ASCII and the space exactly when its
+    translation (xm._classes) is in the class standing for it in _CLASS_SEGMENT: so that pattern
+    finds in a translated text the segments _SEGMENT finds in the text."""
+    every = "".join(map(chr, range(0x110000)))
+    translated = every.translate(xm._classes())
+    assert len(translated) == len(every)
+    classes = [(f"[{xm._FULL}]", "[\xa0\xc0]"), (r"\s", r"\s"), ("[!-~]", "[!-~]"), (" ", " ")]
+    for old, new in classes:
+        found = [m.start() for m in re.finditer(old, every)]
+        assert found == [m.start() for m in re.finditer(new, translated)], old
+        assert found  # the class is not empty: the comparison says something
+    assert xm._SEGMENT.replace(f"[{xm._FULL}]", "[\\xa0\\xc0]") == xm._CLASS_SEGMENT
+
+
+@pytest.mark.parametrize("translated", [0, xm._TRANSLATE_LIMIT])
+def test_segments_translated_or_not_are_segments(monkeypatch, translated: int) -> None:
+    """Both ways of _segments (a text translated, and once the process translated enough, the
+    text itself) give _SEGMENT's matches, by their lengths, on texts with every code point."""
+    monkeypatch.setattr(xm, "_translated", [translated])
+    rng = random.Random(7)
+    codes = list(range(0x110000))
+    rng.shuffle(codes)
+    texts = ["".join(map(chr, codes[i : i + 5000])) for i in range(0, len(codes), 5000)]
+    texts += [random_text(rng) for _ in range(300)]
+    texts += [
+        "".join(rng.choices(KANA + "abc 1-\u3000\u202f\xa0\u2028ｱ①\U0002000b", k=80)) for _ in range(300)
+    ]
+    for text in texts:
+        expected = [len(s) for s in re.findall(xm._SEGMENT, text)]
+        assert [len(s) for s in xm._segments(text)] == expected
+    assert (xm._translated[0] == translated) == bool(translated)
 
 
 def test_line_count_is_wraps_on_random_texts() -> None:

@@ -258,3 +258,19 @@ def test_an_error_past_the_reparse_limit_is_libyamls_at_its_place() -> None:
     assert message.startswith(
         "src.yaml:5001:4 エラー YAML の書き方に誤りがあります（did not find expected"
     ), message
+
+
+def test_every_character_no_output_can_hold_is_one_isprintable_refuses() -> None:
+    # find_unprintable skips the pattern for a text str.isprintable accepts once its line breaks
+    # and ideographic spaces are out: exact only if isprintable refuses every character the
+    # pattern matches (and the two taken out are none of them)
+    import re
+
+    pattern = re.compile(yamlsource.UNPRINTABLE)
+    matched = [chr(c) for c in range(0x110000) if pattern.match(chr(c))]
+    assert len(matched) == 29 + 33 + 5 + 4 + 2048 + 2  # C0 but 3, DEL and C1, overrides, surrogates, U+FFFE/F
+    assert [c for c in matched if c.isprintable() or c in "\n\u3000"] == []
+    for c in matched:
+        found = yamlsource.find_unprintable(f"日本\u3000語\n{c}x")
+        assert found is not None and found.start() == 5, hex(ord(c))
+    assert yamlsource.find_unprintable("日本\u3000語\n\t\r\xa0\u200b\u2028 x") is None

@@ -84,8 +84,13 @@ class Library:
     # to ``reporter``, when first asked for
     pending: dict[str, tuple[Path, bool]] = field(default_factory=dict)
     reporter: Reporter = field(default_factory=Reporter)
+    # a lazy library's folders (folder, city's), listed into ``pending`` when a block is first
+    # asked for: a document that uses none does without listing them (~0.8 ms)
+    unlisted: list[tuple[Path, bool]] = field(default_factory=list)
 
     def get(self, block_id: str) -> Block | None:
+        if self.unlisted:
+            self._list()
         key = unicodedata.normalize("NFC", block_id.strip())
         if key in self.pending:
             self._read(key)
@@ -99,7 +104,15 @@ class Library:
         else:
             self.blocks[block_id] = block
 
+    def _list(self) -> None:
+        roots, self.unlisted = self.unlisted, []
+        for root, city in roots:
+            for block_id, path in block_files(root).items():
+                self.pending[block_id] = (path, city)  # the city's file replaces the shipped one
+
     def ids(self) -> list[str]:
+        if self.unlisted:
+            self._list()
         for block_id in list(self.pending):  # only for hints: a broken file is no usable id
             self._read(block_id)
         return sorted(self.blocks)
@@ -153,18 +166,19 @@ def load_library(
     """Shipped blocks (``templates/blocks`` unless given), then the city's from
     ``<sources>/blocks``, overriding by id.
 
-    Every file is read and checked now, unless ``lazy``: then a block's file is read when the
-    block is first asked for, so a build reads the few dozen blocks it uses, not all of them
-    (and reports the problems of those files only)."""
+    Every file is read and checked now, unless ``lazy``: then the folders are listed when a block
+    is first asked for and a block's file is read when it is, so a build reads the few dozen
+    blocks it uses, not all of them (and reports the problems of those files only), and lists
+    none for a document that uses none."""
     library = Library(reporter=reporter)
     roots: list[tuple[Path, bool]] = [(shipped or SHIPPED, False)]
     if sources is not None:
         roots.append((sources / CITY_BLOCKS, True))
+    if lazy:
+        library.unlisted = roots
+        return library
     for root, city in roots:
         for block_id, path in block_files(root).items():
-            if lazy:
-                library.pending[block_id] = (path, city)  # the city's file replaces the shipped one
-                continue
             block = load_block(block_id, path, city, reporter)
             if block is None:
                 library.broken.add(block_id)

@@ -593,14 +593,17 @@ def run(
     held: dict[str, Stamp] | None = None,
     index: FileIndex | None = None,
     documents: dict[Path, tuple[str, ...]] | None = None,
+    found: bool = False,
 ) -> int:
     """``rules``: then write each folder's rules for make (``out/<name>/.hyoka-deps.mk``, see
     ``commands/deps.py``) again from this build's records, as make's rule for the folder asks;
     ``held``: filled with the records of the outputs whose folder checks held (``Plan.held``);
     ``index``: the file index of ``out`` when the caller has it loaded already; ``documents``
-    (with ``held``): filled with each folder's documents, their output-name suffixes."""
+    (with ``held``): filled with each folder's documents, their output-name suffixes; ``found``:
+    ``paths`` are the assessment folders ``sources.assessment_folders`` gave (``hyoka site``
+    has them: not listed and stat'ed again)."""
     source_date_epoch()  # an unusable value fails here, before any work
-    folders = assessment_folders(paths)
+    folders = paths if found else assessment_folders(paths)
     with _cycle_collection(paused=len(folders) == 1):
         return _run(folders, out, formats, quiet, jobs, force, rules, held, index, documents)
 

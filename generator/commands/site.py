@@ -96,8 +96,10 @@ def run(
     jobs: int | None = None,
 ) -> int:
     folders = assessment_folders(paths)
-    profile_file = profile.find(folders, profile_path)
-    _check_out(out, build_dir, folders, profile_file)
+    resolved = _resolved(folders)
+    roots = [Path(root) for root in dict.fromkeys(os.path.dirname(r) for r in resolved)]
+    profile_file = profile.find(roots, profile_path)
+    _check_out(out, build_dir, resolved, profile_file)
     say = (lambda text: None) if quiet else (lambda text: print(text, flush=True))
     old = _load_record(out)
     profile_sha = manifest.file_hash(profile_file)
@@ -118,6 +120,7 @@ def run(
         held=held,
         index=index,
         documents=documents,
+        found=True,
     )
 
     graph = Graph(index)
@@ -224,8 +227,8 @@ class Plan:
     suffix: str  # the document in its folder
     name: str  # on the site
     inputs: str
-    downloads: tuple[tuple[str, str, Path], ...]  # (kind, file name on the site, built file)
-    cache: Path
+    downloads: tuple[tuple[str, str, str], ...]  # (kind, file name on the site, built file's absolute path)
+    cache: str  # the page's search postings (absolute path)
     partner: tuple[str, str] | None  # the pair's other document: (its suffix, its name on the site)
     docx: build.Stamp | None = None  # the DOCX's record in the build's file index, if any
 
@@ -252,10 +255,13 @@ def _plans(
 
 class _Outputs:
     """What the build says of its outputs: from the stamps in its file index (which the build
-    just checked), else from its manifests."""
+    just checked), else from its manifests. An output is named by its absolute path as the
+    build's plan writes it (``base``), which is the key of its records: a thousand folders'
+    paths are strings, not Path objects made again and again."""
 
     def __init__(self, build_dir: Path, graph: Graph, held: dict[str, build.Stamp]) -> None:
         self.build_dir = build_dir
+        self.base = os.path.abspath(build_dir)
         self.held = held
         self.graph = graph
         assert graph.index is not None
@@ -263,28 +269,32 @@ class _Outputs:
         self._manifests: dict[Path, dict[str, manifest.Entry]] = {}
         self._stamper: build.Stamps | None = None
 
-    def stamp(self, folder: Path, path: Path) -> build.Stamp | None:
+    def target(self, folder: Path) -> str:
+        """The folder's output folder, absolute, with a separator at its end: with an output's
+        name, ``build.plan``'s key for it."""
+        return os.path.join(self.base, folder.name) + os.sep
+
+    def stamp(self, folder: Path, path: str) -> build.Stamp | None:
         """The output's record when the file is the one it describes."""
-        record = self.held.get(os.path.abspath(path))
+        record = self.held.get(path)
         if record is not None:  # the build's check of its folder just held: no piece to load
             return record
         self.index.focus(folder)  # the folder's records are in its piece of the index
-        record = self.index.section(build.STAMPS).get(os.path.abspath(path))
-        if record is None or self.graph.sha(os.path.abspath(path)) != record[0]:
+        record = self.index.section(build.STAMPS).get(path)
+        if record is None or self.graph.sha(path) != record[0]:
             return None
         return record
 
-    def hash(self, path: Path) -> str:
-        key = os.path.abspath(path)
-        record = self.held.get(key)
-        return record[0] if record is not None else self.graph.hash(key)
+    def hash(self, path: str) -> str:
+        record = self.held.get(path)
+        return record[0] if record is not None else self.graph.hash(path)
 
     def entries(self, folder: Path) -> dict[str, manifest.Entry]:
         if folder not in self._manifests:
             self._manifests[folder] = manifest.load(self.build_dir / folder.name)
         return self._manifests[folder]
 
-    def built(self, folder: Path, fmt: str, path: Path, docx: build.Stamp | None) -> bool:
+    def built(self, folder: Path, fmt: str, path: str, docx: build.Stamp | None) -> bool:
         """Whether ``path`` is current by its stamp: one that holds for the sources the DOCX was
         just checked against (the build of this run asked for DOCX and XLSX only)."""
         record = self.stamp(folder, path)
@@ -293,14 +303,15 @@ class _Outputs:
         self._stamper = self._stamper or build.Stamps(self.graph)
         return self._stamper.stamp(fmt, folder, record[3], record[2]) == record[1]
 
-    def current_pdf(self, folder: Path, path: Path, docx: build.Stamp | None) -> bool:
+    def current_pdf(self, folder: Path, path: str, docx: build.Stamp | None) -> bool:
         """A PDF is offered only when one was built and is current (by its stamp, else by the
         manifest)."""
         if not os.path.isfile(path):
             return False
-        return self.built(folder, "pdf", path, docx) or _current_pdf(
-            folder, path, self.entries(folder).get(path.name)
-        )
+        if self.built(folder, "pdf", path, docx):
+            return True
+        shown = self.build_dir / folder.name / os.path.basename(path)  # as the user named the folder
+        return _current_pdf(folder, shown, self.entries(folder).get(shown.name))
 
 
 def _plan(
@@ -314,34 +325,36 @@ def _plan(
     """The page's key and its downloads. The key: the stamp of the DOCX the build just brought
     up to date (every source and block file it was made from, by content) and the downloads'
     hashes; without stamps, the build manifest's inputs."""
-    target = outputs.build_dir / folder.name
     parts = [common, f"name:{name}", f"partner:{partner}"]
-    docx_path = target / build.output_name(folder.name, "docx", suffix)
-    docx = outputs.stamp(folder, docx_path)
+    target = outputs.target(folder)
+    docx_name = build.output_name(folder.name, "docx", suffix)
+    docx = outputs.stamp(folder, target + docx_name)
     if docx is not None:
         parts.append(f"stamp:{docx[1]}")
     else:
-        entry = outputs.entries(folder).get(docx_path.name)
+        entry = outputs.entries(folder).get(docx_name)
         if entry is None:  # the build just wrote it: a lost manifest only costs this page's render
             parts.append("no-manifest:" + os.urandom(8).hex())
         else:
             parts.extend(f"{k}={v}" for k, v in sorted(entry.inputs.items()) if not k.startswith("template:"))
     downloads = []
     for fmt, kind in DOWNLOADS:
-        built = target / build.output_name(folder.name, fmt, suffix)
+        built = target + build.output_name(folder.name, fmt, suffix)
         if fmt == "pdf" and not outputs.current_pdf(folder, built, docx):
             continue
         parts.append(f"{fmt}:{outputs.hash(built)}")
         downloads.append((kind, f"{name}.{fmt}", built))
-    cache = target / f"{CACHE_STEM}{suffix}.txt"
+    cache = f"{target}{CACHE_STEM}{suffix}.txt"
     return Plan(folder, suffix, name, _hash(parts), tuple(downloads), cache, partner, docx)
 
 
 def _built_html(plan: Plan, outputs: _Outputs) -> Path | None:
     """The HTML writer's page of the document when the build made it and it is current (then it
     is not rendered again); asked only of the pages to render."""
-    html = outputs.build_dir / plan.folder.name / build.output_name(plan.folder.name, "html", plan.suffix)
-    return html if os.path.isfile(html) and outputs.built(plan.folder, "html", html, plan.docx) else None
+    html = outputs.target(plan.folder) + build.output_name(plan.folder.name, "html", plan.suffix)
+    return (
+        Path(html) if os.path.isfile(html) and outputs.built(plan.folder, "html", html, plan.docx) else None
+    )
 
 
 def _current_pdf(folder: Path, path: Path, entry: manifest.Entry | None) -> bool:
@@ -357,18 +370,14 @@ def _current_pdf(folder: Path, path: Path, entry: manifest.Entry | None) -> bool
     return True
 
 
-def _check_out(out: Path, build_dir: Path, folders: list[Path], profile_file: Path) -> None:
-    """The site replaces its folder whole: never one that holds anything else."""
+def _check_out(out: Path, build_dir: Path, folders: list[str], profile_file: Path) -> None:
+    """The site replaces its folder whole: never one that holds anything else (``folders``: the
+    assessment folders, resolved)."""
     site = out.resolve()
-    parents: dict[Path, Path] = {}
-    guarded = [
-        build_dir.resolve(),
-        profile_file.resolve(),
-        Path.cwd().resolve(),
-        *(_resolved(f, parents) for f in folders),
-    ]
+    inside = os.path.join(str(site), "")  # as strings: a thousand folders' Path.parents took 30 ms
+    guarded = [str(p.resolve()) for p in (build_dir, profile_file, Path.cwd())] + folders
     for path in guarded:
-        if path == site or site in path.parents:
+        if path == str(site) or path.startswith(inside):
             raise UsageError(
                 f"{out}: サイトの出力先が {path} を含んでいます。サイトはフォルダごと置き換えるので、"
                 "評価書・ビルドの出力・作業中のフォルダを含まない、サイト専用のフォルダを指定してください。"
@@ -380,15 +389,21 @@ def _check_out(out: Path, build_dir: Path, folders: list[Path], profile_file: Pa
         )
 
 
-def _resolved(folder: Path, parents: dict[Path, Path]) -> Path:
-    """``folder.resolve()``, the parent resolved once for its folders (a thousand folders'
-    paths resolved one by one cost a stat per part of each)."""
-    if folder.name in ("", ".", "..") or os.path.islink(folder):
-        return folder.resolve()
-    parent = parents.get(folder.parent)
-    if parent is None:
-        parent = parents[folder.parent] = folder.parent.resolve()
-    return parent / folder.name
+def _resolved(folders: list[Path]) -> list[str]:
+    """Each folder's ``resolve()``, as a string, the parent resolved once for its folders (a
+    thousand folders' paths resolved one by one cost a stat per part of each)."""
+    parents: dict[str, str] = {}
+    found = []
+    for folder in folders:
+        head, name = os.path.split(str(folder))
+        if name in ("", ".", "..") or os.path.islink(folder):
+            found.append(str(folder.resolve()))
+            continue
+        parent = parents.get(head)
+        if parent is None:
+            parent = parents[head] = str(Path(head or ".").resolve())
+        found.append(os.path.join(parent, name))
+    return found
 
 
 def _load_record(out: Path) -> dict | None:
@@ -403,25 +418,59 @@ def _load_record(out: Path) -> dict | None:
 
 
 def _page_files(record: PageRecord) -> Iterator[str]:
+    yield from _own_files(record)
+    for name in _text_names(record):
+        yield f"search/t/{name}"
+
+
+def _own_files(record: PageRecord) -> Iterator[str]:
+    """The files in the page's folder."""
     yield f"{record.name}/index.html"
     for _, file_name, _ in record.downloads:
         yield f"{record.name}/{file_name}"
+
+
+def _text_names(record: PageRecord) -> Iterator[str]:
+    """The page's search texts, in search/t/."""
     key = names.page_key(record.name)
     for k in range(record.chunks):
-        yield f"search/t/{key}-{k}.js"
+        yield f"{key}-{k}.js"
 
 
 def _intact(out: Path, record: dict) -> bool:
-    base = str(out)
+    """Whether every file the site's record lists is there (a regular file, or a link to one).
+    The search texts (most of them, ~8 a page) are looked up in one listing of their folder;
+    a page's own few files are stat'ed (cheaper than listing each page's folder)."""
+    base = str(out) + os.sep
     isfile = os.path.isfile
-    return all(isfile(os.path.join(base, rel)) for p in record["pages"] for rel in _page_files(p)) and all(
-        isfile(os.path.join(base, name)) for name in ("index.html", "search/meta.js", *names.STATIC)
-    )
+    if not all(isfile(base + name) for name in ("index.html", "search/meta.js", *names.STATIC)):
+        return False
+    if not all(isfile(base + rel) for p in record["pages"] for rel in _own_files(p)):
+        return False
+    texts = _files_in(base + "search/t")
+    return all(name in texts for p in record["pages"] for name in _text_names(p))
+
+
+def _files_in(folder: str) -> set[str]:
+    """The names of the regular files in ``folder`` (links followed, as ``os.path.isfile``);
+    none when it cannot be listed."""
+
+    def regular(entry: os.DirEntry[str]) -> bool:
+        try:
+            return entry.is_file()
+        except OSError:
+            return False
+
+    try:
+        with os.scandir(folder) as entries:
+            return {e.name for e in entries if regular(e)}
+    except OSError:
+        return set()
 
 
 def _cache_current(plan: Plan) -> bool:
     try:
-        with plan.cache.open(encoding="utf-8") as fh:
+        with open(plan.cache, encoding="utf-8") as fh:
             return fh.readline().rstrip("\n") == plan.inputs
     except OSError:
         return False
@@ -469,7 +518,7 @@ def _pages(
         if merger is not None:
             merger.stale(number, old)  # before the worker replaces the page's postings
         html = _built_html(plan, outputs)
-        job = PageJob(plan.suffix, plan.name, plan.inputs, plan.cache, downloads, plan.partner, html)
+        job = PageJob(plan.suffix, plan.name, plan.inputs, Path(plan.cache), downloads, plan.partner, html)
         stale.setdefault(plan.folder, []).append((number, job))
     tasks = [PageTask(folder, stage.root, city, tuple(j for _, j in jobs)) for folder, jobs in stale.items()]
     numbers = [[n for n, _ in jobs] for jobs in stale.values()]
@@ -485,10 +534,10 @@ def _pages(
     return [records[n] for n in range(len(plans))], sum(len(n) for n in numbers)
 
 
-def _size(path: Path) -> str:
+def _size(path: str) -> str:
     from ..site.pages import human_size
 
-    return human_size(path.stat().st_size)
+    return human_size(os.stat(path).st_size)
 
 
 def _rendered(tasks: list[PageTask], jobs: int | None) -> Iterator[list[PageRecord]]:
@@ -656,7 +705,7 @@ class _Merger:
 
 def _postings(plan: Plan, inputs: str | None = None) -> dict[str, str]:
     """The page's postings from its cache file, which must be of ``inputs`` (the plan's)."""
-    with plan.cache.open(encoding="utf-8", errors="surrogatepass") as fh:
+    with open(plan.cache, encoding="utf-8", errors="surrogatepass") as fh:
         if fh.readline().rstrip("\n") != (inputs or plan.inputs):
             raise RuntimeError(f"{plan.cache}: the page's search postings are not its current ones")
         return dict(line.rstrip("\n").split("\t", 1) for line in fh)

@@ -16,6 +16,9 @@ from .schema import Annex, Head, Item, Node, Repeat, RowGroup, Section
 # Cover keys that say which form and edition a folder is written in (read before the cover's items).
 FORM_KEY = "様式"
 EDITION_KEY = "版"
+# The file of a 重点's folder with the paired 基礎's own items (generator.form.pairing): here, for a
+# build to look for it without importing the pairing and both forms' items.
+PAIRED_FILE = "8_基礎項目"
 
 
 @dataclass(frozen=True)
@@ -177,13 +180,38 @@ def walk_items(nodes: tuple[Node, ...]) -> Iterator[Item]:
             yield from walk_items(n.children)
 
 
+# ---------------------------------------------------------------------------
+# Printed labels, read by hand (their patterns cost 0.1–0.15 ms each to compile, at every start)
+
+_LABEL_DIGITS = frozenset("0123456789０１２３４５６７８９")
+
+
+def label_number(label: str) -> str:
+    """The number a heading's label starts with, with its 「．」 (「３．特定個人情報の入手」 →
+    「３．」); "" when none: what ``re.match(r"^([０-９0-9]+．)", label)`` finds."""
+    end = 0
+    while end < len(label) and label[end] in _LABEL_DIGITS:
+        end += 1
+    return label[: end + 1] if end and label[end : end + 1] == "．" else ""
+
+
+def clean_label(label: str) -> str:
+    """A printed label without ※ and with single half-width spaces, trimmed (「①ファイルの種類　※」
+    → 「①ファイルの種類」): what ``re.sub(r"[ \u3000]+", " ", …).strip()`` makes of it."""
+    words = label.replace("※", "").replace("\u3000", " ").split(" ")
+    return " ".join(word for word in words if word).strip()
+
+
 __all__ = [
     "EDITION_KEY",
     "FORM_KEY",
+    "PAIRED_FILE",
     "Annex",
     "ChangesAnnex",
     "CoverKeys",
     "FormDefinition",
+    "clean_label",
+    "label_number",
     "map_nodes",
     "replace_items",
     "walk_items",

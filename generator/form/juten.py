@@ -20,7 +20,7 @@ import datetime
 from ..records import replace
 from . import options as o
 from . import schema as s
-from .definition import ChangesAnnex, FormDefinition, replace_items
+from .definition import PAIRED_FILE, ChangesAnnex, FormDefinition, replace_items
 
 KIND = "重点項目評価書"
 
@@ -45,7 +45,7 @@ CURRENT = FormDefinition(
     changes=CHANGES,
     file_name_key="特定個人情報ファイル名",
     # the paired 基礎's own items, read by generator.form.pairing, not by this form
-    companions=("8_基礎項目",),
+    companions=(PAIRED_FILE,),
     accessors=(
         ("cover", "cover"),
         ("basic", "s1"),

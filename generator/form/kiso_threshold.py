@@ -17,7 +17,6 @@ read from the option labels themselves (「1万人以上10万人未満」), so e
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 
 NONE, KISO, JUTEN, ZENKOMOKU = 0, 1, 2, 3
@@ -45,7 +44,7 @@ KIND_LEVELS: dict[str, int] = {
     "基礎項目評価書及び全項目評価書": ZENKOMOKU,
 }
 
-_BOUND = re.compile(r"([0-9,]+)(万)?人(以上|未満)")
+_SIDES = ("以上", "未満")
 
 
 def count_range(label: str | None) -> tuple[float, float] | None:
@@ -56,7 +55,7 @@ def count_range(label: str | None) -> tuple[float, float] | None:
     text = unicodedata.normalize("NFKC", label)
     lo, hi = 0.0, math.inf
     found = False
-    for number, man, side in _BOUND.findall(text):
+    for number, man, side in _bounds(text):
         value = float(number.replace(",", "")) * (10000 if man else 1)
         found = True
         if side == "以上":
@@ -64,6 +63,22 @@ def count_range(label: str | None) -> tuple[float, float] | None:
         else:
             hi = value
     return (lo, hi) if found else None
+
+
+def _bounds(text: str) -> list[tuple[str, str, str]]:
+    """``re.findall(r"([0-9,]+)(万)?人(以上|未満)", text)``, read by hand (0.1 ms to compile)."""
+    found = []
+    at = text.find("人")
+    while at >= 0:
+        side = text[at + 1 : at + 3]
+        end = at - 1 if text[at - 1 : at] == "万" else at
+        start = end
+        while start > 0 and text[start - 1] in "0123456789,":
+            start -= 1
+        if side in _SIDES and start < end:
+            found.append((text[start:end], "万" if end < at else "", side))
+        at = text.find("人", at + 1)
+    return found
 
 
 def obligation(people: tuple[float, float], many_staff: bool | None, incident: bool | None) -> set[int]:

@@ -19,7 +19,7 @@ from ..diagnostics import Location, Reporter, display_path
 from ..model import Assessment, ChangeRow, Checks, Choice, Flag, Record, Text, Value
 from ..records import dataclass
 from . import kiso as k
-from .definition import ChangesAnnex
+from .definition import PAIRED_FILE, ChangesAnnex
 from .kiso_threshold import RESULT_LEVELS, count_range
 from .schema import Head, Item, Section
 
@@ -27,7 +27,6 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start
 if TYPE_CHECKING:
     from typing import TypeGuard
 
-PAIRED_FILE = "8_基礎項目"
 PAIRS_WITH = ("重点項目評価書",)  # forms whose folders may hold the paired file
 PAIRED_KIND = "基礎項目評価書及び重点項目評価書"  # 基礎 Ⅳ-1 of a 基礎 paired with a 重点
 

@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterator
 
 from .. import dates
+from ..form import definition
 from ..form import schema as s
 from ..layout import ir
 from ..model import Annex1Group, Assessment, Choice, DateValue, FileSections, Record, Text
@@ -79,13 +80,8 @@ def flow_plain(flow: ir.Flow) -> str:
     return "\n\n".join(ir.flow_text((p,)) for p in flow)
 
 
-_SPACES = re.compile(r"[ \u3000]+")  # compiled once: called for every printed item
-
-
-@functools.lru_cache(maxsize=8192)  # the same form labels, for every printed item and its parents
-def clean_label(label: str) -> str:
-    """A printed label for a path: without ※, with single half-width spaces."""
-    return _SPACES.sub(" ", label.replace("※", "")).strip()
+# the same form labels, for every printed item and its parents
+clean_label = functools.lru_cache(maxsize=8192)(definition.clean_label)
 
 
 def check_text(grid: ir.CheckGrid) -> str:

@@ -7,12 +7,11 @@ naming sections.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..diagnostics import Location, display_path
-from ..form.definition import FormDefinition
+from ..form.definition import FormDefinition, clean_label, label_number
 from ..form.schema import Section
 from ..model import Assessment, FileSections, Record
 from ..records import dataclass
@@ -61,17 +60,15 @@ def _source(a: Assessment, stem: str) -> Path | None:
     return next((p for p in a.sources if p.stem == stem), None)
 
 
-def clean(label: str) -> str:
-    """A printed label without ※ and with single spaces: 「①ファイルの種類」."""
-    return re.sub(r"[ \u3000]+", " ", label.replace("※", "")).strip()
+clean = clean_label  # a printed label without ※ and with single spaces: 「①ファイルの種類」
 
 
 def short_head(label: str) -> str:
     """「３．特定個人情報の入手・使用」 → 「３．」 and 「リスク１：　目的外…」 → 「リスク１」, as the
     reader names the items under a heading."""
-    m = re.match(r"^([０-９0-9]+．)", label)
-    if m:
-        return m.group(1)
+    number = label_number(label)
+    if number:
+        return number
     if "：" in label:
         return label.split("：", 1)[0]
     return clean(label)

@@ -21,13 +21,13 @@ class Profile:
     description: str = ""  # 説明: a lead paragraph for the index page
 
 
-def find(folders: list[Path], given: Path | None) -> Path:
-    """``given``, else ``city.yaml`` in the folder holding the (first) assessment folders."""
+def find(roots: list[Path], given: Path | None) -> Path:
+    """``given``, else ``city.yaml`` in the folder holding the (first) assessment folders
+    (``roots``: the folders holding them, resolved, in order)."""
     if given is not None:
         if not given.is_file():
             raise UsageError(f"{given}: 団体の情報のファイルがありません。")
         return given
-    roots = list(dict.fromkeys(f.resolve().parent for f in folders))
     for root in roots:
         if (root / FILE_NAME).is_file():
             return root / FILE_NAME

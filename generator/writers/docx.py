@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from generator.layout.ir import Document
 from generator.sha import sha256_hex
 from generator.writers import docx_xml as wml
+from generator.writers.xmltext import escape
 from generator.writers.zipfix import Deflated, deflated, zip_entries
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
@@ -124,11 +125,11 @@ def _filled(skeleton: Skeleton, name: str, timestamp: str, body_xml: str) -> Ske
     inner = body_xml.removeprefix(f'<w:body xmlns:w="{wml.W_NS}">').removesuffix("</w:body>")
     when = _when(timestamp).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     values = {
-        _NAME.encode(): _xml_text(name).encode("utf-8"),
+        _NAME.encode(): escape(name).encode("utf-8"),  # as lxml writes an element's text
         _TIME.encode() + b"Z": when,
         _BODY.encode(): inner.encode("utf-8"),
     }
-    title = {**values, _NAME.encode(): _xml_text(name[:255]).encode("utf-8")}
+    title = {**values, _NAME.encode(): escape(name[:255]).encode("utf-8")}
     # one pass per part: what was filled in is never searched again
     return [
         (member, part if isinstance(part, Deflated) else _fill(part, title if member == _CORE else values))
@@ -141,11 +142,6 @@ def _fill(blob: bytes, values: dict[bytes, bytes]) -> bytes:
 
 
 _STAND_IN = re.compile(b"|".join(re.escape(s.encode()) for s in (_NAME, _TIME + "Z", _BODY)))
-
-
-def _xml_text(text: str) -> str:
-    """As lxml writes an element's text."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _skeleton() -> Skeleton | None:
@@ -172,7 +168,10 @@ def _cached_skeleton() -> Skeleton | None:
     if skeleton is not None and path is not None:
         from generator.output import write_atomic
 
-        stored = [(m, *part) if isinstance(part, Deflated) else (m, part) for m, part in skeleton]
+        stored = [
+            (m, part.crc, part.size, part.stream) if isinstance(part, Deflated) else (m, part)
+            for m, part in skeleton
+        ]
         with contextlib.suppress(OSError):
             write_atomic(path, marshal.dumps(stored), sync=False)
             _prune(path.parent)

@@ -30,6 +30,7 @@ from generator.layout.ir import (
     TextContent,
     check_line,
 )
+from generator.writers.xmltext import ILLEGAL, escape
 
 from ..records import dataclass
 
@@ -165,15 +166,8 @@ LEVEL_INDENT = 360  # twips per list nesting level (two characters at 9 pt)
 # ---------------------------------------------------------------------------
 # Text
 
-# XML 1.0 cannot carry these; they are the only characters a writer may drop. Listed, not as
-# the complement of the legal ranges: that class takes 7 ms to compile.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ILLEGAL = re.compile(ILLEGAL)
 _BREAKS = re.compile(r"(\n|\t)")
-
-
-def escape(text: str) -> str:
-    """As xml.sax.saxutils.escape, whose import pulls in urllib and http (40 ms)."""
-    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
 def is_plain(text: str) -> bool:

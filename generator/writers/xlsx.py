@@ -428,14 +428,7 @@ class SheetLayout:
     def add_line(self, text: str, look: str) -> None:
         pieces = split_long(sml.clean(text))
         first = self.next_row
-        slot = Slot(0, 1, 1, self.columns, pieces, look, len(pieces) > 1)
-        need = None if slot.stacked else self.need(pieces[0], slot)
-        if need is not None and need <= PAGE_BODY_PT * SPLIT_FRACTION:
-            # what place() makes of a line that is neither stacked nor banded: one range
-            self.next_row = first + sheet_rows_for(need)
-            self.ranges.append(Range(first, 1, self.next_row - 1, self.columns, pieces[0], look, need))
-        else:
-            self.place([slot], 1)
+        self.place([Slot(0, 1, 1, self.columns, pieces, look, len(pieces) > 1)], 1)
         self.blocks.append((first, self.next_row - 1, look in KEEP_WITH_NEXT))
 
     def add_table(self, table: Table, repeat_header: bool = False) -> None:
@@ -508,6 +501,16 @@ class SheetLayout:
         than Excel's largest row is one range merged over as many sheet rows as it needs."""
         # a stacked slot's text is measured whole only where its row is banded (banded_rows)
         whole = [None if slot.stacked else self.need(slot.text, slot) for slot in slots]
+        need = whole[0]
+        if count == 1 and len(slots) == 1 and need is not None and need <= PAGE_BODY_PT * SPLIT_FRACTION:
+            # a row of one cell, neither stacked nor banded (a heading, a paragraph): the range
+            # over the rows its text needs, what the steps below make of it
+            slot, top = slots[0], self.next_row
+            self.next_row = top + sheet_rows_for(need)
+            self.ranges.append(
+                Range(top, slot.left, self.next_row - 1, slot.right, slot.text, slot.look, need)
+            )
+            return [top, self.next_row]
         banded = self.banded_rows(slots, whole)
         # a stacked slot's pieces are its units; any other slot is one piece, its whole text
         pieces: list[list[str]] = []
@@ -518,10 +521,7 @@ class SheetLayout:
                 slot.boxes = []
             if slot.stacked:
                 pieces.append(slot.units)
-                if slot.boxes:
-                    needs.append([self.unit_need(slot, i) for i in range(len(slot.units))])
-                else:
-                    needs.append(self.needs(slot.units, slot))
+                needs.append([self.unit_need(slot, i) for i in range(len(slot.units))])
             else:
                 text = slot.text
                 pieces.append([text])
@@ -640,15 +640,6 @@ class SheetLayout:
         if look.stacked:
             return stacked_height(text, look.size)
         return lines_height(line_count(text, self.width_pt(slot), look.size), look.size)
-
-    def needs(self, texts: list[str], slot: Slot) -> list[float]:
-        """``need`` of each of ``texts`` (a stack's units), the slot's look and width found once."""
-        look = look_of(slot.look)
-        size = look.size
-        if look.stacked:
-            return [stacked_height(text, size) for text in texts]
-        width = self.width_pt(slot)
-        return [lines_height(line_count(text, width, size), size) for text in texts]
 
     def width_pt(self, slot: Slot) -> float:
         return self.span_pt(slot.left, slot.right)

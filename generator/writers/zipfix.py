@@ -8,15 +8,16 @@ each package.
 
 from __future__ import annotations
 
-import struct
 import zlib
-from collections import namedtuple
 from collections.abc import Iterable
 from datetime import datetime
 
-_LOCAL = struct.Struct("<4s2B4HL2L2H")  # as zipfile.structFileHeader
-_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # as zipfile.structCentralDir
-_END = struct.Struct("<4s4H2LH")  # as zipfile.structEndArchive
+# The records' signatures; their fields are written little-endian (_h, _l) as zipfile's struct
+# formats pack them (structFileHeader, structCentralDir, structEndArchive): struct cost 0.4 ms.
+_LOCAL = b"PK\x03\x04"
+_CENTRAL = b"PK\x01\x02"
+_END = b"PK\x05\x06"
+_LOCAL_SIZE = 30  # the local header's bytes before the name
 _VERSION = 20  # deflate: the version zipfile writes as "made by" and "needed to extract"
 _DEFLATED = 8
 _UTF8_NAME = 0x800
@@ -26,18 +27,22 @@ _LIMIT = (1 << 31) - 1
 _MAX_ENTRIES = 0xFFFF
 
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
-if TYPE_CHECKING:
-    from typing import NamedTuple
+class Deflated:
+    """An entry's data already deflated: its CRC-32 and size, and the raw deflate stream (a class
+    of its own: a namedtuple took 0.25 ms to define)."""
 
-    class Deflated(NamedTuple):  # the typed face of the namedtuple below
-        crc: int
-        size: int
-        stream: bytes
+    __slots__ = ("crc", "size", "stream")
 
-else:
-    # An entry's data already deflated: its CRC-32 and size, and the raw deflate stream.
-    Deflated = namedtuple("Deflated", ("crc", "size", "stream"))
+    def __init__(self, crc: int, size: int, stream: bytes) -> None:
+        self.crc, self.size, self.stream = crc, size, stream
+
+
+def _h(value: int) -> bytes:
+    return value.to_bytes(2, "little")
+
+
+def _l(value: int) -> bytes:
+    return value.to_bytes(4, "little")
 
 
 def deflated(data: bytes) -> Deflated:
@@ -60,8 +65,7 @@ def zip_entries(entries: Iterable[tuple[str, bytes | Deflated]], timestamp: str)
     """A zip of ``(name, data)`` entries in their order, each deflated once (``Deflated`` data
     as it is), with fixed entry times and attributes."""
     year, month, day, hour, minute, second = zip_time(timestamp)
-    date = (year - 1980) << 9 | month << 5 | day
-    time = hour << 11 | minute << 5 | second // 2
+    when = _h(hour << 11 | minute << 5 | second // 2) + _h((year - 1980) << 9 | month << 5 | day)
     out: list[bytes] = []
     central: list[bytes] = []
     offset = count = 0
@@ -74,15 +78,24 @@ def zip_entries(entries: Iterable[tuple[str, bytes | Deflated]], timestamp: str)
         size, packed = entry.size, len(entry.stream)
         if max(size, packed, offset) > _LIMIT or count >= _MAX_ENTRIES:
             raise ValueError(f"zip: {name} is past the size this writer handles")
-        fields = (flags, _DEFLATED, time, date, entry.crc, packed, size, len(encoded))
-        out += (_LOCAL.pack(b"PK\x03\x04", _VERSION, 0, *fields, 0), encoded, entry.stream)
-        central += (
-            _CENTRAL.pack(b"PK\x01\x02", _VERSION, 0, _VERSION, 0, *fields, 0, 0, 0, 0, _ATTRIBUTES, offset),
-            encoded,
+        # flags, method, time, date, CRC-32, compressed and uncompressed size, name length
+        fields = b"".join(
+            (_h(flags), _h(_DEFLATED), when, _l(entry.crc), _l(packed), _l(size), _h(len(encoded)))
         )
-        offset += _LOCAL.size + len(encoded) + packed
+        out += (_LOCAL, bytes((_VERSION, 0)), fields, b"\0\0", encoded, entry.stream)  # no extra field
+        # made by and needed, fields, no extra field, comment, disk or internal attributes
+        central += (
+            _CENTRAL,
+            bytes((_VERSION, 0, _VERSION, 0)),
+            fields,
+            bytes(8),
+            _l(_ATTRIBUTES),
+            _l(offset),
+        )
+        central.append(encoded)
+        offset += _LOCAL_SIZE + len(encoded) + packed
         count += 1
     directory = b"".join(central)
-    return b"".join(
-        [*out, directory, _END.pack(b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)]
-    )
+    # disk numbers, entries on this disk and in all, the directory's size and offset, no comment
+    end = (_END, bytes(4), _h(count), _h(count), _l(len(directory)), _l(offset), b"\0\0")
+    return b"".join([*out, directory, *end])
