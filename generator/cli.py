@@ -100,6 +100,36 @@ class _RawDescriptionFormatter(_HelpFormatter, argparse.RawDescriptionHelpFormat
     pass
 
 
+class _FullUsage:
+    """The usage line ``parse_intermixed_args`` keeps for its messages (argparse formats it with
+    every parse, ~0.6 ms of a run compiling its usage patterns), formatted only when a message
+    (an error, --help) shows it: argparse puts ``usage % {"prog": …}`` in them. It is formatted
+    by a parser made anew (``made``): mid-parse, argparse hides the positionals of the one parsing."""
+
+    def __init__(self, made: Callable[[], argparse.ArgumentParser]) -> None:
+        self.made = made
+
+    def __mod__(self, values: dict) -> str:
+        return self.made().format_usage()[7:] % values  # less "usage: " (its Japanese is as long)
+
+
+class _Parser(argparse.ArgumentParser):
+    """A command's parser; ``made`` makes it again."""
+
+    def __init__(self, made: Callable[[], argparse.ArgumentParser], **options: object) -> None:
+        super().__init__(**options)  # type: ignore[arg-type]
+        self.made = made
+
+    def parse_intermixed_args(self, args=None, namespace=None):  # noqa: ANN001, ANN201 - argparse's
+        if self.usage is not None:
+            return super().parse_intermixed_args(args, namespace)
+        self.usage = _FullUsage(self.made)  # type: ignore[assignment]
+        try:
+            return super().parse_intermixed_args(args, namespace)
+        finally:
+            self.usage = None
+
+
 class _Command:
     """A command's parser as its arguments are declared, made only when that command runs: a
     run reads one command's arguments, and making all the parsers took ~9 ms of every run."""
@@ -114,8 +144,12 @@ class _Command:
         self._arguments.append((names, options))
 
     def parser(self) -> argparse.ArgumentParser:
-        parser = argparse.ArgumentParser(
-            prog=self.prog, description=self.description, allow_abbrev=False, formatter_class=_HelpFormatter
+        parser = _Parser(
+            self.parser,
+            prog=self.prog,
+            description=self.description,
+            allow_abbrev=False,
+            formatter_class=_HelpFormatter,
         )
         parser.set_defaults(handler=self.handler)
         for names, options in self._arguments:
