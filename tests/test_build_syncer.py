@@ -56,3 +56,45 @@ def test_an_interrupt_while_a_thread_starts_leaves_stop_working(
     monkeypatch.undo()
     syncer.stop()  # no RuntimeError: the unstarted thread is not joined
     assert syncer._queue is None
+
+
+def test_without_threads_the_files_are_synced_by_wait_in_the_calling_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from generator.commands import build
+
+    synced: list[tuple[str, int]] = []
+    real = build._fsync
+    monkeypatch.setattr(build, "_fsync", lambda p: synced.append((p, threading.get_ident())) or real(p))
+    files = [tmp_path / f"{i}.tmp" for i in range(3)]
+    for f in files:
+        f.write_bytes(b"x")
+    before = threading.active_count()
+    syncer = _Syncer(threads=False)
+    syncer.add(str(f) for f in files)
+    assert synced == [] and threading.active_count() == before and syncer._threads == []
+    syncer.wait()
+    assert synced == [(str(f), threading.get_ident()) for f in files]
+    syncer.wait()  # again: nothing more
+    assert len(synced) == 3
+
+    failing = _Syncer(threads=False)
+    failing.add(iter([str(tmp_path / "missing.tmp")]))
+    with pytest.raises(FileNotFoundError):
+        failing.wait()
+
+
+def test_without_threads_a_stopped_syncer_syncs_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.commands import build
+
+    synced: list[str] = []
+    monkeypatch.setattr(build, "_fsync", synced.append)
+    syncer = _Syncer(threads=False)
+    syncer.add(iter([str(tmp_path / "a.tmp")]))
+    syncer.stop()  # a failed build: its files are deleted, not synced
+    syncer.wait()
+    assert synced == []

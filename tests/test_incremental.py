@@ -177,7 +177,8 @@ NOT_ON_BUILD_PATH = [
 ]
 # ... nor a build of one small folder: hashlib (OpenSSL) hashes only past generator.sha's budget,
 # json reads only a large manifest (generator.plainjson; commands/spread.py's forks use it)
-NOT_ON_A_SMALL_BUILD = [*NOT_ON_BUILD_PATH, "hashlib", "json", "generator.blocks.render"]
+# threading: a build of one folder syncs its outputs without threads (commands/build.py _Syncer)
+NOT_ON_A_SMALL_BUILD = [*NOT_ON_BUILD_PATH, "hashlib", "json", "generator.blocks.render", "threading"]
 
 
 def test_build_imports_nothing_it_does_not_use(tmp_path: Path) -> None:

@@ -662,7 +662,7 @@ def _build(todo: Plan, out: Path, quiet: bool, workers: _Workers, stamps: Stamps
     results: list[Rendered] = []
     # output folders that do not exist yet: made for the temp files, removed again if left empty
     fresh = [out / t.folder.name for t in todo.tasks if not (out / t.folder.name).exists()]
-    syncing = _Syncer()
+    syncing = _Syncer(threads=len(todo.tasks) > 1)
     try:
         with progress(len(todo.tasks), quiet) as shown:
             shared: dict = {}
@@ -698,14 +698,23 @@ class _Syncer:
     """fsync of the workers' temp files in threads, overlapping the rendering (an fsync waits on
     the disk, 5–20 ms a file here, and would otherwise hold a worker). Plain threads and a queue:
     concurrent.futures would bring logging with it, 5 ms of every build's start. ``threading``
-    is imported with the first file (a build with nothing to write does without it: 1 ms)."""
+    is imported with the first file (a build with nothing to write does without it: 1 ms).
 
-    def __init__(self) -> None:
+    Without ``threads`` (a build of one folder: its files come all at once, after it is
+    rendered, and are waited for at once) the files are synced in ``wait``, in the building
+    thread: no later on the wall clock (mihon, A/B of 40 fresh builds each), with less CPU
+    and without importing threading (1.5 ms); none is synced when the build fails first."""
+
+    def __init__(self, threads: bool = True) -> None:
         self._queue: _Queue | None = None
         self._threads: list[threading.Thread] = []
         self._errors: list[BaseException] = []  # raised in the building thread, the first one
+        self._held: list[str] | None = None if threads else []  # synced by wait, without threads
 
     def add(self, temps: Iterator[str]) -> None:
+        if self._held is not None:
+            self._held.extend(temps)
+            return
         for temp in temps:
             if self._queue is None:
                 self._queue, self._threads = _Queue(), []
@@ -727,6 +736,10 @@ class _Syncer:
                 self._errors.append(exc)
 
     def wait(self) -> None:
+        held = self._held or []
+        while held:
+            _fsync(held[0])
+            del held[0]
         self.stop()
         if self._errors:
             raise self._errors[0]
@@ -735,7 +748,9 @@ class _Syncer:
         """Every file handed in synced, the threads ended; again is a no-op. A thread whose
         ``start`` an interrupt cut short is not joined (``join`` raises on a thread not started:
         Ctrl+C then ended a build as an internal error); if it runs after all, it takes one of
-        the end marks, one per thread listed."""
+        the end marks, one per thread listed. Files held for ``wait`` are let go unsynced."""
+        if self._held:
+            self._held.clear()
         if self._queue is not None:
             for _ in self._threads:
                 self._queue.put(None)
