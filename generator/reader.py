@@ -483,7 +483,7 @@ def _per_file(stem: str) -> tuple[str, str] | None:
 
 
 def _cover_path(folder: Path) -> Path | None:
-    stems = {f.cover.file for f in registry.all_forms()}
+    stems = registry.cover_files()
     for path in sorted(folder.iterdir()):
         if path.suffix in SUFFIXES and unicodedata.normalize("NFC", path.stem) in stems:
             return path

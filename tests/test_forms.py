@@ -122,6 +122,8 @@ def tiny_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A folder in the tiny form, which the registry knows for this test only."""
     known = registry.all_forms()
     monkeypatch.setattr(registry, "all_forms", lambda: (*known, TINY))
+    covers = registry.cover_files()  # the reader finds a folder's cover by these, no form imported
+    monkeypatch.setattr(registry, "cover_files", lambda: covers | {TINY.cover.file})
     folder = tmp_path / "tiny"
     folder.mkdir()
     for name, text in TINY_FILES.items():
@@ -422,3 +424,19 @@ def test_count_bounds_and_part_keys_are_read_by_hand_as_their_patterns_read_them
     assert sum(bool(_bounds(t)) for t in texts) > 500
     assert sum(part_key(Path(f"{t}.yaml")) != Path(f"{t}.yaml").stem for t in texts) > 40
     assert part_key(Path("2_ファイル概要_01.yml")) == "2_ファイル概要_1"
+
+
+def test_the_registry_knows_each_modules_kind_names_and_cover_files_before_importing_it() -> None:
+    import importlib
+
+    kinds = []
+    for name, (kind, short, number, covers) in registry.MODULES.items():
+        forms = importlib.import_module(name).FORMS
+        assert {(f.kind, f.short, f.number) for f in forms} == {(kind, short, number)}, name
+        assert {f.cover.file for f in forms} == set(covers), name
+        kinds.append(kind)
+    assert len(set(kinds)) == len(kinds)  # every edition of a kind in one module (``until``)
+    assert registry.cover_files() == {f.cover.file for f in registry.all_forms()}
+    for kind, short, number, _ in registry.MODULES.values():
+        for words in (kind, short, f"様式{number}", f"様式 {number}"):
+            assert registry.get_form(words) == next(f for f in registry.all_forms() if f.kind == kind)

@@ -210,7 +210,7 @@ def test_a_kiso_build_imports_neither_the_juten_only_rules_nor_the_pairing(tmp_p
     proj = project(tmp_path)
     shutil.copytree(SOURCES / "mihon-jidofuyo", proj / "sources" / "mihon-jidofuyo")
     args = ["build", "sources", "--out", "out", "--quiet", "--format", "html,docx,xlsx", "-j", "1"]
-    unwanted = [*juten_only, "generator.rules.values", "generator.form.pairing"]
+    unwanted = [*juten_only, "generator.rules.values", "generator.form.pairing", "generator.form.juten"]
     assert imported(proj, args, unwanted) == []
 
 
