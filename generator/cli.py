@@ -2,21 +2,25 @@
 
 argparse, not typer: typer (0.2x) validates every option through pydantic TypeAdapters, which
 cost about 0.25 s on every run (imports and schema building), a third of an HTML build. A
-command's module, and so its libraries, is imported only when that command runs.
+command's module, and so its libraries, is imported only when that command runs. The parsers
+are in generator.cliparse; a plain ``hyoka build`` line is read here without them (``_plain_build``).
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 
-from . import __version__
 from .diagnostics import HyokaError, SourceError, UsageError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
+if TYPE_CHECKING:
+    import argparse
 
 DESCRIPTION = "特定個人情報保護評価書（重点項目評価書）を YAML から HTML・DOCX・XLSX に組版します。"
 BLOCKS_DESCRIPTION = (
@@ -27,25 +31,6 @@ OPTIONAL_PATHS_HELP = "評価書のフォルダ（または sources/）。省略
 SOURCES_HELP = "市独自のブロック（blocks/）を含む sources フォルダ（既定: sources）"
 SINCE_HELP = "比べる git のリビジョン（例: HEAD、v1.0、HEAD~3、コミット ID）"
 
-# argparse's own words, in Japanese: it looks each message up through the module-global gettext
-# function ``_`` when printing, so replacing that function translates usage lines and errors.
-_ARGPARSE_JA = {
-    "usage: ": "使い方:   ",  # as long as "usage: ": argparse slices the wrapped usage by that length
-    "positional arguments": "引数",
-    "options": "オプション",
-    "show this help message and exit": "この説明を表示して終了します。",
-    "%(prog)s: error: %(message)s\n": "%(prog)s: エラー: %(message)s\n",
-    "the following arguments are required: %s": "次の引数を指定してください: %s",
-    "unrecognized arguments: %s": "知らない引数です: %s",
-    "argument %(argument_name)s: %(message)s": "引数 %(argument_name)s: %(message)s",
-    "expected one argument": "値を 1 つ指定してください",
-    "invalid choice: %(value)r (choose from %(choices)s)": "選べない値です: %(value)r（選べるのは %(choices)s）",
-    "invalid %(type)s value: %(value)r": "%(type)s として読めない値です: %(value)r",
-    "ambiguous option: %(option)s could match %(matches)s": "あいまいなオプションです: %(option)s（候補: %(matches)s）",
-    "not allowed with argument %s": "引数 %s と一緒には使えません",
-}
-argparse._ = lambda message: _ARGPARSE_JA.get(message, message)  # type: ignore[attr-defined]
-
 # One table for `hyoka --help` and the README: what a script calling hyoka can rely on.
 EXIT_CODES = (
     (0, "成功（check: エラーなし）"),
@@ -55,7 +40,7 @@ EXIT_CODES = (
     (130, "Ctrl+C で中断"),
 )
 
-Handler = Callable[[argparse.Namespace], int]
+Handler = Callable[["argparse.Namespace"], int]
 _state = {"traceback": False, "ending": False}  # ending: the process ends after the command (entry)
 
 
@@ -63,71 +48,15 @@ def _jobs(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"「{text}」は整数ではありません。") from None
+        value = 0
+        problem = f"「{text}」は整数ではありません。"
+    else:
+        problem = "1 以上の整数を指定してください。"
     if value < 1:
-        raise argparse.ArgumentTypeError("1 以上の整数を指定してください。")
+        from argparse import ArgumentTypeError  # argparse reads the line then (cli._plain_build)
+
+        raise ArgumentTypeError(problem)
     return value
-
-
-def _columns() -> int:
-    """``shutil.get_terminal_size().columns``: argparse asks it at every ``add_argument`` and
-    imports shutil for it (with zlib, bz2 and lzma: 4 ms of every command's start)."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns <= 0:
-        stdout = sys.__stdout__
-        try:
-            columns = os.get_terminal_size(stdout.fileno()).columns if stdout is not None else 0
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns or 80
-
-
-class _HelpFormatter(argparse.HelpFormatter):
-    """argparse's layout, as wide as argparse makes it (the terminal less 2), found without shutil."""
-
-    def __init__(
-        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
-    ) -> None:
-        super().__init__(
-            prog, indent_increment, max_help_position, _columns() - 2 if width is None else width
-        )
-
-
-class _RawDescriptionFormatter(_HelpFormatter, argparse.RawDescriptionHelpFormatter):
-    pass
-
-
-class _FullUsage:
-    """The usage line ``parse_intermixed_args`` keeps for its messages (argparse formats it with
-    every parse, ~0.6 ms of a run compiling its usage patterns), formatted only when a message
-    (an error, --help) shows it: argparse puts ``usage % {"prog": …}`` in them. It is formatted
-    by a parser made anew (``made``): mid-parse, argparse hides the positionals of the one parsing."""
-
-    def __init__(self, made: Callable[[], argparse.ArgumentParser]) -> None:
-        self.made = made
-
-    def __mod__(self, values: dict) -> str:
-        return self.made().format_usage()[7:] % values  # less "usage: " (its Japanese is as long)
-
-
-class _Parser(argparse.ArgumentParser):
-    """A command's parser; ``made`` makes it again."""
-
-    def __init__(self, made: Callable[[], argparse.ArgumentParser], **options: object) -> None:
-        super().__init__(**options)  # type: ignore[arg-type]
-        self.made = made
-
-    def parse_intermixed_args(self, args=None, namespace=None):  # noqa: ANN001, ANN201 - argparse's
-        if self.usage is not None:
-            return super().parse_intermixed_args(args, namespace)
-        self.usage = _FullUsage(self.made)  # type: ignore[assignment]
-        try:
-            return super().parse_intermixed_args(args, namespace)
-        finally:
-            self.usage = None
 
 
 class _Command:
@@ -144,17 +73,9 @@ class _Command:
         self._arguments.append((names, options))
 
     def parser(self) -> argparse.ArgumentParser:
-        parser = _Parser(
-            self.parser,
-            prog=self.prog,
-            description=self.description,
-            allow_abbrev=False,
-            formatter_class=_HelpFormatter,
-        )
-        parser.set_defaults(handler=self.handler)
-        for names, options in self._arguments:
-            parser.add_argument(*names, **options)  # type: ignore[arg-type]
-        return parser
+        from .cliparse import command_parser
+
+        return command_parser(self)
 
 
 def _parser(prog: str, description: str, handler: Handler) -> _Command:
@@ -519,62 +440,64 @@ def _blocks_commands() -> dict[str, _Command]:
     return commands
 
 
-def _dispatcher(
-    prog: str, description: str, commands: dict[str, str], top: bool = False
-) -> argparse.ArgumentParser:
-    """A parser of ``[options] COMMAND ARGS…``; the command's own parser reads ARGS, so that its
-    options may stand between its arguments (``build a -f html b``), as with click."""
-    listing = "\n".join(f"  {name:<10}{text}" for name, text in commands.items())
-    epilog = f"コマンド:\n{listing}\n\n「{prog} COMMAND --help」でコマンドごとの説明を表示します。"
-    if top:
-        codes = "\n".join(f"  {code:<5}{text}" for code, text in EXIT_CODES)
-        epilog += f"\n\n終了コード:\n{codes}"
-    parser = argparse.ArgumentParser(
-        prog=prog,
-        description=description,
-        epilog=epilog,
-        formatter_class=_RawDescriptionFormatter,
-        allow_abbrev=False,
-    )
-    if top:
-        parser.add_argument(
-            "--version", action="version", version=f"hyoka {__version__}", help="版を表示して終了します。"
-        )
-        parser.add_argument(
-            "--traceback", action="store_true", help="内部エラーの詳細（開発者向け）を表示します。"
-        )
-    parser.add_argument("command", nargs="?", choices=list(commands), metavar="COMMAND", help="下のいずれか")
-    parser.add_argument("args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-    return parser
-
-
-def _descriptions(commands: dict[str, _Command]) -> dict[str, str]:
-    return {name: parser.description or "" for name, parser in commands.items()}
-
-
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` (default: the command line) and run its command; returns the exit status.
     A usage error exits with status 2 (argparse), after printing the usage."""
+    args = list(sys.argv[1:] if argv is None else argv)
     commands = _commands()
-    top = _dispatcher(
-        "hyoka", DESCRIPTION, {**_descriptions(commands), "blocks": BLOCKS_DESCRIPTION}, top=True
-    )
-    ns = top.parse_args(list(sys.argv[1:] if argv is None else argv))
-    _state["traceback"] = ns.traceback
-    if ns.command is None:  # no command: the help, as a usage error
-        top.print_help()
-        return 2
-    rest = ns.args
-    if ns.command == "blocks":
-        commands = _blocks_commands()
-        group = _dispatcher("hyoka blocks", BLOCKS_DESCRIPTION, _descriptions(commands))
-        sub = group.parse_args(rest)
-        if sub.command is None:
-            group.print_help()
-            return 2
-        ns, rest = sub, sub.args
-    options = commands[ns.command].parser().parse_intermixed_args(rest)
+    plain = _plain_build(args, commands["build"])
+    if plain is not None:
+        return plain.handler(plain)
+    from .cliparse import parse  # any other command line: argparse's, with its messages
+
+    options = parse(args, commands)
+    if isinstance(options, int):
+        return options
     return options.handler(options)
+
+
+def _plain_build(args: list[str], command: _Command) -> SimpleNamespace | None:
+    """The options of a plain ``hyoka build`` command line, read without argparse (its import and
+    parse, with the regular expressions it compiles, took ~2 ms of every build): paths and the
+    build's options as separate words (``-o DIR``, not ``-oDIR`` or ``--out=DIR``), no value
+    that starts with "-". None for anything else, which argparse reads (tests/test_cli_plain.py
+    checks that both read alike)."""
+    if not args or args[0] != "build":
+        return None
+    options: dict[str, object] = {"paths": []}
+    takes: dict[str, tuple[str, Callable[[str], object] | None]] = {}
+    for names, spec in command._arguments:
+        if not names[0].startswith("-"):
+            continue
+        dest = names[0].removeprefix("--")
+        action = spec.get("action")
+        if action not in (None, "store_true") or "dest" in spec or "nargs" in spec:
+            return None  # an option this reading does not know how to take: argparse's
+        options[dest] = False if action == "store_true" else spec.get("default")
+        for name in names:
+            takes[name] = (dest, None if action == "store_true" else spec.get("type", str))  # type: ignore[arg-type]
+    words = iter(args[1:])
+    for word in words:
+        if not word.startswith("-"):
+            options["paths"].append(Path(word))  # type: ignore[attr-defined]
+            continue
+        if word not in takes:
+            return None
+        dest, kind = takes[word]
+        if kind is None:
+            options[dest] = True
+            continue
+        value = next(words, None)
+        if value is None or value.startswith("-"):
+            return None
+        try:
+            options[dest] = kind(value)
+        except Exception:  # noqa: BLE001 - argparse says what is wrong with it
+            return None
+    if not options["paths"]:
+        return None
+    _state["traceback"] = False
+    return SimpleNamespace(**options, handler=command.handler)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

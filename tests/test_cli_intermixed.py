@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli
+from generator import cli, cliparse
 
 CASES = [
     ("build", "a", "-f", "html", "b", "--quiet"),
@@ -60,7 +60,7 @@ def _recorder(parsed: list[dict]):  # noqa: ANN202
 def test_messages_and_values_are_argparses(argv: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> None:
     ours = _outcome(argv, monkeypatch)
     monkeypatch.setattr(
-        cli, "_Parser", lambda made, **options: argparse.ArgumentParser(**options)
+        cliparse, "_Parser", lambda made, **options: argparse.ArgumentParser(**options)
     )  # argparse's, usage formatted at once
     theirs = _outcome(argv, monkeypatch)
     assert ours == theirs

@@ -174,6 +174,7 @@ NOT_ON_BUILD_PATH = [
     "yaml",
     "urllib.parse",
     "gettext",
+    "argparse",  # a plain build command line is read without it (cli._plain_build)
 ]
 # ... nor a build of one small folder: hashlib (OpenSSL) hashes only past generator.sha's budget,
 # json reads only a large manifest (generator.plainjson; commands/spread.py's forks use it)
