@@ -21,6 +21,7 @@ from .diagnostics import HyokaError, SourceError, UsageError
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
 if TYPE_CHECKING:
     import argparse
+    from types import ModuleType
 
 DESCRIPTION = "特定個人情報保護評価書（重点項目評価書）を YAML から HTML・DOCX・XLSX に組版します。"
 BLOCKS_DESCRIPTION = (
@@ -73,9 +74,14 @@ class _Command:
         self._arguments.append((names, options))
 
     def parser(self) -> argparse.ArgumentParser:
-        from .cliparse import command_parser
+        return _cliparse().command_parser(self)
 
-        return command_parser(self)
+
+def _cliparse() -> ModuleType:
+    """generator.cliparse, argparse's gettext loaded only when called (``launch.DEFERRED``)."""
+    from .launch import deferring
+
+    return deferring("generator.cliparse")
 
 
 def _parser(prog: str, description: str, handler: Handler) -> _Command:
@@ -448,9 +454,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     plain = _plain_build(args, commands["build"])
     if plain is not None:
         return plain.handler(plain)
-    from .cliparse import parse  # any other command line: argparse's, with its messages
-
-    options = parse(args, commands)
+    options = _cliparse().parse(args, commands)  # any other command line: argparse's, with its messages
     if isinstance(options, int):
         return options
     return options.handler(options)

@@ -31,19 +31,29 @@ def cli() -> ModuleType:
     """generator.cli, imported as above."""
     collecting = gc.isenabled()
     gc.disable()
+    try:
+        return deferring("generator.cli")
+    finally:
+        if collecting:
+            gc.freeze()
+            gc.enable()
+
+
+def deferring(name: str) -> ModuleType:
+    """The module ``name``, imported with the ``DEFERRED`` modules loaded when first called (the
+    CLI, and its argparse layer generator.cliparse, which a plain build does without)."""
     stand_ins = [
-        _stand_in(name, functions) for name, functions in DEFERRED.items() if name not in sys.modules
+        _stand_in(deferred, functions)
+        for deferred, functions in DEFERRED.items()
+        if deferred not in sys.modules
     ]
     try:
-        from . import cli as module
+        __import__(name)
+        return sys.modules[name]
     finally:
         for stand_in in stand_ins:
             if sys.modules.get(stand_in.__name__) is stand_in:
                 del sys.modules[stand_in.__name__]
-        if collecting:
-            gc.freeze()
-            gc.enable()
-    return module
 
 
 def entry() -> None:
