@@ -41,7 +41,7 @@ from generator.layout.ir import (
     TextContent,
     check_line,
 )
-from generator.writers import fonts
+from generator.writers import fonts, xmltext
 from generator.writers import xlsx_xml as sml
 from generator.writers.xlsx_metrics import (
     MAX_ROW_PT,
@@ -281,14 +281,14 @@ def _grid_units(cell: Cell, width_pt: float, columns: int) -> Grid | None:
 # ---------------------------------------------------------------------------
 # Sheet names and the column grid
 
-# Excel's forbidden characters and those XML cannot hold (sml.ILLEGAL_XML, compiled already; a
-# class of its own with the surrogates took 0.4 ms to compile), each replaced by "_"
+# Excel's forbidden characters and those XML cannot hold (xmltext.ILLEGAL, not a class of its own
+# with the surrogates: that took 0.4 ms to compile), each replaced by "_"
 _SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\\t\n\r", "_"))
 SHEET_TITLE_MAX = 31
 
 
 def sheet_chars(text: str) -> str:
-    return sml.ILLEGAL_XML.sub("_", text.translate(_SHEET_FORBIDDEN))
+    return xmltext.replace_illegal(text.translate(_SHEET_FORBIDDEN), "_")
 
 
 def sheet_titles(parts: tuple[Part, ...]) -> list[str]:

@@ -22,14 +22,13 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
-ILLEGAL_XML = re.compile(xmltext.ILLEGAL)
 # Excel reads "_x" + four hex digits + "_" in any string as an escaped character (_x000D_ is a
 # CR), so a literal one has its underscore escaped as _x005F_.
 _EXCEL_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
 
 
 def clean(text: str) -> str:
-    return ILLEGAL_XML.sub("", text)
+    return xmltext.replace_illegal(text)
 
 
 def escape(text: str) -> str:
