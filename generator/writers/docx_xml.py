@@ -166,7 +166,7 @@ LEVEL_INDENT = 360  # twips per list nesting level (two characters at 9 pt)
 # ---------------------------------------------------------------------------
 # Text
 
-_BREAKS = re.compile(r"(\n|\t)")
+_BREAKS = r"(\n|\t)"  # compiled at its first use by re's cache: most texts never get that far
 
 
 def is_plain(text: str) -> bool:
@@ -190,7 +190,7 @@ def run_xml(text: str, bold: bool = False) -> str:
     if not text:
         return ""
     parts = []
-    for piece in _BREAKS.split(text):
+    for piece in re.split(_BREAKS, text):
         if piece == "\n":
             parts.append("<w:br/>")
         elif piece == "\t":
