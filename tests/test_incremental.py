@@ -240,6 +240,15 @@ def test_a_small_build_compiles_neither_the_xml_illegal_class_nor_the_markdown_s
     assert ast.literal_eval(found) == []
 
 
+def test_the_kiso_form_is_defined_without_the_juten_sections() -> None:
+    # the 重点's sections Ⅰ–Ⅴ (~0.5 ms to import) are the 重点's alone: the 基礎's definitions, and so
+    # a 基礎's build once the registry imports only the form asked for, do without them
+    probe = "import sys\nimport generator.form.kiso\nprint(sorted(m for m in sys.modules if m.startswith('generator.form')))\n"
+    found = ast.literal_eval(bare_python(probe, REPO).strip())
+    assert "generator.form.schema" in found  # the probe imported the forms' blocks
+    assert "generator.form.juten_sections" not in found and "generator.form.juten" not in found
+
+
 def imported(proj: Path, args: list[str], modules: list[str]) -> list[str]:
     """Which of ``modules`` the ``hyoka`` program (generator.launch) imports to run ``args`` (in
     ``proj``, successfully); from an interpreter without site (an editable install's finder
