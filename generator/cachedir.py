@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 
 def cache_dir(name: str) -> Path | None:
     """``<cache>/hyoka/<name>``, both folders made private to the user (0700); None when it
-    cannot be made or written, or when another user could write it or ``hyoka/``: code read from
-    it is run (generator.records), so only the user may have put it there."""
+    cannot be made or written, or when it or ``hyoka/`` is another user's: code read from it is
+    run (generator.records), so only the user may have put it there. The user's own folder that
+    others may write (an older hyoka made it with the umask) is made private and emptied."""
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
     try:
         root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
@@ -24,17 +25,38 @@ def cache_dir(name: str) -> Path | None:
         folder = root / "hyoka" / name
         for made in (folder.parent, folder):
             made.mkdir(mode=0o700, exist_ok=True)
-            if not _private(os.stat(made)):
+            info = os.stat(made)
+            if _own(info) and not _private(info):  # made by an older hyoka under umask 002
+                os.chmod(made, 0o700)
+                info = os.stat(made)
+                if made == folder:  # what others could put in it is not kept: a cache, made again
+                    _empty(folder)
+            if not _private(info):
                 return None
     except (OSError, RuntimeError):  # RuntimeError: no home directory
         return None
     return folder if os.access(folder, os.W_OK | os.X_OK) else None
 
 
+def _empty(folder: Path) -> None:
+    import shutil
+
+    for entry in os.scandir(folder):
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path)
+        else:
+            os.unlink(entry.path)
+
+
+def _own(info: os.stat_result) -> bool:
+    """Whether a folder is the user's (where there are owners)."""
+    getuid = getattr(os, "getuid", None)  # none on Windows: left to the folder's ACL
+    return getuid is None or info.st_uid == getuid()
+
+
 def _private(info: os.stat_result) -> bool:
     """Whether a folder is the user's and no one else may write it (where there are owners)."""
-    getuid = getattr(os, "getuid", None)  # none on Windows: left to the folder's ACL
-    return getuid is None or (info.st_uid == getuid() and not info.st_mode & 0o022)
+    return _own(info) and (not hasattr(os, "getuid") or not info.st_mode & 0o022)
 
 
 def jinja_bytecode_cache() -> jinja2.BytecodeCache | None:

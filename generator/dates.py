@@ -119,6 +119,8 @@ def parse_date(text: str | datetime.date) -> FormDate:
     written = text.strip()
     # NFKC folds full-width digits and 「－」, and the one-character era signs (㍻, ㋿).
     folded = "".join(unicodedata.normalize("NFKC", written).split())  # as re.sub(r"\s+", "", …)
+    if len(folded) > _LONGEST:  # int() refuses over 4,300 digits, and no date is this long
+        raise DateError(f'"{written[:40]}…" は日付として読めません（長すぎます）。{_HINT}')
     if iso := _iso(folded):
         y, m, d, note = iso
         year, month, day = int(y), int(m), _int_or_none(d)
@@ -167,6 +169,10 @@ def era_of(d: FormDate) -> Era:
         if on >= era.start:
             return era
     raise DateError(f"{d.iso()} は和暦で表せません（明治は{_kanji_date(ERAS[0].start)}から）。")
+
+
+# no date is longer (「令和10年12月31日予定」 is 14 characters): past it none is read
+_LONGEST = 40
 
 
 def _int_or_none(digits: str | None) -> int | None:

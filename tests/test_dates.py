@@ -249,3 +249,13 @@ def test_dates_are_read_by_hand_as_the_patterns_read_them() -> None:
         sum(dates._iso(t) is not None for t in texts) > 15  # both ways exercised
         and sum(dates._wareki(t) is not None for t in texts) > 40
     )
+
+
+@pytest.mark.parametrize(
+    "text", ["令和" + "1" * 4400 + "年10月1日", "2025-" + "0" * 5000 + "1-01", "１" * 50]
+)
+def test_a_date_too_long_to_be_one_is_refused_with_a_message(text: str) -> None:
+    """int() refuses a number of over 4,300 digits: such a year ended `hyoka check` as an
+    internal error."""
+    with pytest.raises(DateError, match="長すぎます"):
+        parse_date(text)

@@ -337,22 +337,46 @@ def test_the_cache_folders_are_made_private_to_the_user(tmp_path, monkeypatch):
         assert made.stat().st_mode & 0o777 == 0o700, made
 
 
-def test_a_cache_folder_others_may_write_is_not_used(tmp_path, monkeypatch):
-    # compiled code is read from it and run: a folder another user could write is left alone
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.setattr(records, "_codes", None)
-    monkeypatch.setattr(records, "_used", set())
-    monkeypatch.setattr(records, "_compiled", [])
+def test_the_users_own_cache_folder_made_group_writable_is_made_private(tmp_path, monkeypatch):
+    """An older hyoka made ``hyoka/`` with the umask (0775 under umask 002, usual where each
+    user has a group of their own): refused, every cache was lost for good without a word."""
     from generator.cachedir import cache_dir
 
-    (tmp_path / "hyoka").mkdir()
-    for shared, mode in ((tmp_path / "hyoka", 0o777), (tmp_path / "hyoka" / "records", 0o770)):
-        (tmp_path / "hyoka" / "records").mkdir(exist_ok=True)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    (tmp_path / "hyoka" / "jinja").mkdir(parents=True)
+    os.chmod(tmp_path / "hyoka", 0o775)
+    os.chmod(tmp_path / "hyoka" / "jinja", 0o775)
+    assert cache_dir("jinja") == tmp_path / "hyoka" / "jinja"
+    for made in (tmp_path / "hyoka", tmp_path / "hyoka" / "jinja"):
+        assert made.stat().st_mode & 0o777 == 0o700, made
+
+
+def test_a_cache_folder_others_may_write_is_made_private_and_emptied(tmp_path, monkeypatch):
+    # compiled code is read from it and run: what another user could have put there is not used
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    from generator.cachedir import cache_dir
+
+    records_dir = tmp_path / "hyoka" / "records"
+    for shared, mode in ((tmp_path / "hyoka", 0o777), (records_dir, 0o770)):
+        records_dir.mkdir(parents=True, exist_ok=True)
+        (records_dir / "planted.marshal").write_bytes(b"x")
         os.chmod(shared, mode)
-        assert cache_dir("records") is None
-        assert records._codes_file() is None
-        os.chmod(shared, 0o700)
-    assert cache_dir("records") == tmp_path / "hyoka" / "records"
+        assert cache_dir("records") == records_dir
+        assert shared.stat().st_mode & 0o777 == 0o700
+        # emptied when the records folder itself was open to others; its parent's children are
+        # checked one by one (another user's folder in it is refused)
+        assert (records_dir / "planted.marshal").exists() is (shared != records_dir)
+
+
+def test_a_cache_folder_of_another_user_is_not_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(records, "_codes", None)
+    from generator import cachedir
+
+    (tmp_path / "hyoka" / "records").mkdir(parents=True)
+    monkeypatch.setattr(cachedir.os, "getuid", lambda: os.stat(tmp_path).st_uid + 1)
+    assert cachedir.cache_dir("records") is None
+    assert records._codes_file() is None
 
 
 def test_a_frozen_record_is_built_in_one_step_but_through_a_fields_descriptor() -> None:

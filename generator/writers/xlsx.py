@@ -501,7 +501,7 @@ class SheetLayout:
         than Excel's largest row is one range merged over as many sheet rows as it needs."""
         # a stacked slot's text is measured whole only where its row is banded (banded_rows)
         whole = [None if slot.stacked else self.need(slot.text, slot) for slot in slots]
-        need = whole[0]
+        need = whole[0] if whole else None  # (a table of no row, a row of no cell: no slot)
         if count == 1 and len(slots) == 1 and need is not None and need <= PAGE_BODY_PT * SPLIT_FRACTION:
             # a row of one cell, neither stacked nor banded (a heading, a paragraph): the range
             # over the rows its text needs, what the steps below make of it
