@@ -11,7 +11,8 @@ are imported here:
 * two standard modules that the CLI's imports name but a run seldom calls are loaded when first
   called, as Python 3.13's pathlib does itself: ``urllib.parse`` (with ``ipaddress``, 2.5 ms),
   which pathlib 3.11 and 3.12 import for ``Path.as_uri`` alone, and ``gettext`` (0.7 ms), whose
-  two functions argparse imports and cli.py replaces (argparse's words in Japanese).
+  two functions argparse imports (cli.py replaces ``_`` with argparse's words in Japanese;
+  ``ngettext`` loads gettext at its first plural message).
 """
 
 from __future__ import annotations
@@ -52,8 +53,14 @@ def deferring(name: str) -> ModuleType:
         return sys.modules[name]
     finally:
         for stand_in in stand_ins:
-            if sys.modules.get(stand_in.__name__) is stand_in:
-                del sys.modules[stand_in.__name__]
+            stand_in_name = stand_in.__name__
+            if sys.modules.get(stand_in_name) is stand_in:
+                del sys.modules[stand_in_name]
+                # ``import urllib.parse`` found the stand-in, so the package never got its
+                # ``parse``: the stand-in stays there, and loads the module when first used
+                parent, _, child = stand_in_name.rpartition(".")
+                if parent in sys.modules and not hasattr(sys.modules[parent], child):
+                    setattr(sys.modules[parent], child, stand_in)
 
 
 def entry() -> None:

@@ -59,7 +59,8 @@ def load(target: Path) -> dict[str, Entry]:
         if data.get("schema") != SCHEMA:
             return {}
         return {name: Entry.from_json(e) for name, e in data["outputs"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # AttributeError: JSON not an object
+    # AttributeError: JSON not an object; RecursionError: nested deeper than json reads
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return {}
 
 

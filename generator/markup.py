@@ -97,15 +97,31 @@ def render_markdown(text: str) -> Flow:
 # (emphasis takes two delimiter runs), and a list number other than 1 on the line right under a
 # line of text (only a list starting at 1 may interrupt a paragraph: 「Ⅲ リスク対策\n6. 情報提供…」
 # is one paragraph).
-_MAYBE_SYNTAX = re.compile(
+# Compiled (0.5 ms) at its first use by re's cache, only for a text ``_may_have_syntax`` lets
+# through: most texts have neither a character nor a line start that any of it begins with.
+_MAYBE_SYNTAX = (
     r"[\\`*\t\0]|(?<![^\W_])_|_(?![^\W_])|\][(\[:]|<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:|[^\s<>@]*@)"
-    r"|&(?:#|[A-Za-z0-9]+;)|^ {0,3}[-+=#>~]|^ {4}|^ {0,3}(?P<number>[0-9]{1,9})[.)](?=[ \t]|$)",
-    re.M,
+    r"|&(?:#|[A-Za-z0-9]+;)|^ {0,3}[-+=#>~]|^ {4}|^ {0,3}(?P<number>[0-9]{1,9})[.)](?=[ \t]|$)"
 )
+_SYNTAX_CHARACTERS = frozenset("\\`*\t\0_]<&")  # where a match can start inside a line
+_SYNTAX_LINE_STARTS = frozenset(" -+=#>~")  # and at a line's start (the ^ alternatives)
+_DIGITS = frozenset("0123456789")
+
+
+def _may_have_syntax(source: str) -> bool:
+    """False when ``_MAYBE_SYNTAX`` surely finds nothing in ``source``."""
+    if not _SYNTAX_CHARACTERS.isdisjoint(source):
+        return True
+    return any(
+        line[:1] in _SYNTAX_LINE_STARTS or (line[:1] in _DIGITS and ("." in line or ")" in line))
+        for line in source.split("\n")
+    )
 
 
 def _has_syntax(source: str) -> bool:
-    for found in _MAYBE_SYNTAX.finditer(source):
+    if not _may_have_syntax(source):
+        return False
+    for found in re.finditer(_MAYBE_SYNTAX, source, re.M):
         if found[0] == "_" and source.count("_") == 1:
             continue
         number = found["number"]

@@ -29,6 +29,9 @@ _ESCAPES = {i: f"\\u{i:04x}" for i in range(0x20)} | {
 }
 
 
+# deeper than a manifest gets (4 levels): json reads it
+MAX_DEPTH = 32
+
 # read here up to this size (~1 ms); json reads a larger text faster, its import included
 SMALL = 1 << 14
 
@@ -45,7 +48,9 @@ def _dumps(value: object, newline: str) -> str:
     if isinstance(value, str):  # translate looks up every character: only where one may need it
         plain = value.isprintable() and '"' not in value and "\\" not in value
         return f'"{value}"' if plain else f'"{value.translate(_ESCAPES)}"'
-    if isinstance(value, int) and not isinstance(value, bool):
+    if value is True or value is False or value is None:
+        return "true" if value is True else "false" if value is False else "null"
+    if isinstance(value, int):
         return str(value)
     inner = newline + " "
     if isinstance(value, dict):
@@ -67,7 +72,7 @@ def loads(text: str) -> Any:
             value = _read(text)
             if value is not None and _dumps(value, "\n") + "\n" == text:
                 return value
-        except (ValueError, IndexError, TypeError):  # not as dumps writes: json reads it
+        except (ValueError, IndexError, TypeError):  # not as dumps writes it: json reads it
             pass
     import json
 
@@ -81,6 +86,12 @@ def _read(text: str) -> object:
     key: str | None = None
     value: object = None
     for line in text.split("\n")[:-1]:  # not splitlines: a string may hold U+2028 and the like
+        indent = len(line) - len(line.lstrip(" "))
+        closing = line.lstrip(" ").startswith(("}", "]"))
+        if indent != len(stack) - closing or indent > MAX_DEPTH:
+            # not as dumps indents it; and a deep text would take the recursive check past
+            # Python's recursion limit (json reads it, or says it is too deep)
+            raise ValueError("indent")
         line = line.lstrip(" ").removesuffix(",")
         if line.startswith('"'):
             end = line.index('"', 1)

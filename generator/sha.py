@@ -34,7 +34,7 @@ _left = [BUDGET if _builtin is not None else 0]  # what this process may still h
 
 def _builtin_for(size: int) -> bool:
     """Whether ``size`` bytes go to the builtin (then taken off what is left of the budget)."""
-    if size > _left[0] or size > LARGE:
+    if _builtin is None or size > _left[0] or size > LARGE:  # (an empty input fits a budget of 0)
         _left[0] = 0  # from now on hashlib, loaded for this
         return False
     _left[0] -= size

@@ -18,6 +18,7 @@ import pytest
 
 from generator import dates
 from generator.diagnostics import Reporter
+from generator.form import juten_sections as js
 from generator.form import schema as s
 from generator.layout import ir
 from generator.layout.builder import FORM_GRID
@@ -251,7 +252,7 @@ def _normal(text: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "section", [s.SECTION3, s.SECTION2, s.SECTION1, s.SECTION4, s.SECTION5], ids=lambda x: x.id
+    "section", [js.SECTION3, js.SECTION2, js.SECTION1, js.SECTION4, js.SECTION5], ids=lambda x: x.id
 )
 def test_html_has_every_label_of_the_form(example_build: dict[str, Path], section: s.Section) -> None:
     page = lxml.html.document_fromstring(example_build["html"].read_text(encoding="utf-8"))
@@ -308,12 +309,12 @@ def test_parts_are_in_the_order_of_the_form(example_ir: tuple[Assessment, ir.Doc
     assert [p.id for p in doc.parts] == ["cover", "s1", "s2-1", "annex1-1", "s3-1", "s4", "s5", "annex2"]
     assert [p.title for p in doc.parts] == [
         s.COVER.title,
-        s.SECTION1.title,
-        s.SECTION2.title,
-        s.ANNEX1_TITLE,
-        s.SECTION3.title,
-        s.SECTION4.title,
-        s.SECTION5.title,
+        js.SECTION1.title,
+        js.SECTION2.title,
+        js.ANNEX1_TITLE,
+        js.SECTION3.title,
+        js.SECTION4.title,
+        js.SECTION5.title,
         s.ANNEX2_TITLE,
     ]
 
@@ -328,7 +329,7 @@ def test_entrustment_count_is_derived_from_the_entrusted_items(
     assert (
         len(assessment.files[0].overview.records("特定個人情報ファイルの取扱いの委託", "委託事項")) == written
     )
-    item = _find_item(s.SECTION2.children, "委託の有無")
+    item = _find_item(js.SECTION2.children, "委託の有無")
     row = _row_starting(_part(doc, "s2-1"), item.label)
     text = "\n".join(c.text() for c in row.cells)
     assert "（ 2 ）件" in text

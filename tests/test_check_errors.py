@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.form import juten_sections as js
 from generator.form import schema as s
 from tests.conftest import (
     EXAMPLE_NAME,
@@ -159,7 +160,7 @@ def test_unknown_key_suggests_the_nearest_label(example_copy: Path) -> None:
     d = expect_error(result, path, line_of(path, "事務の名前"), "事務の名前", "もしかして「事務の名称」")
     head = next(
         n
-        for n in s.SECTION1.children
+        for n in js.SECTION1.children
         if isinstance(n, s.Head) and n.key == "特定個人情報ファイルを取り扱う事務"
     )
     allowed = [n.key for n in head.children if isinstance(n, s.Item)]
@@ -175,7 +176,7 @@ def test_unknown_check_box_option(example_copy: Path) -> None:
     set_value(path, "入手方法", "\n- 紙\n- ファックス")
     result = check(example_copy)
     d = expect_error(result, path, line_of(path, "ファックス"), "入手方法", "「ファックス」")
-    options = find_item(s.SECTION2.children, "入手方法").options
+    options = find_item(js.SECTION2.children, "入手方法").options
     assert in_order(d.message, list(options)), d.raw
 
 

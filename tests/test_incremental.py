@@ -215,6 +215,42 @@ def test_a_kiso_build_imports_neither_the_juten_only_rules_nor_the_pairing(tmp_p
     assert imported(proj, args, unwanted) == []
 
 
+def test_a_small_build_compiles_neither_the_xml_illegal_class_nor_the_markdown_syntax_pattern(
+    tmp_path: Path,
+) -> None:
+    # each is compiled only for a text that may hold what it looks for (0.5-0.7 ms each); none of
+    # mihon's does
+    from generator import markup
+    from generator.writers import xmltext
+
+    proj = project(tmp_path)
+    shutil.copytree(SOURCES / "mihon-jidofuyo", proj / "sources" / "mihon-jidofuyo")
+    args = ["build", "sources", "--out", "out", "--quiet", "--format", "html,docx,xlsx", "-j", "1"]
+    ok(hyoka(proj, *args))  # the DOCX skeleton, cached for the next
+    patterns = [xmltext.ILLEGAL, markup._MAYBE_SYNTAX]
+    probe = (
+        "import re, sys\n"
+        "from generator.launch import cli\n"
+        f"code = cli().run({[*args, '--force']!r})\n"
+        "keys = {key[1] for key in re._cache}\n"  # CPython's compiled patterns: (type, pattern, flags)
+        f"print(code, len(keys), [p for p in {patterns!r} if p in keys])\n"
+    )
+    libraries = [sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]
+    code, cached, found = bare_python(probe, proj, *libraries, cwd=proj).strip().split(" ", 2)
+    assert code == "0", found
+    assert int(cached) > 5  # the probe sees the compiled patterns: the build compiled some
+    assert ast.literal_eval(found) == []
+
+
+def test_the_kiso_form_is_defined_without_the_juten_sections() -> None:
+    # the 重点's sections Ⅰ–Ⅴ (~0.5 ms to import) are the 重点's alone: the 基礎's definitions, and so
+    # a 基礎's build once the registry imports only the form asked for, do without them
+    probe = "import sys\nimport generator.form.kiso\nprint(sorted(m for m in sys.modules if m.startswith('generator.form')))\n"
+    found = ast.literal_eval(bare_python(probe, REPO).strip())
+    assert "generator.form.schema" in found  # the probe imported the forms' blocks
+    assert "generator.form.juten_sections" not in found and "generator.form.juten" not in found
+
+
 def imported(proj: Path, args: list[str], modules: list[str]) -> list[str]:
     """Which of ``modules`` the ``hyoka`` program (generator.launch) imports to run ``args`` (in
     ``proj``, successfully); from an interpreter without site (an editable install's finder

@@ -49,6 +49,24 @@ def test_an_attribute_of_a_deferred_module_asked_for_while_the_cli_is_imported_l
     assert bare_python(probe) == "True gettext\n"
 
 
+def test_a_plain_import_of_a_deferred_module_during_the_cli_import_still_works_after() -> None:
+    """``import urllib.parse`` under the stand-in left the ``urllib`` package without ``parse``:
+    ``urllib.parse.quote`` raised AttributeError later (mimetypes imports it so)."""
+    probe = (
+        "import sys\n"
+        "from generator import launch\n"
+        "class First:\n"  # mimetypes imported while the CLI is, as a module of ours could
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'generator.cli':\n"
+        "            import mimetypes\n"
+        "sys.meta_path.insert(0, First())\n"
+        "launch.cli()\n"
+        "import mimetypes\n"
+        "print(mimetypes.guess_type('a b.html')[0], __import__('urllib').parse.quote('a b'))\n"
+    )
+    assert bare_python(probe) == "text/html a%20b\n"
+
+
 def test_the_collector_runs_after_the_import_as_it_did_before() -> None:
     probe = (
         "import gc\n"

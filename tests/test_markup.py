@@ -1,12 +1,21 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
 
 from generator.layout.ir import Para, Run, flow_text, plain
-from generator.markup import _FlowBuilder, _has_syntax, _parser, plain_text, render_markdown
+from generator.markup import (
+    _MAYBE_SYNTAX,
+    _FlowBuilder,
+    _has_syntax,
+    _may_have_syntax,
+    _parser,
+    plain_text,
+    render_markdown,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -317,6 +326,19 @@ def test_text_without_syntax_takes_the_short_way_to_markdown_its_flow() -> None:
     assert len(plain_ones) > 2000  # the check covers many texts, not a handful
     for text in plain_ones:
         assert render_markdown(text) == _through_markdown_it(text), repr(text)
+
+
+def test_the_syntax_pattern_is_compiled_only_for_a_text_it_may_match() -> None:
+    """_may_have_syntax, which spares most builds compiling _MAYBE_SYNTAX, passes every text the
+    pattern finds something in; and most texts of the examples it does not pass."""
+    pattern = re.compile(_MAYBE_SYNTAX, re.M)
+    examples = _example_texts()
+    edges = ["21", "21.", "21)", "x\n3) a", "a\n b", "#", "\\", "a&b", "a]b", "\0", "_", "9", "a\n~"]
+    texts = [t.replace("\r\n", "\n").replace("\r", "\n") for t in _generated(3000) + examples + edges]
+    missed = [t for t in texts if pattern.search(t) and not _may_have_syntax(t)]
+    assert missed == []
+    assert not _may_have_syntax("21") and not _may_have_syntax("21（二十一）") and _may_have_syntax("21.")
+    assert sum(not _may_have_syntax(t) for t in examples) > len(examples) // 2
 
 
 @pytest.mark.parametrize("text", ["-", " - ", "-\n", "\n  -  \n\n"])

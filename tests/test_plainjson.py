@@ -69,9 +69,32 @@ def test_other_text_is_json_s_to_read(text: str) -> None:
 
 
 def test_what_json_has_no_plain_form_for_is_refused() -> None:
-    for value in (True, None, 1.5, (1,)):
+    for value in (1.5, (1,)):
         with pytest.raises(TypeError):
             plainjson._dumps({"a": value}, "\n")
+    # true, false and null as json writes them: a field of them would not fail small builds alone
+    value = {"a": [True, False, None, 0]}
+    assert plainjson._dumps(value, "\n") + "\n" == _json(value)
+    assert plainjson.loads(_json(value)) == value
+
+
+@pytest.mark.parametrize("depth", [40, 600, 5000])
+def test_a_deep_text_is_json_s_to_read_and_a_manifest_that_deep_counts_as_empty(
+    depth: int, tmp_path: Path
+) -> None:
+    """The round-trip check is recursive: a hostile 600-level manifest (4.8 kB) ended a build
+    as an internal error (RecursionError)."""
+    from generator import manifest
+
+    flat = "[\n" * depth + "]\n" * depth
+    indented = "".join(" " * i + "[\n" for i in range(depth)) + "".join(
+        " " * i + "]\n" for i in reversed(range(depth))
+    )
+    for text in (flat, indented[: plainjson.SMALL]):
+        (tmp_path / manifest.NAME).write_text(text, encoding="utf-8")
+        assert manifest.load(tmp_path) == {}
+    if depth < 100:  # json reads it: the same value
+        assert plainjson.loads(indented) == json.loads(indented)
 
 
 def test_a_large_text_is_read_and_written_by_json(monkeypatch: pytest.MonkeyPatch) -> None:

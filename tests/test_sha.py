@@ -56,3 +56,16 @@ def test_hashlib_is_loaded_only_past_the_budget() -> None:
         "print('hashlib' in sys.modules)\n"
     )
     assert bare_python(probe) == "False True\n"
+
+
+def test_without_the_builtin_every_input_goes_to_hashlib(tmp_path, monkeypatch) -> None:
+    """A Python built without _sha256/_sha2 (some distributions): an empty input called None."""
+    import hashlib
+
+    monkeypatch.setattr(sha, "_builtin", None)
+    monkeypatch.setattr(sha, "_left", [0])
+    empty = tmp_path / "empty"
+    empty.write_bytes(b"")
+    assert sha.sha256_hex(b"") == hashlib.sha256(b"").hexdigest()
+    assert sha.file_sha256_hex(str(empty)) == hashlib.sha256(b"").hexdigest()
+    assert sha.sha256_hex(b"x") == hashlib.sha256(b"x").hexdigest()

@@ -635,6 +635,19 @@ def test_document_without_parts_is_one_empty_sheet() -> None:
     assert book.active.max_row == 1 and book.active["A1"].value is None
 
 
+def test_a_table_of_no_row_and_a_row_of_no_cell_render() -> None:
+    """The IR allows both (forms are data): place() indexed its first slot before looking."""
+    for table in (Table((100,), ()), Table((100,), (Row(()), text_cell_row("後")))):
+        part = Part("p", "見出し", "見出し", (Heading("前", 2, "h"), table))
+        doc = records.replace(sample_document(), parts=(part,))
+        sheet = load(xw.render(doc)).active
+        assert "前" in [c.value for row in sheet.iter_rows() for c in row]
+
+
+def text_cell_row(text: str) -> Row:
+    return Row((text_cell(text),))
+
+
 # ---------------------------------------------------------------------------
 # Row heights
 

@@ -101,11 +101,21 @@ def test_translated_text_has_the_classes_of_the_source() -> None:
     assert xm._SEGMENT.replace(f"[{xm._FULL}]", "[\\xa0\\xc0]") == xm._CLASS_SEGMENT
 
 
-@pytest.mark.parametrize("translated", [0, xm._TRANSLATE_LIMIT])
-def test_segments_translated_or_not_are_segments(monkeypatch, translated: int) -> None:
-    """Both ways of _segments (a text translated, and once the process translated enough, the
-    text itself) give _SEGMENT's matches, by their lengths, on texts with every code point."""
-    monkeypatch.setattr(xm, "_translated", [translated])
+@pytest.fixture(params=["translated", "as written"])
+def segmenting(request, monkeypatch) -> str:
+    """Each way of _segments for every text of a test: translated (the limit out of reach), or
+    the text itself (the process past the limit)."""
+    if request.param == "translated":
+        monkeypatch.setattr(xm, "_TRANSLATE_LIMIT", 1 << 62)
+        monkeypatch.setattr(xm, "_translated", [0])
+    else:
+        monkeypatch.setattr(xm, "_translated", [xm._TRANSLATE_LIMIT])
+    return request.param
+
+
+def test_segments_translated_or_not_are_segments(segmenting: str) -> None:
+    """Both ways of _segments give _SEGMENT's matches, by their lengths and by which of their
+    first two characters are ASCII (what _source_lines reads), on texts with every code point."""
     rng = random.Random(7)
     codes = list(range(0x110000))
     rng.shuffle(codes)
@@ -114,13 +124,24 @@ def test_segments_translated_or_not_are_segments(monkeypatch, translated: int) -
     texts += [
         "".join(rng.choices(KANA + "abc 1-\u3000\u202f\xa0\u2028ｱ①\U0002000b", k=80)) for _ in range(300)
     ]
+
+    def shape(segments: list[str]) -> list[tuple[int, bool, bool]]:
+        return [(len(s), s[:1].isascii(), s[1:2].isascii()) for s in segments]
+
     for text in texts:
-        expected = [len(s) for s in re.findall(xm._SEGMENT, text)]
-        assert [len(s) for s in xm._segments(text)] == expected
-    assert (xm._translated[0] == translated) == bool(translated)
+        assert shape(xm._segments(text)) == shape(re.findall(xm._SEGMENT, text))
+    assert (xm._translated[0] > 0) if segmenting == "translated" else xm._translated == [xm._TRANSLATE_LIMIT]
 
 
-def test_line_count_is_wraps_on_random_texts() -> None:
+def test_a_process_translates_up_to_the_limit_then_matches_the_text(monkeypatch) -> None:
+    monkeypatch.setattr(xm, "_translated", [xm._TRANSLATE_LIMIT - 10])
+    xm._segments("あ" * 20)  # translated: the count was below the limit
+    assert xm._translated == [xm._TRANSLATE_LIMIT + 10]
+    xm._segments("あ" * 20)  # past it: the text itself, the count left
+    assert xm._translated == [xm._TRANSLATE_LIMIT + 10]
+
+
+def test_line_count_is_wraps_on_random_texts(segmenting: str) -> None:
     assert mismatches(4_000, seed=15) == []
 
 

@@ -603,7 +603,9 @@ def run(
     ``paths`` are the assessment folders ``sources.assessment_folders`` gave (``hyoka site``
     has them: not listed and stat'ed again)."""
     source_date_epoch()  # an unusable value fails here, before any work
-    folders = paths if found else assessment_folders(paths)
+    # what the plan relies on of assessment_folders' answer (a folder has a name), kept whoever calls
+    given = found and all(p.name not in ("", ".", "..") for p in paths)
+    folders = paths if given else assessment_folders(paths)
     with _cycle_collection(paused=len(folders) == 1):
         return _run(folders, out, formats, quiet, jobs, force, rules, held, index, documents)
 
@@ -745,7 +747,8 @@ class _Syncer:
             raise self._errors[0]
 
     def stop(self) -> None:
-        """Every file handed in synced, the threads ended; again is a no-op. A thread whose
+        """Every file handed in synced, the threads ended (but for a thread whose start was cut
+        short: an interrupted build, whose files are deleted); again is a no-op. A thread whose
         ``start`` an interrupt cut short is not joined (``join`` raises on a thread not started:
         Ctrl+C then ended a build as an internal error); if it runs after all, it takes one of
         the end marks, one per thread listed. Files held for ``wait`` are let go unsynced."""

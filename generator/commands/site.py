@@ -48,6 +48,7 @@ from . import build
 if TYPE_CHECKING:  # the no-op path imports neither the templates (jinja2) nor the layout
     from ..site.index import Listed
     from ..site.pages import Download
+    from ..site.publish import Stage
 
 DOWNLOADS = (("docx", "DOCX"), ("xlsx", "XLSX"), ("pdf", "PDF"))
 RECORD = ".hyoka-site.json"  # what this command wrote last time, and from which inputs
@@ -413,7 +414,7 @@ def _load_record(out: Path) -> dict | None:
             return None
         data["pages"] = [PageRecord(**p) for p in data["pages"]]
         return data
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):  # as manifest.load
         return None
 
 
@@ -485,7 +486,7 @@ def _pages(
     outputs: _Outputs,
     old_pages: dict[str, PageRecord],
     out: Path,
-    stage,  # noqa: ANN001 - generator.site.publish.Stage, imported lazily
+    stage: Stage,
     city: profile.Profile,
     jobs: int | None,
     quiet: bool,

@@ -1,4 +1,4 @@
-"""The 重点項目評価書 (様式3) in its editions, built from the items of ``schema``.
+"""The 重点項目評価書 (様式3) in its editions, built from the items of ``juten_sections``.
 
 Editions (../shared/spec/guidelines.md §4):
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 
 from ..records import replace
+from . import juten_sections as js
 from . import options as o
 from . import schema as s
 from .definition import PAIRED_FILE, ChangesAnnex, FormDefinition, replace_items
@@ -40,8 +41,8 @@ CURRENT = FormDefinition(
     edition="令和6年10月",
     since=datetime.date(2024, 10, 1),
     title=s.COVER.title,
-    sections=s.SECTIONS,
-    toc=s.TOC,
+    sections=js.SECTIONS,
+    toc=js.TOC,
     changes=CHANGES,
     file_name_key="特定個人情報ファイル名",
     # the paired 基礎's own items, read by generator.form.pairing, not by this form
@@ -62,7 +63,7 @@ _H30_RECORD_GROUPS = tuple(
     for caption, opts in o.記録項目_GROUPS
 )
 _h30_sections = replace_items(
-    s.SECTIONS,
+    js.SECTIONS,
     "s1",
     {"事務の内容": lambda i: replace(i, key="事務の概要", label="②事務の概要", ident="事務の内容")},
 )

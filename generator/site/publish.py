@@ -45,7 +45,7 @@ class Stage:
     def write(self, rel: str, data: bytes) -> None:
         self.path(rel).write_bytes(data)
 
-    def link(self, source: Path, rel: str) -> None:
+    def link(self, source: str | os.PathLike[str], rel: str) -> None:
         """``source``'s bytes at ``rel``: a hard link when possible (same file system)."""
         target = self.path(rel)
         try:

@@ -30,7 +30,7 @@ from generator.layout.ir import (
     TextContent,
     check_line,
 )
-from generator.writers.xmltext import ILLEGAL, escape
+from generator.writers.xmltext import escape, has_illegal, replace_illegal
 
 from ..records import dataclass
 
@@ -166,19 +166,18 @@ LEVEL_INDENT = 360  # twips per list nesting level (two characters at 9 pt)
 # ---------------------------------------------------------------------------
 # Text
 
-_ILLEGAL = re.compile(ILLEGAL)
-_BREAKS = re.compile(r"(\n|\t)")
+_BREAKS = r"(\n|\t)"  # compiled at its first use by re's cache: most texts never get that far
 
 
 def is_plain(text: str) -> bool:
     """Nothing makes ``text`` more than one plain w:t: no line break or tab (w:br, w:tab), no
-    character to clean away; most texts of a document have none. (The C0 controls are _ILLEGAL's
+    character to clean away; most texts of a document have none. (The C0 controls are ILLEGAL's
     and these three: a class of their own with the surrogates took 0.4 ms to compile.)"""
-    return not ("\n" in text or "\t" in text or "\r" in text or _ILLEGAL.search(text))
+    return not ("\n" in text or "\t" in text or "\r" in text or has_illegal(text))
 
 
 def clean(text: str) -> str:
-    return _ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return replace_illegal(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 @lru_cache(maxsize=4096)  # a form repeats its labels, options and boxes in every document
@@ -191,7 +190,7 @@ def run_xml(text: str, bold: bool = False) -> str:
     if not text:
         return ""
     parts = []
-    for piece in _BREAKS.split(text):
+    for piece in re.split(_BREAKS, text):
         if piece == "\n":
             parts.append("<w:br/>")
         elif piece == "\t":

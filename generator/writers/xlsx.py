@@ -41,7 +41,7 @@ from generator.layout.ir import (
     TextContent,
     check_line,
 )
-from generator.writers import fonts
+from generator.writers import fonts, xmltext
 from generator.writers import xlsx_xml as sml
 from generator.writers.xlsx_metrics import (
     MAX_ROW_PT,
@@ -281,14 +281,14 @@ def _grid_units(cell: Cell, width_pt: float, columns: int) -> Grid | None:
 # ---------------------------------------------------------------------------
 # Sheet names and the column grid
 
-# Excel's forbidden characters and those XML cannot hold (sml.ILLEGAL_XML, compiled already; a
-# class of its own with the surrogates took 0.4 ms to compile), each replaced by "_"
+# Excel's forbidden characters and those XML cannot hold (xmltext.ILLEGAL, not a class of its own
+# with the surrogates: that took 0.4 ms to compile), each replaced by "_"
 _SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\\t\n\r", "_"))
 SHEET_TITLE_MAX = 31
 
 
 def sheet_chars(text: str) -> str:
-    return sml.ILLEGAL_XML.sub("_", text.translate(_SHEET_FORBIDDEN))
+    return xmltext.replace_illegal(text.translate(_SHEET_FORBIDDEN), "_")
 
 
 def sheet_titles(parts: tuple[Part, ...]) -> list[str]:
@@ -501,7 +501,7 @@ class SheetLayout:
         than Excel's largest row is one range merged over as many sheet rows as it needs."""
         # a stacked slot's text is measured whole only where its row is banded (banded_rows)
         whole = [None if slot.stacked else self.need(slot.text, slot) for slot in slots]
-        need = whole[0]
+        need = whole[0] if whole else None  # (a table of no row, a row of no cell: no slot)
         if count == 1 and len(slots) == 1 and need is not None and need <= PAGE_BODY_PT * SPLIT_FRACTION:
             # a row of one cell, neither stacked nor banded (a heading, a paragraph): the range
             # over the rows its text needs, what the steps below make of it

@@ -22,14 +22,14 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
-ILLEGAL_XML = re.compile(xmltext.ILLEGAL)
 # Excel reads "_x" + four hex digits + "_" in any string as an escaped character (_x000D_ is a
-# CR), so a literal one has its underscore escaped as _x005F_.
-_EXCEL_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+# CR), so a literal one has its underscore escaped as _x005F_ (compiled by re's cache, for the
+# rare text with "_x").
+_EXCEL_ESCAPE = "_(?=x[0-9A-Fa-f]{4}_)"
 
 
 def clean(text: str) -> str:
-    return ILLEGAL_XML.sub("", text)
+    return xmltext.replace_illegal(text)
 
 
 def escape(text: str) -> str:
@@ -60,7 +60,7 @@ def text_xml(text: str) -> str:
     """A string's <t> element: text is text, never a formula, whatever it begins with."""
     text = escape(text)
     if "_x" in text:
-        text = _EXCEL_ESCAPE.sub("_x005F_", text)
+        text = re.sub(_EXCEL_ESCAPE, "_x005F_", text)
     # openpyxl's rule: keep the whitespace at either end (Python's strip knows U+3000)
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f"<t{space}>{text}</t>"
