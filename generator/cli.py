@@ -475,7 +475,7 @@ def _plain_build(args: list[str], command: _Command) -> SimpleNamespace | None:
             continue
         dest = names[0].removeprefix("--")
         action = spec.get("action")
-        if action not in (None, "store_true") or "dest" in spec or "nargs" in spec:
+        if action not in (None, "store_true") or {"dest", "nargs", "choices"} & spec.keys():
             return None  # an option this reading does not know how to take: argparse's
         options[dest] = False if action == "store_true" else spec.get("default")
         for name in names:
