@@ -551,15 +551,21 @@ def entry() -> None:
     one first, which took 15–30 ms of each build (a third of it after a small one). Every file
     a command writes is closed, and every worker joined, before ``main`` returns."""
     import atexit
+    import signal  # here: an import is long enough for Ctrl+C to land in it
 
     code: int | None = 0
     _state["ending"] = True
     try:
-        main()
-    except SystemExit as exc:
-        if not (exc.code is None or isinstance(exc.code, int)):
-            raise
-        code = exc.code
+        try:
+            main()
+        except SystemExit as exc:
+            if not (exc.code is None or isinstance(exc.code, int)):
+                raise
+            code = exc.code
+    except KeyboardInterrupt:  # Ctrl+C as main ended (its own handler done): as main says it
+        print("中断しました。", file=sys.stderr)
+        code = 130
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the work is done or stopped: exit undisturbed
     run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)  # CPython's; else end as usual
     if run_exit_handlers is None:
         sys.exit(code)

@@ -98,3 +98,40 @@ def test_without_threads_a_stopped_syncer_syncs_nothing(
     syncer.stop()  # a failed build: its files are deleted, not synced
     syncer.wait()
     assert synced == []
+
+
+def test_pool_workers_leave_ctrl_c_to_the_build(tmp_path: Path) -> None:
+    """Ctrl+C reaches every process of the group: a worker it stopped printed its traceback,
+    and one stopped holding the pool's queue lock hung the build's terminate for good."""
+    import signal
+
+    from generator.commands.build import _Workers
+
+    workers = _Workers(2)
+    workers.need(2)
+    try:
+        assert workers.pool is not None
+        handlers = workers.pool.map(signal.getsignal, [signal.SIGINT] * 4)
+    finally:
+        workers.close()
+    assert set(handlers) == {signal.SIG_IGN}
+    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # this process still takes it
+
+
+def test_ctrl_c_as_a_command_ends_is_an_interrupt_not_a_traceback() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "from generator import cli\n"
+        "class Late(SystemExit):\n"
+        "    @property\n"
+        "    def code(self):\n"
+        "        raise KeyboardInterrupt\n"  # as Ctrl+C landing while the exit is handled
+        "def main():\n"
+        "    raise Late()\n"
+        "cli.main = main\n"
+        "cli.entry()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (130, "中断しました。\n")

@@ -150,7 +150,10 @@ class _Workers:
         if self.pool is None and self.jobs > 1 and tasks > 1:
             import multiprocessing  # 20 ms of imports a one-process build skips
 
-            self.pool = multiprocessing.Pool(self.jobs)
+            # Ctrl+C reaches the whole process group: workers leave it to this process, which
+            # ends them (terminate). A worker stopped by it at a random point printed its
+            # traceback, and one stopped holding the pool's queue lock hung terminate for good.
+            self.pool = multiprocessing.Pool(self.jobs, initializer=_leave_interrupts)
 
     def rendered(self, tasks: list[Task]) -> Iterator[Rendered]:
         """Results in task order, each as soon as it and those before it are done; the workers
@@ -167,6 +170,13 @@ class _Workers:
             self.pool.terminate()  # every result is in (or the build failed)
             self.pool.join()
             self.pool = None
+
+
+def _leave_interrupts() -> None:
+    """A pool worker's start: SIGINT ignored (see ``_Workers.need``)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # ---------------------------------------------------------------------------
@@ -679,6 +689,8 @@ def _build(todo: Plan, out: Path, quiet: bool, workers: _Workers, stamps: Stamps
             written = _publish(results, todo, out, stamps, shown.line)
     except BaseException:  # an interrupt between a folder's rendering and its result kept here
         from ..output import temp_files
+
+        workers.close()  # no worker writes a temp file after they are deleted
 
         for task in todo.tasks:
             names = [output_name(task.folder.name, fmt, suffix) for suffix, fmt in task.formats]
