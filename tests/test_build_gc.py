@@ -14,9 +14,16 @@ from generator.commands import build
 from tests.conftest import REPO, SOURCES
 
 
+# paused over many folders, a pool worker kept every folder's cyclic garbage (N=1000: 255 MiB):
+# paused for a build of one folder, running for a build of many
+@pytest.mark.parametrize(
+    ("folders", "collecting"),
+    [(["mihon-jidofuyo"], False), (["mihon-jidofuyo", "asahikawa-kenkozoshin"], True)],
+    ids=["one folder", "many folders"],
+)
 @pytest.mark.parametrize("enabled", [True, False])
-def test_a_build_pauses_the_collector_and_leaves_it_as_it_was(
-    enabled: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_build_sets_the_collector_by_its_folders_and_leaves_it_as_it_was(
+    folders: list[str], collecting: bool, enabled: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen = []
     plan = build.plan
@@ -29,31 +36,8 @@ def test_a_build_pauses_the_collector_and_leaves_it_as_it_was(
     was = gc.isenabled()
     (gc.enable if enabled else gc.disable)()
     try:
-        assert build.run([SOURCES / "mihon-jidofuyo"], tmp_path, ["html"], quiet=True, jobs=1) == 0
-        assert seen == [False] and gc.isenabled() is enabled
-    finally:
-        (gc.enable if was else gc.disable)()
-
-
-@pytest.mark.parametrize("enabled", [True, False])
-def test_a_build_of_many_folders_runs_the_collector_and_leaves_it_as_it_was(
-    enabled: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # paused over many folders, a pool worker kept every folder's cyclic garbage (N=1000: 255 MiB)
-    seen = []
-    plan = build.plan
-
-    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append(gc.isenabled())
-        return plan(*args, **kwargs)
-
-    monkeypatch.setattr(build, "plan", watched)
-    was = gc.isenabled()
-    (gc.enable if enabled else gc.disable)()
-    try:
-        folders = [SOURCES / "mihon-jidofuyo", SOURCES / "asahikawa-kenkozoshin"]
-        assert build.run(folders, tmp_path, ["html"], quiet=True, jobs=1) == 0
-        assert seen == [True] and gc.isenabled() is enabled
+        assert build.run([SOURCES / f for f in folders], tmp_path, ["html"], quiet=True, jobs=1) == 0
+        assert seen == [collecting] and gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
 
